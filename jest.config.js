@@ -1,0 +1,11 @@
+/** Tests run TypeScript through ts-jest; type errors are caught by `npm run typecheck`. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+	setupFiles: ['<rootDir>/test/setup-env.ts'],
+	testTimeout: 60_000,
+	// Tests share one 2-core machine with the sandbox servers they start.
+	maxWorkers: 2,
+};
