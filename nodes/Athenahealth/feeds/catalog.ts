@@ -15,8 +15,8 @@ export interface FeedReadOption {
 }
 
 export interface FeedDefinition {
-	/** Stable key used in node parameters and static data; equal to `path`. */
-	key: string;
+	/** Stable id used in node parameters and static data; equal to `path`. */
+	id: string;
 	name: string;
 	category: 'Ambulatory' | 'Inpatient';
 	/** Path below `/v1/{practiceid}/`, e.g. `chart/healthhistory/problems`. */
@@ -49,7 +49,7 @@ const showPatientDetail: FeedReadOption = {
 /** The seed lists 24 feeds; order follows the seed page. */
 export const FEEDS: readonly FeedDefinition[] = [
 	{
-		key: 'appointments',
+		id: 'appointments',
 		name: 'Appointments',
 		category: 'Ambulatory',
 		path: 'appointments',
@@ -81,7 +81,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Appointments created, cancelled, updated, checked in or out, frozen or unfrozen',
 	},
 	{
-		key: 'patients',
+		id: 'patients',
 		name: 'Patients',
 		category: 'Ambulatory',
 		path: 'patients',
@@ -93,7 +93,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Patients added, deleted, updated or merged',
 	},
 	{
-		key: 'chart/healthhistory/problems',
+		id: 'chart/healthhistory/problems',
 		name: 'Problems (Health History)',
 		category: 'Ambulatory',
 		path: 'chart/healthhistory/problems',
@@ -104,7 +104,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Problems added to or updated in health history',
 	},
 	{
-		key: 'chart/healthhistory/medication',
+		id: 'chart/healthhistory/medication',
 		name: 'Medications (Health History)',
 		category: 'Ambulatory',
 		path: 'chart/healthhistory/medication',
@@ -115,7 +115,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Medication history entries added, updated or deleted',
 	},
 	{
-		key: 'chart/healthhistory/allergies',
+		id: 'chart/healthhistory/allergies',
 		name: 'Allergies (Health History)',
 		category: 'Ambulatory',
 		path: 'chart/healthhistory/allergies',
@@ -126,7 +126,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Allergies added or updated',
 	},
 	{
-		key: 'chart/healthhistory/familyhistory',
+		id: 'chart/healthhistory/familyhistory',
 		name: 'Family History (Health History)',
 		category: 'Ambulatory',
 		path: 'chart/healthhistory/familyhistory',
@@ -137,7 +137,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Family history entries added or updated',
 	},
 	{
-		key: 'chart/healthhistory/vaccine',
+		id: 'chart/healthhistory/vaccine',
 		name: 'Vaccines (Health History)',
 		category: 'Ambulatory',
 		path: 'chart/healthhistory/vaccine',
@@ -148,7 +148,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Historical vaccines added, updated or deleted',
 	},
 	{
-		key: 'orders',
+		id: 'orders',
 		name: 'Orders Created',
 		category: 'Ambulatory',
 		path: 'orders',
@@ -159,7 +159,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Orders created or denied, vaccines administered',
 	},
 	{
-		key: 'orders/signedoff',
+		id: 'orders/signedoff',
 		name: 'Orders Signed Off',
 		category: 'Ambulatory',
 		path: 'orders/signedoff',
@@ -171,7 +171,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Orders (lab, imaging, DME, surgery, referral, patient info, other) and documentation-only orders signed off',
 	},
 	{
-		key: 'prescriptions',
+		id: 'prescriptions',
 		name: 'Prescriptions',
 		category: 'Ambulatory',
 		path: 'prescriptions',
@@ -190,7 +190,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Prescriptions and refills added, updated, deleted, reopened or pre-approved',
 	},
 	{
-		key: 'documents/patientcase',
+		id: 'documents/patientcase',
 		name: 'Patient Cases',
 		category: 'Ambulatory',
 		path: 'documents/patientcase',
@@ -210,7 +210,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Patient cases added or updated',
 	},
 	{
-		key: 'imagingresults',
+		id: 'imagingresults',
 		name: 'Imaging Results',
 		category: 'Ambulatory',
 		path: 'imagingresults',
@@ -221,7 +221,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Imaging results added or deleted',
 	},
 	{
-		key: 'labresults',
+		id: 'labresults',
 		name: 'Lab Results',
 		category: 'Ambulatory',
 		path: 'labresults',
@@ -233,7 +233,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 	},
 	{
 		// The seed spells the path `ccmenrollementstatus`; athena-api.md's spelling is used.
-		key: 'ccmenrollmentstatus',
+		id: 'ccmenrollmentstatus',
 		name: 'CCM Enrollment Status',
 		category: 'Ambulatory',
 		path: 'ccmenrollmentstatus',
@@ -244,7 +244,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Chronic care management enrollment status updated',
 	},
 	{
-		key: 'claims',
+		id: 'claims',
 		name: 'Claims',
 		category: 'Ambulatory',
 		path: 'claims',
@@ -256,7 +256,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Claims updated (and created, with additional events)',
 	},
 	{
-		key: 'providers',
+		id: 'providers',
 		name: 'Providers',
 		category: 'Ambulatory',
 		path: 'providers',
@@ -267,7 +267,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Providers added, updated, deleted or undeleted',
 	},
 	{
-		key: 'providernumbers',
+		id: 'providernumbers',
 		name: 'Provider Numbers',
 		category: 'Ambulatory',
 		path: 'providernumbers',
@@ -278,7 +278,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Provider numbers added, updated or deleted',
 	},
 	{
-		key: 'referringproviders',
+		id: 'referringproviders',
 		name: 'Referring Providers',
 		category: 'Ambulatory',
 		path: 'referringproviders',
@@ -289,7 +289,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Referring providers added, updated, deleted or undeleted',
 	},
 	{
-		key: 'referringprovidernumbers',
+		id: 'referringprovidernumbers',
 		name: 'Referring Provider Numbers',
 		category: 'Ambulatory',
 		path: 'referringprovidernumbers',
@@ -301,7 +301,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 	},
 	{
 		// The seed's Hospital Visits section points at `stays`; the spec names the feed `visits`.
-		key: 'visits',
+		id: 'visits',
 		name: 'Hospital Visits',
 		category: 'Inpatient',
 		path: 'visits',
@@ -320,7 +320,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Hospital visits admitted, updated, undeleted, deleted or discharged',
 	},
 	{
-		key: 'stays',
+		id: 'stays',
 		name: 'Hospital Stays',
 		category: 'Inpatient',
 		path: 'stays',
@@ -340,7 +340,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Hospital stays created, admitted, cancelled, discharged, transferred, closed or moved',
 	},
 	{
-		key: 'orcase',
+		id: 'orcase',
 		name: 'Hospital OR Cases',
 		category: 'Inpatient',
 		path: 'orcase',
@@ -351,7 +351,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Operating room preference cards created or updated, consumptions submitted',
 	},
 	{
-		key: 'surgerycases',
+		id: 'surgerycases',
 		name: 'Hospital Surgery Cases',
 		category: 'Inpatient',
 		path: 'surgerycases',
@@ -362,7 +362,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		description: 'Surgery cases created, updated or deleted',
 	},
 	{
-		key: 'chargecodes',
+		id: 'chargecodes',
 		name: 'Hospital Charge Codes',
 		category: 'Inpatient',
 		path: 'chargecodes',
@@ -374,11 +374,11 @@ export const FEEDS: readonly FeedDefinition[] = [
 	},
 ];
 
-const byKey = new Map(FEEDS.map((feed) => [feed.key, feed]));
+const byId = new Map(FEEDS.map((feed) => [feed.id, feed]));
 
-export function getFeed(key: string): FeedDefinition {
-	const feed = byKey.get(key);
-	if (!feed) throw new Error(`Unknown changed-data feed "${key}"`);
+export function getFeed(id: string): FeedDefinition {
+	const feed = byId.get(id);
+	if (!feed) throw new Error(`Unknown changed-data feed "${id}"`);
 	return feed;
 }
 
@@ -401,7 +401,7 @@ export function allEvents(feed: FeedDefinition): string[] {
 export function feedOptions(): Array<{ name: string; value: string; description: string }> {
 	return FEEDS.map((feed) => ({
 		name: `${feed.category === 'Inpatient' ? 'Inpatient: ' : ''}${feed.name}`,
-		value: feed.key,
+		value: feed.id,
 		description: feed.description,
 	}));
 }

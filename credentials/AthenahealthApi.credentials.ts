@@ -1,0 +1,121 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { ATHENA_HOSTS, GRANT_PATH, resolveBaseUrl } from '../nodes/Athenahealth/transport/baseUrl';
+
+/**
+ * OAuth2 client credentials for athenahealth. The token lives in a hidden expirable field:
+ * n8n calls preAuthentication when it is empty and again after a 401, so one token serves every
+ * request until athena says it expired (athena allows only 5 new tokens a minute in preview).
+ */
+export class AthenahealthApi implements ICredentialType {
+	name = 'athenahealthApi';
+
+	displayName = 'athenahealth API';
+
+	icon: Icon = {
+		light: 'file:../nodes/Athenahealth/athenahealth.svg',
+		dark: 'file:../nodes/Athenahealth/athenahealth.dark.svg',
+	};
+
+	documentationUrl = 'https://docs.athenahealth.com/api/guides/authentication-with-client-credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{ name: 'Preview (Sandbox)', value: 'preview', description: ATHENA_HOSTS.preview },
+				{ name: 'Production', value: 'production', description: ATHENA_HOSTS.production },
+				{ name: 'Custom Base URL', value: 'custom', description: 'A gateway or the local athena sandbox' },
+			],
+			default: 'preview',
+		},
+		{
+			displayName: 'Custom Base URL',
+			name: 'customBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://athena-gateway.example.org',
+			description: 'Must be https, unless it points at this machine (http://127.0.0.1:8790 for the local sandbox)',
+			displayOptions: { show: { environment: ['custom'] } },
+			required: true,
+		},
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Practice ID',
+			name: 'practiceId',
+			type: 'string',
+			default: '195900',
+			description: 'The athenaNet practice. 195900 is the shared preview practice.',
+			required: true,
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'string',
+			default: 'athena/service/Athenanet.MDP.*',
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const response = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: `${resolveBaseUrl(credentials)}${GRANT_PATH}`,
+			auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({
+				grant_type: 'client_credentials',
+				scope: String(credentials.scope || 'athena/service/Athenanet.MDP.*'),
+			}).toString(),
+			json: true,
+		})) as { access_token?: string };
+		return { accessToken: response.access_token ?? '' };
+	}
+
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => ({
+		...requestOptions,
+		headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
+	});
+
+	// Proves the practice is reachable with this client: one department is enough.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: `={{ $credentials.environment === "custom" ? $credentials.customBaseUrl.replace(/\\/+$/, "") : ($credentials.environment === "production" ? "${ATHENA_HOSTS.production}" : "${ATHENA_HOSTS.preview}") }}`,
+			url: '=/v1/{{ $credentials.practiceId }}/departments',
+			qs: { limit: 1 },
+		},
+	};
+}

@@ -1,0 +1,121 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import { CredentialSettingError, resolveBaseUrl, resolvePracticeId } from './baseUrl';
+import { isRetryable, readFailure, toNodeApiError } from './errors';
+import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry';
+
+export type AthenaContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions;
+
+export const CREDENTIAL_TYPE = 'athenahealthApi';
+
+export interface AthenaRequest {
+	method: IHttpRequestMethods;
+	/** Path below `/v1/{practiceid}/`, built from validated values only. */
+	path: string;
+	qs?: IDataObject;
+	/** Sent form-encoded, as athena expects. */
+	body?: IDataObject;
+	/**
+	 * Whether the call may be sent again after a dropped connection or a 5xx, when athena may
+	 * already have done it. Default: every method but POST. Creating a case is not.
+	 */
+	idempotent?: boolean;
+	/** Item the call serves, for the error. */
+	itemIndex?: number;
+	/** Sent values athena must not echo into an error (notes, names). */
+	redact?: string[];
+	retry?: Partial<RetryPolicy>;
+}
+
+export interface AthenaResponse<T = IDataObject> {
+	body: T;
+	statusCode: number;
+	/** athena's clock, from the `Date` header (ms), when sent. */
+	serverTime?: number;
+}
+
+const SAFE_PATH = /^[a-z0-9]+(\/[a-z0-9]+)*$/i;
+
+/** Form encoding for athena: booleans as "true"/"false", lists comma-joined, empty values left out. */
+export function formEncode(body: IDataObject): string {
+	const form = new URLSearchParams();
+	for (const [key, value] of Object.entries(body)) {
+		if (value === undefined || value === null || value === '') continue;
+		form.append(key, Array.isArray(value) ? value.join(',') : String(value));
+	}
+	return form.toString();
+}
+
+/**
+ * The one request function of both nodes: builds `/v1/{practiceid}/...`, authenticates through the
+ * athenahealthApi credential, retries what can safely be retried, and maps failures to NodeApiError.
+ */
+export async function athenaRequest<T = IDataObject>(
+	this: AthenaContext,
+	request: AthenaRequest,
+): Promise<AthenaResponse<T>> {
+	const policy = { ...DEFAULT_RETRY, ...request.retry };
+	const node = this.getNode();
+	if (!SAFE_PATH.test(request.path)) {
+		throw new NodeOperationError(node, `Refused to call an unsafe athena path "${request.path}"`, {
+			itemIndex: request.itemIndex,
+		});
+	}
+
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	let url: string;
+	try {
+		url = `${resolveBaseUrl(credentials)}/v1/${resolvePracticeId(credentials)}/${request.path}`;
+	} catch (error) {
+		if (error instanceof CredentialSettingError) {
+			throw new NodeOperationError(node, `athenahealth credential: ${error.message}`, { itemIndex: request.itemIndex });
+		}
+		throw new NodeOperationError(node, error as Error, { itemIndex: request.itemIndex });
+	}
+
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url,
+		qs: request.qs,
+		json: true,
+		returnFullResponse: true,
+	};
+	if (request.body) {
+		// DELETE carries its form in the query too: where athena reads it is unconfirmed (athena-api.md [U]).
+		options.body = formEncode(request.body);
+		options.headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+		if (request.method === 'DELETE') options.qs = { ...request.qs, ...request.body };
+	}
+	const idempotent = request.idempotent ?? request.method !== 'POST';
+
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as {
+				body: T;
+				statusCode: number;
+				headers?: Record<string, string>;
+			};
+			const date = response.headers?.date ? Date.parse(response.headers.date) : NaN;
+			return {
+				body: response.body,
+				statusCode: response.statusCode,
+				serverTime: Number.isNaN(date) ? undefined : date,
+			};
+		} catch (error) {
+			const failure = readFailure(error);
+			if (attempt >= policy.maxAttempts || !isRetryable(failure, idempotent)) {
+				throw toNodeApiError(node, failure, attempt, { itemIndex: request.itemIndex, redact: request.redact });
+			}
+			await sleep(backoffDelay(attempt, policy, failure.retryAfterMs));
+		}
+	}
+}

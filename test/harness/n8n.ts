@@ -1,0 +1,221 @@
+import {
+	ExecuteContext,
+	LoadOptionsContext,
+	PollContext,
+	PollTriggerExecutor,
+} from 'n8n-core';
+import { Container } from '@n8n/di';
+import type {
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IRunExecutionData,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { NodeHelpers, Workflow, deepCopy } from 'n8n-workflow';
+
+import type { InMemoryCredentialsHelper } from './credentials';
+
+/**
+ * Runs our nodes through n8n-core's real execution contexts (ExecuteContext, PollContext,
+ * LoadOptionsContext) and n8n-core's PollTriggerExecutor. Only the credentials store and
+ * the workflow database are stood in for.
+ */
+
+function nodeTypesOf(type: INodeType): INodeTypes {
+	return {
+		getByName: () => type,
+		getByNameAndVersion: () => type,
+		getKnownTypes: () => ({}),
+	} as unknown as INodeTypes;
+}
+
+function additionalDataFor(credentials: InMemoryCredentialsHelper): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper: credentials,
+		restApiUrl: 'http://127.0.0.1/rest',
+		webhookBaseUrl: '',
+		webhookWaitingBaseUrl: '',
+		webhookTestBaseUrl: '',
+		formWaitingBaseUrl: '',
+		variables: {},
+		executeWorkflow: async () => ({ executionId: '', data: [] }),
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => ({ ok: false }),
+		currentNodeParameters: undefined,
+		userId: 'test-user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/** A node as n8n stores it in a workflow: parameters completed with their defaults. */
+export function makeNode(type: INodeType, parameters: INodeParameters, extra: Partial<INode> = {}): INode {
+	const node: INode = {
+		id: 'node-1',
+		name: type.description.displayName,
+		type: `n8n-nodes-athenahealth.${type.description.name}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { athenahealthApi: { id: 'cred-1', name: 'athenahealth sandbox' } },
+		...extra,
+	};
+	node.parameters =
+		NodeHelpers.getNodeParameters(type.description.properties, parameters, true, false, node, type.description) ??
+		parameters;
+	return node;
+}
+
+export interface ExecuteResult {
+	output: INodeExecutionData[][];
+	hints: unknown[];
+}
+
+/** Runs an action node's execute() once over `items`, as n8n's WorkflowExecute does. */
+export async function executeNode(
+	type: INodeType,
+	parameters: INodeParameters,
+	credentials: InMemoryCredentialsHelper,
+	items: INodeExecutionData[] = [{ json: {} }],
+	options: { continueOnFail?: boolean; mode?: WorkflowExecuteMode } = {},
+): Promise<INodeExecutionData[][]> {
+	const node = makeNode(type, parameters, { continueOnFail: options.continueOnFail ?? false });
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(type) });
+	const runExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: { contextData: {}, nodeExecutionStack: [], metadata: {}, waitingExecution: {}, waitingExecutionSource: {} },
+	} as unknown as IRunExecutionData;
+	const inputData = { main: [items] };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalDataFor(credentials),
+		options.mode ?? 'manual',
+		runExecutionData,
+		0,
+		items,
+		inputData,
+		{ node, data: inputData, source: { main: [{ previousNode: 'Start' }] } },
+		[],
+	);
+	return (await type.execute!.call(context)) as INodeExecutionData[][];
+}
+
+/** Calls a loadOptions method as the editor does. */
+export async function loadOptions(
+	type: INodeType,
+	method: string,
+	parameters: INodeParameters,
+	credentials: InMemoryCredentialsHelper,
+) {
+	const node = makeNode(type, parameters);
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(type) });
+	const additionalData = additionalDataFor(credentials);
+	additionalData.currentNodeParameters = node.parameters;
+	const context = new LoadOptionsContext(workflow, node, additionalData, '');
+	return await type.methods!.loadOptions![method].call(context);
+}
+
+export interface PollOutcome {
+	/** Items emitted by this tick, null when the poll emitted nothing. */
+	emitted: INodeExecutionData[] | null;
+	/** The error n8n would record as a failed execution, if any. */
+	error: Error | null;
+}
+
+/**
+ * A polling trigger in a workflow, with n8n's persistence rules for its static data: what n8n
+ * would save is copied to `persisted` when the poll emits (and when a null poll commits its
+ * cursor, as n8n 2.41 does). `restart()` throws away everything in memory, like a crash.
+ */
+export class PolledWorkflow {
+	persisted: IDataObject = {};
+	private workflow!: Workflow;
+	private node!: INode;
+	executions: INodeExecutionData[][] = [];
+	failedExecutions: Error[] = [];
+
+	constructor(
+		readonly type: INodeType,
+		readonly parameters: INodeParameters,
+		readonly credentials: InMemoryCredentialsHelper,
+		readonly options: { pollBudgetMs?: number } = {},
+	) {
+		this.restart();
+	}
+
+	/** Loads the workflow again from what was persisted, as n8n does after a restart. */
+	restart() {
+		this.node = makeNode(this.type, this.parameters);
+		this.workflow = new Workflow({
+			id: 'wf-1',
+			nodes: [this.node],
+			connections: {},
+			active: true,
+			nodeTypes: nodeTypesOf(this.type),
+			staticData: deepCopy(this.persisted),
+		});
+	}
+
+	get staticData(): IDataObject {
+		return this.workflow.getStaticData('node', this.node);
+	}
+
+	private save() {
+		this.persisted = deepCopy(this.workflow.staticData as IDataObject);
+	}
+
+	private context(mode: WorkflowExecuteMode, activation: 'init' | 'trigger' | 'activate' | 'manual', sink: PollOutcome) {
+		return new PollContext(
+			this.workflow,
+			this.node,
+			additionalDataFor(this.credentials),
+			mode,
+			activation,
+			(data) => {
+				this.save();
+				sink.emitted = data[0];
+				this.executions.push(data[0]);
+			},
+			(error) => {
+				sink.error = error;
+				this.failedExecutions.push(error);
+			},
+			async () => this.save(),
+			undefined,
+			undefined,
+			this.options.pollBudgetMs === undefined ? undefined : () => this.options.pollBudgetMs!,
+		);
+	}
+
+	/** One scheduled tick, through n8n-core's PollTriggerExecutor. */
+	async tick(activation: 'init' | 'trigger' = 'trigger'): Promise<PollOutcome> {
+		const outcome: PollOutcome = { emitted: null, error: null };
+		const context = this.context('trigger', activation, outcome);
+		const executor = Container.get(PollTriggerExecutor);
+		await executor.create(this.workflow, this.node, context, () => true)(false);
+		return outcome;
+	}
+
+	/** A tick whose result is thrown away after poll() returned: n8n died before saving. */
+	async crashAfterPoll(): Promise<INodeExecutionData[] | null> {
+		const outcome: PollOutcome = { emitted: null, error: null };
+		const context = this.context('trigger', 'trigger', outcome);
+		const result = await this.type.poll!.call(context);
+		this.restart();
+		return result ? result[0] : null;
+	}
+
+	/** "Fetch Test Event" in the editor: manual mode, nothing saved. */
+	async manual(): Promise<INodeExecutionData[] | null> {
+		const outcome: PollOutcome = { emitted: null, error: null };
+		const context = this.context('manual', 'manual', outcome);
+		const result = await this.type.poll!.call(context);
+		return result ? result[0] : null;
+	}
+}
