@@ -36,8 +36,9 @@ export interface AthenaRequest {
 	retry?: Partial<RetryPolicy>;
 }
 
-export interface AthenaResponse<T = IDataObject> {
-	body: T;
+export interface AthenaResponse {
+	/** athena's JSON; a few endpoints answer with an array (cast at the call site). */
+	body: IDataObject;
 	statusCode: number;
 	/** athena's clock, from the `Date` header (ms), when sent. */
 	serverTime?: number;
@@ -59,10 +60,7 @@ export function formEncode(body: IDataObject): string {
  * The one request function of both nodes: builds `/v1/{practiceid}/...`, authenticates through the
  * athenahealthApi credential, retries what can safely be retried, and maps failures to NodeApiError.
  */
-export async function athenaRequest<T = IDataObject>(
-	this: AthenaContext,
-	request: AthenaRequest,
-): Promise<AthenaResponse<T>> {
+export async function athenaRequest(this: AthenaContext, request: AthenaRequest): Promise<AthenaResponse> {
 	const policy = { ...DEFAULT_RETRY, ...request.retry };
 	const node = this.getNode();
 	if (!SAFE_PATH.test(request.path)) {
@@ -100,7 +98,7 @@ export async function athenaRequest<T = IDataObject>(
 	for (let attempt = 1; ; attempt++) {
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as {
-				body: T;
+				body: IDataObject;
 				statusCode: number;
 				headers?: Record<string, string>;
 			};
