@@ -14,6 +14,7 @@ import type {
 	INodeTypes,
 	IRunExecutionData,
 	IWorkflowExecuteAdditionalData,
+	WorkflowActivateMode,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { NodeHelpers, Workflow, deepCopy } from 'n8n-workflow';
@@ -51,6 +52,20 @@ function additionalDataFor(credentials: InMemoryCredentialsHelper): IWorkflowExe
 		userId: 'test-user',
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
+
+/** The request helpers of a real ExecuteContext, as n8n hands them to a credential's preAuthentication. */
+export function requestHelpers(credentials: InMemoryCredentialsHelper) {
+	const node = makeNode(credentialProbe, {});
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(credentialProbe) });
+	const context = new ExecuteContext(workflow, node, additionalDataFor(credentials), 'manual', {
+		resultData: { runData: {} },
+	} as unknown as IRunExecutionData, 0, [], { main: [[]] }, { node, data: { main: [[]] }, source: null }, []);
+	return { helpers: { httpRequest: context.helpers.httpRequest } };
+}
+
+const credentialProbe = {
+	description: { displayName: 'Credential test', name: 'credentialTest', properties: [] },
+} as unknown as INodeType;
 
 /** A node as n8n stores it in a workflow: parameters completed with their defaults. */
 export function makeNode(type: INodeType, parameters: INodeParameters, extra: Partial<INode> = {}): INode {
@@ -170,7 +185,7 @@ export class PolledWorkflow {
 		this.persisted = deepCopy(this.workflow.staticData as IDataObject);
 	}
 
-	private context(mode: WorkflowExecuteMode, activation: 'init' | 'trigger' | 'activate' | 'manual', sink: PollOutcome) {
+	private context(mode: WorkflowExecuteMode, activation: WorkflowActivateMode, sink: PollOutcome) {
 		return new PollContext(
 			this.workflow,
 			this.node,
@@ -193,8 +208,12 @@ export class PolledWorkflow {
 		);
 	}
 
-	/** One scheduled tick, through n8n-core's PollTriggerExecutor. */
-	async tick(activation: 'init' | 'trigger' = 'trigger'): Promise<PollOutcome> {
+	/**
+	 * One scheduled tick, through n8n-core's PollTriggerExecutor. n8n builds the poll context when
+	 * the workflow is activated, so a tick carries the activation mode ('activate', 'init' after a
+	 * restart, 'leadershipChange' on a new leader).
+	 */
+	async tick(activation: WorkflowActivateMode = 'activate'): Promise<PollOutcome> {
 		const outcome: PollOutcome = { emitted: null, error: null };
 		const context = this.context('trigger', activation, outcome);
 		const executor = Container.get(PollTriggerExecutor);
@@ -205,7 +224,7 @@ export class PolledWorkflow {
 	/** A tick whose result is thrown away after poll() returned: n8n died before saving. */
 	async crashAfterPoll(): Promise<INodeExecutionData[] | null> {
 		const outcome: PollOutcome = { emitted: null, error: null };
-		const context = this.context('trigger', 'trigger', outcome);
+		const context = this.context('trigger', 'activate', outcome);
 		const result = await this.type.poll!.call(context);
 		this.restart();
 		return result ? result[0] : null;

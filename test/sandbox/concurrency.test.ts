@@ -1,0 +1,54 @@
+import { changedPath, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
+import { useSandbox } from './harness';
+
+const t = useSandbox();
+const appointments = getFeed('appointments');
+const READ = changedPath(appointments);
+const LATENCY_MS = 300;
+const REFUSAL = { error: 'A /changed call for this department is still being answered.' };
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeEach(async () => {
+	await t.api.post(subscriptionPath(appointments));
+	await t.other.post(subscriptionPath(appointments));
+	t.sandbox.inject({ feed: appointments.id, count: 24 });
+	// Latency runs inside the in-flight window, so a read stays unanswered long enough to overlap.
+	t.sandbox.setFaults({ seed: 1, rules: [{ route: 'changed', latencyMs: LATENCY_MS }] });
+});
+
+test('a second read for a department still being answered is refused with 409 and counted', async () => {
+	const first = t.api.get(READ, { departmentid: '1,2' });
+	await pause(60);
+	const [sameDepartment, wholePractice, otherDepartment, otherClient] = await Promise.all([
+		t.api.get(READ, { departmentid: '2,5' }),
+		t.api.get(READ),
+		t.api.get(READ, { departmentid: '3' }),
+		t.other.get(READ, { departmentid: '1' }),
+	]);
+	expect((await first).status).toBe(200);
+	expect([sameDepartment.status, sameDepartment.body]).toEqual([409, REFUSAL]);
+	expect([wholePractice.status, wholePractice.body]).toEqual([409, REFUSAL]);
+	expect(otherDepartment.status).toBe(200);
+	// In-flight reads are tracked per API key.
+	expect(otherClient.status).toBe(200);
+	expect(t.sandbox.stats().violations.concurrentChanged).toBe(2);
+	// Once answered, the department can be read again.
+	expect((await t.api.get(READ, { departmentid: '2' })).status).toBe(200);
+});
+
+test('a whole-practice read in flight covers every department', async () => {
+	const first = t.api.get(READ);
+	await pause(60);
+	const second = await t.api.get(READ, { departmentid: '7' });
+	expect(second.status).toBe(409);
+	expect((await first).body.totalcount).toBe(24);
+	expect(t.sandbox.stats().violations.concurrentChanged).toBe(1);
+});
+
+test('a read dropped after processing ends its in-flight window', async () => {
+	t.sandbox.setFaults({ seed: 1, rules: [{ route: 'changed', latencyMs: 50, rateDropAfterProcessing: 1 }] });
+	await expect(t.api.get(READ, { departmentid: '1' })).rejects.toThrow();
+	t.sandbox.setFaults({ seed: 1, rules: [] });
+	expect((await t.api.get(READ, { departmentid: '1' })).status).toBe(200);
+});

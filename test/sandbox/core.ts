@@ -1,0 +1,148 @@
+/** The sandbox's state and services, independent of HTTP. */
+import { z } from 'zod';
+import { getFeed } from '../../nodes/Athenahealth/feeds/catalog';
+import { TokenStore } from './auth';
+import { Clock } from './clock';
+import { FeedStore, type SubscriptionStatus, type SubscriptionView } from './feeds';
+import { Faults, faultConfigSchema, type FaultConfig } from './faults';
+import { inject, type InjectSpec } from './inject';
+import { caseView, PatientCaseStore, type PatientCase } from './patientCases';
+import { RecordFactory } from './records';
+import { referenceHandlers } from './reference';
+import { createSeed, DEFAULT_CLIENTS, type SeedData } from './seed';
+import { Stats } from './stats';
+
+/** A fixed start keeps tests deterministic: 15 Jan 2025, 10:00 Eastern. */
+export const DEFAULT_CLOCK_START = Date.UTC(2025, 0, 15, 15, 0, 0);
+
+const optionsSchema = z
+	.object({
+		port: z.number().int().min(0).max(65_535).optional(),
+		departments: z.number().int().min(1).max(10_000).default(12),
+		tokenLifetimeSec: z.number().int().min(1).default(3600),
+		/** athena-api.md [R]: 5 new tokens a minute in preview (50 in production). */
+		tokenRateLimitPerMinute: z.number().int().min(1).default(5),
+		/** Seed: unread messages are deleted after 24 hours (possibly as low as 1 hour). */
+		retentionMs: z.number().int().min(1).default(24 * 3600 * 1000),
+		faults: faultConfigSchema.optional(),
+		clients: z.array(z.object({ clientId: z.string().min(1), secret: z.string().min(1) }).strict()).min(1).default([...DEFAULT_CLIENTS]),
+		/** Epoch ms the clock starts at (default DEFAULT_CLOCK_START, or now with realTimeClock). */
+		clockStart: z.number().optional(),
+		/** Let the clock tick with wall time (the CLI); tests keep it manual. */
+		realTimeClock: z.boolean().default(false),
+	})
+	.strict();
+
+export type SandboxOptions = z.input<typeof optionsSchema>;
+
+export interface QueuedMessage {
+	seq: number;
+	event: string;
+	departmentId: string;
+	enqueuedAt: number;
+	record: Readonly<Record<string, unknown>>;
+}
+
+export interface QueueSummary {
+	clientId: string;
+	feed: string;
+	status: SubscriptionStatus;
+	queued: number;
+	processed: number;
+	expired: number;
+}
+
+/** Read-only views for assertions; they always show the current state, across resets. */
+export interface SandboxState {
+	readonly cases: ReadonlyMap<number, Readonly<PatientCase>>;
+	subscription(clientId: string, feed: string): SubscriptionView;
+	/** The client's queued messages for the feed, oldest first (empty when not subscribed). */
+	queue(clientId: string, feed: string): QueuedMessage[];
+	queues(): QueueSummary[];
+}
+
+export class SandboxCore {
+	readonly options: z.output<typeof optionsSchema>;
+	readonly clock: Clock;
+	readonly stats = new Stats();
+	readonly faults = new Faults();
+	readonly seed: SeedData;
+	readonly tokens: TokenStore;
+	readonly feeds: FeedStore;
+	readonly cases: PatientCaseStore;
+	readonly reference: ReturnType<typeof referenceHandlers>;
+	readonly state: SandboxState;
+	private readonly records = new RecordFactory();
+
+	constructor(input: SandboxOptions = {}) {
+		const options = optionsSchema.parse(input);
+		this.options = options;
+		this.clock = new Clock(options.clockStart ?? (options.realTimeClock ? Date.now() : DEFAULT_CLOCK_START), options.realTimeClock);
+		this.seed = createSeed(options.departments);
+		this.tokens = new TokenStore(options.clients, this.clock, this.stats, {
+			lifetimeSec: options.tokenLifetimeSec,
+			rateLimitPerMinute: options.tokenRateLimitPerMinute,
+		});
+		this.feeds = new FeedStore(this.clock, this.stats, this.seed, options.retentionMs);
+		this.cases = new PatientCaseStore(this.clock, this.seed, this.feeds, options.clients);
+		this.reference = referenceHandlers(this.seed);
+		if (options.faults) this.faults.configure(options.faults);
+		this.state = this.stateView();
+	}
+
+	inject(spec: InjectSpec): Record<string, unknown>[] {
+		return inject(spec, { feeds: this.feeds, records: this.records, seed: this.seed, clock: this.clock });
+	}
+
+	setFaults(config: FaultConfig): void {
+		this.faults.configure(config);
+	}
+
+	/** The sandbox as started: seeded cases, no subscriptions, queues or tokens, empty stats, the start options' faults and clock. */
+	reset(): void {
+		this.clock.reset();
+		this.stats.reset();
+		this.faults.clear();
+		if (this.options.faults) this.faults.configure(this.options.faults);
+		this.tokens.reset();
+		this.feeds.reset();
+		this.cases.reset();
+		this.records.reset();
+	}
+
+	/** Every case as athena shows it, plus who created it and how. */
+	caseList(): Record<string, unknown>[] {
+		return [...this.cases.cases.values()].map((shown) => ({
+			...caseView(shown),
+			createdvia: shown.createdvia,
+			creatorclientid: shown.creatorClientId,
+		}));
+	}
+
+	private stateView(): SandboxState {
+		const { feeds } = this;
+		return {
+			cases: this.cases.cases,
+			subscription: (clientId, feed) => feeds.view(clientId, getFeed(feed)),
+			queue: (clientId, feed) => {
+				const channel = feeds.list().find((candidate) => candidate.clientId === clientId && candidate.feed.id === feed);
+				return (channel?.queue.queued() ?? []).map((message) => ({
+					seq: message.seq,
+					event: message.event,
+					departmentId: message.record.departmentId,
+					enqueuedAt: message.enqueuedAt,
+					record: message.record.value,
+				}));
+			},
+			queues: () =>
+				feeds.list().map((channel) => ({
+					clientId: channel.clientId,
+					feed: channel.feed.id,
+					status: feeds.view(channel.clientId, channel.feed).status,
+					queued: channel.queue.length,
+					processed: channel.queue.processedCount,
+					expired: channel.queue.expired,
+				})),
+		};
+	}
+}

@@ -1,0 +1,89 @@
+/**
+ * Local athenahealth API simulator for tests, benchmarks and `npm run dev`: athena's wire format and
+ * rules (tokens, patient cases, changed-data feeds), a controllable clock, seeded faults and stats.
+ */
+import type { AddressInfo } from 'node:net';
+import type { SandboxClock } from './clock';
+import { SandboxCore, type SandboxOptions, type SandboxState } from './core';
+import type { FaultConfig } from './faults';
+import { createSandboxServer, Timers } from './http';
+import type { InjectSpec } from './inject';
+import { PRACTICE_ID, type ApiClient } from './seed';
+import type { SandboxStats } from './stats';
+
+export type { SandboxOptions, SandboxState, QueuedMessage, QueueSummary } from './core';
+export { DEFAULT_CLOCK_START } from './core';
+export type { FaultConfig, FaultKind } from './faults';
+export type { InjectSpec } from './inject';
+export type { PatientCase } from './patientCases';
+export type { SandboxStats, RequestLogEntry, ViolationKind } from './stats';
+export type { SandboxClock } from './clock';
+export { DEFAULT_CLIENTS, FIRST_NEW_CASE_ID, PRACTICE_ID, SEED_CASES, SEED_CASES_PATIENT_ID, type ApiClient } from './seed';
+export { CONTROL_ENDPOINTS } from './control';
+export { formatEastern, parseEastern } from './eastern';
+
+export interface Sandbox {
+	/** e.g. `http://127.0.0.1:12345`; athena paths go below it (`/v1/195900/...`, `/oauth2/v1/token`). */
+	readonly url: string;
+	readonly port: number;
+	readonly practiceId: string;
+	readonly clients: readonly ApiClient[];
+	readonly clock: SandboxClock;
+	readonly state: SandboxState;
+	close(): Promise<void>;
+	/** Events happening in the practice: enqueued for every subscribed client; returns the records. */
+	inject(spec: InjectSpec): Record<string, unknown>[];
+	setFaults(config: FaultConfig): void;
+	stats(): SandboxStats;
+	/** Back to the state at start (see SandboxCore.reset). */
+	reset(): void;
+	/** Every issued token stops working at once. */
+	expireTokens(): void;
+	setTokenLifetime(seconds: number): void;
+	setTokenRateLimit(perMinute: number): void;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+	const core = new SandboxCore(options);
+	const timers = new Timers();
+	const server = createSandboxServer(core, timers);
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		// Loopback only: the sandbox and its control endpoints are never reachable from the network.
+		server.listen(core.options.port ?? 0, '127.0.0.1', () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		port,
+		practiceId: PRACTICE_ID,
+		clients: core.options.clients,
+		clock: core.clock,
+		state: core.state,
+		close: () =>
+			new Promise<void>((resolve, reject) => {
+				timers.clear();
+				server.close((error) => (error ? reject(error) : resolve()));
+				server.closeAllConnections();
+			}),
+		inject: (spec) => core.inject(spec),
+		setFaults: (config) => core.setFaults(config),
+		stats: () => core.stats.snapshot(),
+		reset: () => core.reset(),
+		expireTokens: () => core.tokens.expireAll(),
+		setTokenLifetime: (seconds) => {
+			core.tokens.settings.lifetimeSec = positiveInteger(seconds, 'token lifetime');
+		},
+		setTokenRateLimit: (perMinute) => {
+			core.tokens.settings.rateLimitPerMinute = positiveInteger(perMinute, 'token rate limit');
+		},
+	};
+}
+
+function positiveInteger(value: number, what: string): number {
+	if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${value}`);
+	return value;
+}

@@ -1,0 +1,49 @@
+import { AthenaClient, useSandbox } from './harness';
+import { startSandbox } from './index';
+
+const t = useSandbox();
+
+test('departments 1..12 with ids as strings, as athena sends them', async () => {
+	const response = await t.api.get('departments');
+	expect(response.status).toBe(200);
+	expect(response.body.totalcount).toBe(12);
+	expect(response.body.departments.map((department: { departmentid: string }) => department.departmentid)).toEqual(
+		Array.from({ length: 12 }, (_, index) => String(index + 1)),
+	);
+	expect(response.body.departments[0]).toMatchObject({ name: expect.any(String), clinicals: 'ON' });
+});
+
+test('the department count is an option', async () => {
+	const large = await startSandbox({ departments: 400 });
+	try {
+		const response = await new AthenaClient(large).get('departments');
+		expect(response.body.totalcount).toBe(400);
+		expect(response.body.departments[399].departmentid).toBe('400');
+	} finally {
+		await large.close();
+	}
+});
+
+test('providers 1..20 with numeric ids', async () => {
+	const response = await t.api.get('providers');
+	expect(response.body.totalcount).toBe(20);
+	expect(response.body.providers[19]).toMatchObject({ providerid: 20, firstname: expect.any(String), lastname: expect.any(String), specialty: expect.any(String) });
+});
+
+test('a patient comes as a one-element array; an unknown one is 404', async () => {
+	const response = await t.api.get('patients/7');
+	expect(response.status).toBe(200);
+	expect(response.body).toEqual([
+		{ patientid: '7', firstname: expect.any(String), lastname: expect.any(String), dob: expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/), departmentid: expect.any(String) },
+	]);
+	const unknown = await t.api.get('patients/101');
+	expect(unknown.status).toBe(404);
+	expect(unknown.body).toEqual({ error: 'The patient ID is invalid.', detailedmessage: 'Patient 101 does not exist.' });
+});
+
+test('patient-case close reasons', async () => {
+	const response = await t.api.get('reference/documents/patientcase/closereasons');
+	expect(response.status).toBe(200);
+	expect(response.body[0]).toEqual({ actionreasonid: 1, name: 'Resolved' });
+	expect(response.body.length).toBeGreaterThanOrEqual(4);
+});

@@ -1,0 +1,196 @@
+import type { PatientCase } from './patientCases';
+
+/** athena's shared preview practice (athena-api.md [R]); any other id in a /v1 path is refused. */
+export const PRACTICE_ID = '195900';
+
+export interface ApiClient {
+	clientId: string;
+	secret: string;
+}
+
+/** Two API keys, so tests can show a case "created by another API client". */
+export const DEFAULT_CLIENTS: readonly ApiClient[] = [
+	{ clientId: 'sandbox-client', secret: 'sandbox-secret' },
+	{ clientId: 'other-client', secret: 'other-secret' },
+];
+
+/** Pre-existing cases, all for patient SEED_CASES_PATIENT_ID in department 1. */
+export const SEED_CASES = {
+	byAthenaNetUser: 173692,
+	byOtherClient: 173693,
+	closed: 173694,
+	deleted: 173695,
+} as const;
+export const SEED_CASES_PATIENT_ID = '1';
+/** The recorded create response carried 173696 (athena-api.md [R]). */
+export const FIRST_NEW_CASE_ID = 173696;
+
+export const PROVIDER_COUNT = 20;
+export const PATIENT_COUNT = 100;
+
+export const FIRST_NAMES = ['Avery', 'Jordan', 'Riley', 'Morgan', 'Casey', 'Quinn', 'Harper', 'Rowan', 'Emerson', 'Parker'];
+export const LAST_NAMES = ['Alvarez', 'Brennan', 'Castillo', 'Dawson', 'Ellison', 'Fairchild', 'Garrison', 'Holloway', 'Iverson', 'Jennings'];
+const PROVIDER_FIRST = ['Amara', 'Benedict', 'Celine', 'Dorian', 'Elena'];
+const PROVIDER_LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka'];
+const SPECIALTIES = ['Family Medicine', 'Internal Medicine', 'Pediatrics', 'Cardiology', 'Dermatology'];
+const CITIES = ['Boston', 'Worcester', 'Springfield', 'Lowell', 'Cambridge', 'Quincy'];
+
+export interface Department {
+	departmentid: string;
+	name: string;
+	patientdepartmentname: string;
+	clinicals: 'ON';
+	city: string;
+	state: string;
+	timezonename: string;
+	providergroupid: string;
+}
+
+export interface Provider {
+	providerid: number;
+	firstname: string;
+	lastname: string;
+	displayname: string;
+	specialty: string;
+	providertype: string;
+	entitytype: string;
+	billable: boolean;
+}
+
+export interface Patient {
+	patientid: string;
+	firstname: string;
+	lastname: string;
+	dob: string;
+	departmentid: string;
+}
+
+export interface CloseReason {
+	actionreasonid: number;
+	name: string;
+}
+
+export const CLOSE_REASONS: readonly CloseReason[] = [
+	{ actionreasonid: 1, name: 'Resolved' },
+	{ actionreasonid: 2, name: 'Duplicate' },
+	{ actionreasonid: 3, name: 'Patient contacted' },
+	{ actionreasonid: 4, name: 'No action needed' },
+	{ actionreasonid: 5, name: 'Entered in error' },
+];
+
+export interface SeedData {
+	departments: Department[];
+	departmentIds: ReadonlySet<string>;
+	providers: Provider[];
+	providerIds: ReadonlySet<string>;
+	patients: ReadonlyMap<string, Patient>;
+}
+
+export function createSeed(departmentCount: number): SeedData {
+	const departments = Array.from({ length: departmentCount }, (_, index): Department => {
+		const city = CITIES[index % CITIES.length];
+		return {
+			departmentid: String(index + 1),
+			name: `${city} Clinic ${index + 1}`,
+			patientdepartmentname: `${city} Family Health`,
+			clinicals: 'ON',
+			city,
+			state: 'MA',
+			timezonename: 'America/New_York',
+			providergroupid: '1',
+		};
+	});
+	const providers = Array.from({ length: PROVIDER_COUNT }, (_, index): Provider => {
+		const firstname = PROVIDER_FIRST[index % PROVIDER_FIRST.length];
+		const lastname = PROVIDER_LAST[Math.floor(index / PROVIDER_FIRST.length) % PROVIDER_LAST.length];
+		return {
+			providerid: index + 1,
+			firstname,
+			lastname,
+			displayname: `${lastname}, ${firstname}`,
+			specialty: SPECIALTIES[index % SPECIALTIES.length],
+			providertype: 'MD',
+			entitytype: 'Person',
+			billable: true,
+		};
+	});
+	const patients = new Map<string, Patient>();
+	for (let index = 0; index < PATIENT_COUNT; index++) {
+		const patientid = String(index + 1);
+		patients.set(patientid, {
+			patientid,
+			firstname: FIRST_NAMES[index % FIRST_NAMES.length],
+			lastname: LAST_NAMES[Math.floor(index / FIRST_NAMES.length) % LAST_NAMES.length],
+			dob: `${pad2((index % 12) + 1)}/${pad2((index % 28) + 1)}/${1940 + ((index * 7) % 65)}`,
+			departmentid: String((index % departmentCount) + 1),
+		});
+	}
+	return {
+		departments,
+		departmentIds: new Set(departments.map((department) => department.departmentid)),
+		providers,
+		providerIds: new Set(providers.map((provider) => String(provider.providerid))),
+		patients,
+	};
+}
+
+export function pad2(value: number): string {
+	return String(value).padStart(2, '0');
+}
+
+export const DAY_MS = 24 * 3600 * 1000;
+
+/** The pre-existing cases; created before the clock's start so they never reach a changed feed. */
+export function seedCases(clients: readonly ApiClient[], now: number): PatientCase[] {
+	const own = clients[0].clientId;
+	const other = clients[1]?.clientId ?? DEFAULT_CLIENTS[1].clientId;
+	const base = {
+		patientid: SEED_CASES_PATIENT_ID,
+		departmentid: '1',
+		documentsubclass: 'PATIENTCASE',
+		createdAt: now - 3 * DAY_MS,
+		modifiedAt: now - 2 * DAY_MS,
+	};
+	const byApi = (clientId: string) => ({ createdvia: 'API' as const, creatorClientId: clientId, createdby: `API-${clientId}` });
+	return [
+		{
+			...base,
+			patientcaseid: SEED_CASES.byAthenaNetUser,
+			providerid: '1',
+			documentsource: 'PATIENT',
+			subject: 'Billing question',
+			internalnote: 'Caller asked about a statement balance.',
+			status: 'OPEN',
+			createdvia: 'ATHENANET',
+			createdby: 'jfrontdesk',
+		},
+		{
+			...base,
+			...byApi(other),
+			patientcaseid: SEED_CASES.byOtherClient,
+			providerid: '2',
+			documentsource: 'PHARMACY',
+			subject: 'Refill clarification',
+			status: 'OPEN',
+		},
+		{
+			...base,
+			...byApi(own),
+			patientcaseid: SEED_CASES.closed,
+			providerid: '3',
+			documentsource: 'LAB',
+			subject: 'Lab called with a result',
+			status: 'CLOSED',
+			closereasonid: CLOSE_REASONS[0].actionreasonid,
+		},
+		{
+			...base,
+			...byApi(own),
+			patientcaseid: SEED_CASES.deleted,
+			providerid: '3',
+			documentsource: 'PATIENT',
+			subject: 'Opened by mistake',
+			status: 'DELETED',
+		},
+	];
+}
