@@ -1,7 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-// Minimal until the action-node issue fills in resources and operations.
+import * as changedData from './actions/changedData/ChangedData.resource';
+import * as patientCase from './actions/patientCase/PatientCase.resource';
+import { router } from './actions/router';
+import * as subscription from './actions/subscription/Subscription.resource';
+import * as loadOptions from './methods/loadOptions';
+
 export class Athenahealth implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'athenahealth',
@@ -10,16 +15,46 @@ export class Athenahealth implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create and update athenahealth patient cases and manage changed-data subscriptions',
+		description: 'Create and update athenahealth patient cases, manage changed-data subscriptions and read changed data',
 		defaults: { name: 'athenahealth' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'athenahealthApi', required: true }],
-		properties: [],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Changed Data',
+						value: 'changedData',
+						description: 'Records that changed in a changed-data feed',
+					},
+					{
+						name: 'Patient Case',
+						value: 'patientCase',
+						description: 'A documented call or message about a patient, routed to a provider or staff',
+					},
+					{
+						name: 'Subscription',
+						value: 'subscription',
+						description: 'Which changed-data feed events athena queues for this API client',
+					},
+				],
+				default: 'patientCase',
+			},
+			...patientCase.description,
+			...subscription.description,
+			...changedData.description,
+		],
 	};
 
+	methods = { loadOptions };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [this.getInputData().map((item, index) => ({ json: item.json, pairedItem: { item: index } }))];
+		return await router.call(this);
 	}
 }

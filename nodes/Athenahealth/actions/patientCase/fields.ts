@@ -1,0 +1,237 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { z } from 'zod';
+
+import {
+	CALLBACK_NUMBER_TYPES,
+	DOCUMENT_SOURCES,
+	DOCUMENT_SUBCLASSES,
+	INTERNAL_NOTE_MAX,
+	PRIORITIES,
+} from '../../reference/patientCase';
+import { multiLine, oneOf, optionalId, optionalOneOf, optionalValue, positiveId, singleLine, TEXT_LIMITS } from '../validation';
+
+/**
+ * The patient-case fields the operations share: their n8n properties, their zod checks and the
+ * athena form names they are sent under. Create and Update build on the same definitions.
+ */
+
+export const patientIdField: INodeProperties = {
+	displayName: 'Patient ID',
+	name: 'patientId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: '1234',
+	description: 'The athenaNet ID of the patient the case is about (a positive whole number)',
+};
+
+export const patientCaseIdField: INodeProperties = {
+	displayName: 'Patient Case ID',
+	name: 'patientCaseId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: '173696',
+	description: 'The ID of the patient case, as returned by Create or Get Many (a positive whole number)',
+};
+
+/** Which case an operation acts on. */
+export const caseTargetSchema = { patientId: positiveId, patientCaseId: positiveId };
+
+export function readCaseTarget(context: IExecuteFunctions, itemIndex: number) {
+	return {
+		patientId: context.getNodeParameter('patientId', itemIndex),
+		patientCaseId: context.getNodeParameter('patientCaseId', itemIndex),
+	};
+}
+
+export function departmentField(description: string): INodeProperties {
+	return {
+		displayName: 'Department Name or ID',
+		name: 'departmentId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getDepartments' },
+		required: true,
+		default: '',
+		description: `${description}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+	};
+}
+
+const providerDescription =
+	'The provider the case is intended for. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.';
+
+export const providerField: INodeProperties = {
+	displayName: 'Provider Name or ID',
+	name: 'providerId',
+	type: 'options',
+	typeOptions: { loadOptionsMethod: 'getProviders' },
+	required: true,
+	default: '',
+	description: providerDescription,
+};
+
+const sourceOptions = DOCUMENT_SOURCES.map((value) => ({ name: value, value }));
+const sourceDescription =
+	'Who the call came from (athena\'s "documentsource"). Exact capitals, as athena refuses "patient" for PATIENT.';
+
+export const sourceField: INodeProperties = {
+	displayName: 'Source',
+	name: 'documentSource',
+	type: 'options',
+	options: sourceOptions,
+	required: true,
+	default: 'PATIENT',
+	description: sourceDescription,
+};
+
+const subclassOptions = DOCUMENT_SUBCLASSES.map((value) => ({ name: value, value }));
+const subclassDescription = 'The kind of patient case (athena\'s "documentsubclass"); PATIENTCASE is the general one';
+
+export const subclassField: INodeProperties = {
+	displayName: 'Document Subclass',
+	name: 'documentSubclass',
+	type: 'options',
+	options: subclassOptions,
+	required: true,
+	default: 'PATIENTCASE',
+	description: subclassDescription,
+};
+
+/** Optional fields Create and Update share, in a collection (options sorted by display name). */
+export const sharedCaseOptions: INodeProperties[] = [
+	{
+		displayName: 'Callback Name',
+		name: 'callbackName',
+		type: 'string',
+		default: '',
+		description: `The person to call back, if not the patient (at most ${TEXT_LIMITS.callbackName} characters)`,
+	},
+	{
+		displayName: 'Callback Number',
+		name: 'callbackNumber',
+		type: 'string',
+		default: '',
+		placeholder: '617-555-0100',
+		description: 'The phone number to call back (digits, spaces and + - ( ) . only). athena does not take it together with Callback Number Type.',
+	},
+	{
+		displayName: 'Callback Number Type',
+		name: 'callbackNumberType',
+		type: 'options',
+		options: CALLBACK_NUMBER_TYPES.map((value) => ({ name: value, value })),
+		default: 'HOME',
+		description: 'Which of the patient\'s numbers to call back. athena does not take it together with Callback Number.',
+	},
+	{
+		displayName: 'Clinical Provider ID',
+		name: 'clinicalProviderId',
+		type: 'string',
+		default: '',
+		description: 'athena\'s clinical provider (a lab, pharmacy or outside provider from athena\'s master list) the case concerns',
+	},
+	{
+		displayName: 'Internal Note',
+		name: 'internalNote',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description: `The body of the patient case: what the caller needs (at most ${INTERNAL_NOTE_MAX} characters)`,
+	},
+	{
+		displayName: 'Outbound Only',
+		name: 'outboundOnly',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the case records a call the practice made, rather than one it received',
+	},
+	{
+		displayName: 'Priority',
+		name: 'priority',
+		type: 'options',
+		options: PRIORITIES.map(({ name, value }) => ({ name, value })),
+		default: '2',
+		description: 'How urgently the case should be handled',
+	},
+	{
+		displayName: 'Subject',
+		name: 'subject',
+		type: 'string',
+		default: '',
+		description: `A one-line summary shown in the practice's inbox (at most ${TEXT_LIMITS.subject} characters)`,
+	},
+];
+
+/** Update may change the required fields of Create too (but not the department: see update.operation). */
+export const updatableRequiredOptions: INodeProperties[] = [
+	{ ...subclassField, required: false },
+	{ ...providerField, required: false, description: providerDescription },
+	{ ...sourceField, required: false },
+];
+
+const PHONE = /^[0-9+().\- ]{3,}$/;
+
+/** Checks for the optional fields above; each becomes undefined when left empty. */
+export const sharedCaseSchema = {
+	callbackName: optionalValue(singleLine(TEXT_LIMITS.callbackName)),
+	callbackNumber: optionalValue(
+		singleLine(TEXT_LIMITS.callbackNumber).refine((text) => PHONE.test(text), 'must be a phone number: digits, spaces and + - ( ) . only'),
+	),
+	callbackNumberType: optionalOneOf(CALLBACK_NUMBER_TYPES),
+	clinicalProviderId: optionalId,
+	internalNote: optionalValue(multiLine(INTERNAL_NOTE_MAX)),
+	outboundOnly: z.boolean().optional(),
+	priority: optionalOneOf(
+		PRIORITIES.map(({ value }) => value),
+		(value) => `${value} (${PRIORITIES.find((entry) => entry.value === value)?.name})`,
+	),
+	subject: optionalValue(singleLine(TEXT_LIMITS.subject)),
+};
+
+export const documentSourceSchema = oneOf(DOCUMENT_SOURCES);
+export const documentSubclassSchema = oneOf(DOCUMENT_SUBCLASSES);
+
+/** athena-api.md: callbacknumber is not taken together with callbacknumbertype. */
+export function callbackExclusive(fields: { callbackNumber?: string; callbackNumberType?: string }, ctx: z.RefinementCtx) {
+	if (fields.callbackNumber !== undefined && fields.callbackNumberType !== undefined) {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			path: ['callbackNumberType'],
+			message: 'cannot be sent together with Callback Number: athena takes one or the other',
+		});
+	}
+}
+
+/** athena's form names for the node's parameter names. */
+const ATHENA_NAMES = {
+	autoClose: 'autoclose',
+	callbackName: 'callbackname',
+	callbackNumber: 'callbacknumber',
+	callbackNumberType: 'callbacknumbertype',
+	clinicalProviderId: 'clinicalproviderid',
+	departmentId: 'departmentid',
+	documentSource: 'documentsource',
+	documentSubclass: 'documentsubclass',
+	internalNote: 'internalnote',
+	outboundOnly: 'outboundonly',
+	priority: 'priority',
+	providerId: 'providerid',
+	subject: 'subject',
+} as const;
+
+export type CaseField = keyof typeof ATHENA_NAMES;
+
+/** The form athena receives: set fields only, under athena's names. */
+export function toAthenaForm(fields: Partial<Record<CaseField, string | number | boolean>>): IDataObject {
+	const form: IDataObject = {};
+	for (const name of Object.keys(ATHENA_NAMES) as CaseField[]) {
+		if (fields[name] !== undefined) form[ATHENA_NAMES[name]] = fields[name];
+	}
+	return form;
+}
+
+/** Free-text values sent, which athena must never echo into an error (request layer redacts them). */
+export function sentText(fields: Record<string, unknown>): string[] {
+	return ['subject', 'internalNote', 'callbackName', 'callbackNumber']
+		.map((name) => fields[name])
+		.filter((value): value is string => typeof value === 'string' && value !== '');
+}

@@ -1,0 +1,23 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { athenaRequest } from '../../transport/request';
+import { fieldLabels, parseItem } from '../validation';
+import { caseTargetSchema, patientCaseIdField, patientIdField, readCaseTarget } from './fields';
+import { caseRecord } from './output';
+import { casePath } from './paths';
+
+const properties: INodeProperties[] = [patientIdField, patientCaseIdField];
+
+export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['get'] } }, properties);
+
+const labels = fieldLabels(properties);
+const schema = z.object(caseTargetSchema);
+
+/** `GET patients/{patientid}/documents/patientcase/{id}`: the case with athena's fields. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const { patientId, patientCaseId } = parseItem(this, itemIndex, schema, readCaseTarget(this, itemIndex), labels);
+	const { body } = await athenaRequest.call(this, { method: 'GET', path: casePath(patientId, patientCaseId), itemIndex });
+	return caseRecord(body);
+}

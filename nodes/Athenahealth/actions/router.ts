@@ -1,0 +1,80 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import * as changedData from './changedData/ChangedData.resource';
+import * as patientCase from './patientCase/PatientCase.resource';
+import * as subscription from './subscription/Subscription.resource';
+
+/**
+ * The contract every operation module keeps:
+ *   export const description: INodeProperties[]   its fields, shown only for it
+ *   export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject | IDataObject[]>
+ * `execute` handles ONE input item: it validates that item's parameters before any request (a
+ * refused item sends nothing) and returns the item's output records: one object, or a list (Get
+ * Many, Changed Data), possibly empty. It throws NodeOperationError / NodeApiError with itemIndex.
+ *
+ * The router runs the operation for every input item, wraps each record as an output item paired
+ * with its input item, and applies Continue On Fail per item.
+ */
+
+type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+
+const RESOURCES: Record<string, Record<string, unknown>> = {
+	patientCase,
+	subscription,
+	changedData,
+};
+
+function operationFor(context: IExecuteFunctions, itemIndex: number): Operation {
+	const resource = context.getNodeParameter('resource', itemIndex) as string;
+	const operation = context.getNodeParameter('operation', itemIndex) as string;
+	const candidate = Object.hasOwn(RESOURCES, resource) && Object.hasOwn(RESOURCES[resource], operation)
+		? (RESOURCES[resource][operation] as { execute?: Operation })
+		: undefined;
+	if (typeof candidate?.execute !== 'function') {
+		const named = (value: string) => (/^[A-Za-z]{1,40}$/.test(value) ? ` "${value}"` : '');
+		throw new NodeOperationError(
+			context.getNode(),
+			`The operation${named(operation)} is not supported for the resource${named(resource)} (item ${itemIndex})`,
+			{ itemIndex },
+		);
+	}
+	return candidate.execute;
+}
+
+/** The text of an error for a Continue On Fail item (the request layer already kept secrets out). */
+function failureJson(error: Error & { description?: string | null }): IDataObject {
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.description = error.description;
+	return json;
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const returnData: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const pairedItem = { item: itemIndex };
+		try {
+			const execute = operationFor(this, itemIndex);
+			const result = await execute.call(this, itemIndex);
+			for (const json of Array.isArray(result) ? result : [result]) returnData.push({ json, pairedItem });
+		} catch (error) {
+			if (this.continueOnFail()) {
+				returnData.push({ json: failureJson(error as Error), pairedItem });
+				continue;
+			}
+			// Re-wrapping an n8n error hands back the same error, its item index now set.
+			if (error instanceof NodeApiError) {
+				error.context.itemIndex ??= itemIndex;
+				throw new NodeApiError(this.getNode(), error as unknown as JsonObject);
+			}
+			if (error instanceof NodeOperationError) {
+				error.context.itemIndex ??= itemIndex;
+				throw new NodeOperationError(this.getNode(), error);
+			}
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		}
+	}
+	return [returnData];
+}

@@ -1,0 +1,49 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as getEvents from './getEvents.operation';
+import * as getStatus from './getStatus.operation';
+import * as subscribe from './subscribe.operation';
+import * as unsubscribe from './unsubscribe.operation';
+
+export { getEvents, getStatus, subscribe, unsubscribe };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['subscription'] } },
+		options: [
+			{
+				name: 'Get Available Events',
+				value: 'getEvents',
+				action: 'Get the events a feed offers',
+				description: 'List the event names athena offers for a changed-data feed',
+			},
+			{
+				name: 'Get Status',
+				value: 'getStatus',
+				action: 'Get the subscription status of a feed',
+				description: 'Whether the feed subscription is ACTIVE, PARTIAL or INACTIVE, with its events and departments',
+			},
+			{
+				name: 'Subscribe',
+				value: 'subscribe',
+				action: 'Subscribe to a feed',
+				description: 'Subscribe to every event of a changed-data feed, or to one event',
+			},
+			{
+				name: 'Unsubscribe',
+				value: 'unsubscribe',
+				action: 'Unsubscribe from a feed',
+				description: 'Remove the whole subscription of a changed-data feed, or one event of it',
+			},
+		],
+		default: 'getStatus',
+	},
+	...getEvents.description,
+	...getStatus.description,
+	...subscribe.description,
+	...unsubscribe.description,
+];

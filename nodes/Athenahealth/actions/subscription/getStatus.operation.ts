@@ -1,0 +1,21 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { getSubscription } from '../../api/subscription';
+import { fieldLabels, parseItem } from '../validation';
+import { feedField, feedSchema } from './fields';
+
+const properties: INodeProperties[] = [feedField];
+
+export const description = updateDisplayOptions({ show: { resource: ['subscription'], operation: ['getStatus'] } }, properties);
+
+const labels = fieldLabels(properties);
+const schema = z.object({ feed: feedSchema });
+
+/** `GET {feed}/changed/subscription`: ACTIVE, PARTIAL or INACTIVE, the events and the departments. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const { feed } = parseItem(this, itemIndex, schema, { feed: this.getNodeParameter('feed', itemIndex) }, labels);
+	const state = await getSubscription.call(this, feed, itemIndex);
+	return { feed: feed.id, feedName: feed.name, status: state.status, events: state.events, departmentIds: state.departmentIds };
+}

@@ -1,0 +1,21 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { unsubscribe } from '../../api/subscription';
+import { fieldLabels, parseItem } from '../validation';
+import { eventField, feedField, readScope, scopeField, scopeShape, takesEffectNotice } from './fields';
+
+const properties: INodeProperties[] = [takesEffectNotice, feedField, scopeField, eventField];
+
+export const description = updateDisplayOptions({ show: { resource: ['subscription'], operation: ['unsubscribe'] } }, properties);
+
+const labels = fieldLabels(properties);
+const schema = z.object(scopeShape);
+
+/** `DELETE {feed}/changed/subscription`: everything, or the one event named. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const { feed, eventName } = parseItem(this, itemIndex, schema, readScope(this, itemIndex), labels);
+	await unsubscribe.call(this, feed, eventName, itemIndex);
+	return { success: true, feed: feed.id, event: eventName ?? 'all' };
+}

@@ -1,0 +1,77 @@
+import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import { getAvailableEvents } from '../api/subscription';
+import { allEvents, FEEDS } from '../feeds/catalog';
+import { athenaRequest } from '../transport/request';
+
+/**
+ * Pickers loaded from the practice. Shared by the action node and the trigger: both name their
+ * feed parameter `feed`. Values are strings, as n8n options are; the operations check them again.
+ */
+
+/** athena lists departments and providers in pages; practices rarely have more than a few hundred. */
+const PAGE_SIZE = 1000;
+const MAX_PAGES = 10;
+
+async function listAll(context: ILoadOptionsFunctions, path: string, key: string): Promise<IDataObject[]> {
+	const all: IDataObject[] = [];
+	for (let page = 0; page < MAX_PAGES; page++) {
+		const { body } = await athenaRequest.call(context, { method: 'GET', path, qs: { limit: PAGE_SIZE, offset: all.length } });
+		const found = Array.isArray(body[key]) ? (body[key] as IDataObject[]) : [];
+		all.push(...found);
+		if (found.length < PAGE_SIZE || all.length >= Number(body.totalcount ?? Infinity)) break;
+	}
+	return all;
+}
+
+function byName(a: INodePropertyOptions, b: INodePropertyOptions): number {
+	return a.name.localeCompare(b.name);
+}
+
+export async function getDepartments(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const departments = await listAll(this, 'departments', 'departments');
+	return departments
+		.map((department) => ({
+			name: `${String(department.name ?? department.patientdepartmentname ?? 'Department')} (${String(department.departmentid)})`,
+			value: String(department.departmentid),
+		}))
+		.sort(byName);
+}
+
+export async function getProviders(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const providers = await listAll(this, 'providers', 'providers');
+	return providers
+		.map((provider) => {
+			const name = provider.displayname ?? [provider.firstname, provider.lastname].filter(Boolean).join(' ');
+			return {
+				name: `${String(name || 'Provider')} (${String(provider.providerid)})`,
+				value: String(provider.providerid),
+				description: typeof provider.specialty === 'string' ? provider.specialty : undefined,
+			};
+		})
+		.sort(byName);
+}
+
+/** Event names athena offers for the selected feed; the catalog's when athena cannot be asked. */
+export async function getFeedEvents(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const feed = FEEDS.find((candidate) => candidate.id === this.getCurrentNodeParameter('feed'));
+	if (!feed) return [];
+	let events: string[];
+	try {
+		events = await getAvailableEvents.call(this, feed);
+	} catch {
+		// The editor must keep working offline or without permission: the catalog knows the events too.
+		events = allEvents(feed);
+	}
+	return events.map((event) => ({ name: event, value: event }));
+}
+
+/** `GET reference/documents/patientcase/closereasons`: a list, or a list under one key. */
+export async function getCloseReasons(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const { body } = await athenaRequest.call(this, { method: 'GET', path: 'reference/documents/patientcase/closereasons' });
+	const list = (Array.isArray(body) ? body : (Object.values(body).find(Array.isArray) ?? [])) as IDataObject[];
+	return list.map((reason) => {
+		const id = reason.actionreasonid ?? reason.reasonid ?? reason.closereasonid;
+		return { name: String(reason.name ?? reason.reason ?? reason.description ?? id), value: String(id) };
+	});
+}

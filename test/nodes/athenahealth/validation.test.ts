@@ -1,0 +1,101 @@
+import { NodeOperationError, type INodeParameters } from 'n8n-workflow';
+
+import { allRequests, everythingShown, failure, run, useSandbox } from './helpers';
+
+const ctx = useSandbox();
+
+const SUBJECT = 'Mrs Alvarez called about her biopsy';
+const LONG_NOTE = 'Pain 7/10. '.repeat(400) + 'x'; // 4401 characters
+
+const create: INodeParameters = {
+	resource: 'patientCase',
+	operation: 'create',
+	patientId: '12',
+	departmentId: '3',
+	providerId: '4',
+	documentSource: 'PATIENT',
+	documentSubclass: 'PATIENTCASE',
+};
+const update: INodeParameters = { resource: 'patientCase', operation: 'update', patientId: '12', patientCaseId: '173696', updateFields: { subject: 'ok' } };
+const get: INodeParameters = { resource: 'patientCase', operation: 'get', patientId: '12', patientCaseId: '173696' };
+const getMany: INodeParameters = { resource: 'patientCase', operation: 'getMany', patientId: '12', departmentId: '1', returnAll: false, limit: 5 };
+const close: INodeParameters = { resource: 'patientCase', operation: 'close', patientId: '12', patientCaseId: '173696', closeReasonId: '1' };
+const subscribe: INodeParameters = { resource: 'subscription', operation: 'subscribe', feed: 'patients', scope: 'all' };
+
+const ID = 'must be a positive whole number';
+
+/** [what, parameters, the error message, free text that must not appear in it]. */
+const rows: Array<[string, INodeParameters, string, string?]> = [
+	['letters as patient id', { ...create, patientId: 'abc' }, `Patient ID ${ID}`],
+	['negative patient id', { ...create, patientId: '-5' }, `Patient ID ${ID}`],
+	['zero patient id', { ...create, patientId: '0' }, `Patient ID ${ID}`],
+	['a path in the patient id', { ...create, patientId: '1/2' }, `Patient ID ${ID}`],
+	['dot-dot patient id', { ...create, patientId: '..' }, `Patient ID ${ID}`],
+	['a query in the patient id', { ...create, patientId: '?' }, `Patient ID ${ID}`],
+	['an encoded slash in the patient id', { ...create, patientId: '%2F' }, `Patient ID ${ID}`],
+	['a decimal patient id', { ...create, patientId: '1.5' }, `Patient ID ${ID}`],
+	['a decimal number from an expression', { ...create, patientId: '={{ 1.5 }}' }, `Patient ID ${ID}`],
+	['a huge patient id', { ...create, patientId: '12345678901' }, `Patient ID ${ID}`],
+	['an empty patient id', { ...create, patientId: '' }, 'Patient ID is required'],
+	['an injected department id', { ...create, departmentId: '3 OR 1=1' }, `Department Name or ID ${ID}`],
+	['a negative provider id', { ...create, providerId: '-1' }, `Provider Name or ID ${ID}`],
+	['a lower-case source', { ...create, documentSource: 'patient' }, 'Source must be exactly one of PATIENT, PHARMACY, LAB, CAREGIVER, PROVIDER, OTHER'],
+	['a lower-case subclass', { ...create, documentSubclass: 'patientcase' }, 'Document Subclass must be exactly one of PATIENTCASE, PATIENTCALL, LABRESULTS'],
+	['a note over 4000 characters', { ...create, additionalFields: { internalNote: LONG_NOTE } }, 'Internal Note must be at most 4000 characters', LONG_NOTE.slice(0, 40)],
+	['a NUL in the note', { ...create, additionalFields: { internalNote: `${SUBJECT}\u0000` } }, 'Internal Note must not contain control characters', SUBJECT],
+	['a line break in the subject', { ...create, additionalFields: { subject: `${SUBJECT}\nsecond line` } }, 'Subject must not contain control characters such as line breaks or tabs', SUBJECT],
+	['a subject over 255 characters', { ...create, additionalFields: { subject: SUBJECT.repeat(8) } }, 'Subject must be at most 255 characters', SUBJECT],
+	['callback number and type together', { ...create, additionalFields: { callbackNumber: '617-555-0100', callbackNumberType: 'HOME' } }, 'Callback Number Type cannot be sent together with Callback Number: athena takes one or the other', '617-555-0100'],
+	['a callback number in words', { ...create, additionalFields: { callbackNumber: 'call her daughter' } }, 'Callback Number must be a phone number: digits, spaces and + - ( ) . only', 'call her daughter'],
+	['an unknown priority', { ...create, additionalFields: { priority: '3' } }, 'Priority must be exactly one of 1 (High), 2 (Normal)'],
+	['a lower-case callback number type', { ...create, additionalFields: { callbackNumberType: 'mobile' } }, 'Callback Number Type must be exactly one of HOME, MOBILE, WORK, OTHER'],
+	['letters as clinical provider id', { ...create, additionalFields: { clinicalProviderId: 'lab' } }, `Clinical Provider ID ${ID}`],
+	['an exponent as case id', { ...update, patientCaseId: '1e3' }, `Patient Case ID ${ID}`],
+	['an update without fields', { ...update, updateFields: {} }, 'Update Fields must contain at least one field to change'],
+	['a path in the case id of get', { ...get, patientCaseId: '173696/close' }, `Patient Case ID ${ID}`],
+	['a lower-case status filter', { ...getMany, filters: { status: 'open' } }, 'Status must be exactly one of OPEN, CLOSED, DELETED'],
+	['a zero limit', { ...getMany, limit: 0 }, 'Limit must be at least 1'],
+	['a close reason name instead of its id', { ...close, closeReasonId: 'Resolved' }, `Close Reason Name or ID ${ID}`],
+	['a control character in the close note', { ...close, note: `${SUBJECT}\u001b[2J` }, 'Note must not contain control characters', SUBJECT],
+	['a feed outside the catalog', { ...subscribe, feed: 'patients/../appointments' }, 'Feed must be one of the feeds offered in the list'],
+	['an event name with a space', { ...subscribe, scope: 'one', eventName: 'Add Patient' }, 'Event Name or ID must be an athena event name: letters and digits, such as ScheduleAppointment'],
+	['no event name for one event', { ...subscribe, scope: 'one', eventName: '' }, 'Event Name or ID is required'],
+	['a bad department in the list', { ...subscribe, departmentIds: ['1', 'x'] }, `Department Names or IDs (entry 2) ${ID}`],
+	['an unknown operation', { ...create, operation: 'explode' }, 'The operation "explode" is not supported for the resource "patientCase"'],
+];
+
+const malformed = rows.map(([what, parameters, message, hidden]) => ({ what, parameters, message, hidden }));
+
+describe('malformed input is refused before any request', () => {
+	test('the table covers at least 20 inputs across operations', () => {
+		expect(malformed.length).toBeGreaterThanOrEqual(20);
+		expect(new Set(malformed.map(({ parameters }) => `${String(parameters.resource)}.${String(parameters.operation)}`)).size).toBeGreaterThanOrEqual(6);
+	});
+
+	test.each(malformed)('$what', async ({ parameters, message, hidden }) => {
+		const before = allRequests(ctx.sandbox);
+		const error = await failure(run(ctx, parameters));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(`${message} (item 0)`);
+		expect(error.context.itemIndex).toBe(0);
+		if (hidden) expect(everythingShown(error)).not.toContain(hidden);
+		expect(allRequests(ctx.sandbox) - before).toBe(0);
+		expect(ctx.credentials.tokenFetches).toBe(0);
+	});
+
+	test('the item index is the refused item\'s; the items before it were sent, it was not', async () => {
+		const error = await failure(
+			run(ctx, { ...create, patientId: '={{ $json.patient }}' }, [{ json: { patient: 20 } }, { json: { patient: 21 } }, { json: { patient: '21/../22' } }]),
+		);
+		expect(error.message).toBe(`Patient ID ${ID} (item 2)`);
+		expect(error.context.itemIndex).toBe(2);
+		expect(ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase')).toHaveLength(2);
+		expect(ctx.sandbox.state.cases.size).toBe(4 + 2);
+	});
+
+	test('several problems of one item are reported together', async () => {
+		const error = await failure(run(ctx, { ...create, patientId: 'x', providerId: '0', additionalFields: { priority: 'urgent' } }));
+		expect(error.message).toBe(`Patient ID ${ID}; Provider Name or ID ${ID}; Priority must be exactly one of 1 (High), 2 (Normal) (item 0)`);
+		expect(error.message).not.toContain('urgent');
+	});
+});
