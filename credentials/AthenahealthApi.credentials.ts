@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ATHENA_HOSTS, GRANT_PATH, resolveBaseUrl } from '../nodes/Athenahealth/transport/baseUrl';
+import { singleFlight } from '../nodes/Athenahealth/transport/tokenFlight';
 
 /**
  * OAuth2 client credentials for athenahealth. The token lives in a hidden expirable field:
@@ -88,18 +89,25 @@ export class AthenahealthApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const response = (await this.helpers.httpRequest({
-			method: 'POST',
-			url: `${resolveBaseUrl(credentials)}${GRANT_PATH}`,
-			auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({
-				grant_type: 'client_credentials',
-				scope: String(credentials.scope || 'athena/service/Athenanet.MDP.*'),
-			}).toString(),
-			json: true,
-		})) as { access_token?: string };
-		return { accessToken: response.access_token ?? '' };
+		const url = `${resolveBaseUrl(credentials)}${GRANT_PATH}`;
+		const scope = String(credentials.scope || 'athena/service/Athenanet.MDP.*');
+		// Parallel requests that all met a 401 share one new token (athena: 5 tokens a minute).
+		const accessToken = await singleFlight(
+			[url, credentials.clientId, credentials.clientSecret, scope],
+			String(credentials.accessToken ?? ''),
+			async () => {
+				const response = (await this.helpers.httpRequest({
+					method: 'POST',
+					url,
+					auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
+					headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+					body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
+					json: true,
+				})) as { access_token?: string };
+				return response.access_token ?? '';
+			},
+		);
+		return { accessToken };
 	}
 
 	authenticate = async (
