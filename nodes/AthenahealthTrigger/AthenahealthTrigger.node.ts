@@ -1,7 +1,12 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-// Minimal until the trigger issue fills in the drain.
+import { getDepartments, getFeedEvents } from '../Athenahealth/methods/loadOptions';
+import { properties } from './description';
+import { manualPoll } from './manual';
+import { scheduledPoll } from './poll';
+import { readSettings } from './settings';
+
 export class AthenahealthTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'athenahealth Trigger',
@@ -16,10 +21,14 @@ export class AthenahealthTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'athenahealthApi', required: true }],
-		properties: [],
+		properties,
 	};
 
+	methods = { loadOptions: { getDepartments, getFeedEvents } };
+
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		return null;
+		const settings = await readSettings(this);
+		if (this.getMode() === 'manual') return await manualPoll(this, settings);
+		return await scheduledPoll(this, settings);
 	}
 }

@@ -30,8 +30,10 @@ describe('one token request for refreshes that happen together', () => {
 		expect(await singleFlight(client, 'old', fetchToken)).toBe('fresh-1');
 		expect(fetches).toBe(1);
 		expect(await singleFlight(client, 'fresh-1', fetchToken)).toBe('fresh-2');
+		expect(await singleFlight(client, '', fetchToken)).toBe('fresh-3'); // a credential with no token yet
+		expect(fetches).toBe(3);
 		let clock = Date.now();
-		expect(await singleFlight(client, 'old', fetchToken, () => (clock += 60_000))).toBe('fresh-3');
+		expect(await singleFlight(client, 'old', fetchToken, () => (clock += 60_000))).toBe('fresh-4');
 	});
 
 	test('a failed fetch is not shared with the next caller', async () => {

@@ -23,8 +23,8 @@ function keyOf(parts: unknown[]): string {
 }
 
 /**
- * Runs `fetchToken` unless a fetch for the same client is in flight (then shares its result) or
- * brought a token other than `staleToken` less than REUSE_MS ago (then returns that token).
+ * Runs `fetchToken` unless a fetch for the same client is in flight (then shares its result) or,
+ * for a refresh of `staleToken`, brought another token less than REUSE_MS ago (then returns it).
  */
 export async function singleFlight(
 	parts: unknown[],
@@ -35,7 +35,8 @@ export async function singleFlight(
 	const key = keyOf(parts);
 	const current = flights.get(key);
 	if (current && current.settledAt === undefined) return await current.promise;
-	if (current?.token && current.token !== staleToken && now() - current.settledAt! < REUSE_MS) {
+	// Only a refresh (after a 401) reuses: a credential with no token yet gets its own.
+	if (staleToken && current?.token && current.token !== staleToken && now() - current.settledAt! < REUSE_MS) {
 		return current.token;
 	}
 

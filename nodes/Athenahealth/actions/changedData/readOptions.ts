@@ -1,0 +1,51 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { FEEDS, type FeedDefinition, type FeedReadOption } from '../../feeds/catalog';
+
+/**
+ * The catalog's feed-specific read options (e.g. Show Patient Detail for appointments) as fields of
+ * an Options collection, each shown only for the feeds that take it. Shared by the trigger and the
+ * action's Changed Data read. Field names are athena's parameter names.
+ */
+export function readOptionFields(): INodeProperties[] {
+	const byParam = new Map<string, { option: FeedReadOption; feeds: string[] }>();
+	for (const feed of FEEDS) {
+		for (const option of feed.readOptions ?? []) {
+			const entry = byParam.get(option.param) ?? { option, feeds: [] };
+			entry.feeds.push(feed.id);
+			byParam.set(option.param, entry);
+		}
+	}
+	return [...byParam.values()].map(({ option, feeds }) => ({
+		displayName: option.displayName,
+		name: option.param,
+		type: option.type,
+		default: option.type === 'boolean' ? false : '',
+		description: option.description,
+		displayOptions: { show: { '/feed': feeds } },
+	}));
+}
+
+/** Comma-separated ids, the only kind of text read option athena's feeds take. */
+const ID_LIST = /^\s*[1-9]\d{0,9}(\s*,\s*[1-9]\d{0,9})*\s*$/;
+
+/**
+ * The feed's read options from an Options collection, as athena's query; options of other feeds
+ * are ignored. `problem` names the first malformed field (the value is never quoted).
+ */
+export function readOptionQuery(feed: FeedDefinition, options: IDataObject): { query: IDataObject; problem?: string } {
+	const query: IDataObject = {};
+	for (const option of feed.readOptions ?? []) {
+		const value = options[option.param];
+		if (value === undefined || value === '' || value === false) continue;
+		if (option.type === 'boolean') {
+			if (value !== true) return { query, problem: `${option.displayName} must be true or false` };
+			query[option.param] = 'true';
+		} else if (typeof value === 'string' && ID_LIST.test(value)) {
+			query[option.param] = value.replace(/\s+/g, '');
+		} else {
+			return { query, problem: `${option.displayName} must be IDs separated by commas, such as 12,34` };
+		}
+	}
+	return { query };
+}

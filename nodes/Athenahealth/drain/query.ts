@@ -1,0 +1,29 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { FeedDefinition } from '../feeds/catalog';
+import type { PageRequest } from './types';
+
+/** athena's query for one page; `extra` holds the feed's own read options (e.g. showpatientdetail). */
+export function toQuery(request: PageRequest, extra: IDataObject = {}): IDataObject {
+	const qs: IDataObject = { ...extra, limit: request.limit };
+	if (request.departmentIds?.length) qs.departmentid = request.departmentIds.join(',');
+	if (request.leaveUnprocessed) qs.leaveunprocessed = 'true';
+	if (request.replay) {
+		qs.showprocessedstartdatetime = request.replay.start;
+		qs.showprocessedenddatetime = request.replay.end;
+		if (request.replay.offset > 0) qs.offset = request.replay.offset;
+	}
+	return qs;
+}
+
+/** The records of a `/changed` answer: the catalog's key, else the one list in it (keys of some feeds are [U]). */
+export function recordsOf(body: IDataObject | undefined, feed: FeedDefinition): IDataObject[] {
+	if (!body) return [];
+	const listed = body[feed.recordKey];
+	if (Array.isArray(listed)) return listed as IDataObject[];
+	for (const key in body) {
+		const value = body[key];
+		if (Array.isArray(value) && key !== 'previous' && key !== 'next') return value as IDataObject[];
+	}
+	return [];
+}

@@ -1,0 +1,236 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from '../transport/retry';
+import { classifyFailure } from './failure';
+import type { FailureKind, FetchPage, Page, PageRequest, RecordTransform } from './types';
+
+/** athena's maximum page (seed advice: use the default limit of 1000). */
+export const PAGE_SIZE = 1000;
+/** athena's per-second limits are unknown (athena-api.md [U]): a few batches at once by default. */
+export const DEFAULT_CONCURRENCY = 5;
+export const MAX_CONCURRENCY = 20;
+
+export function concurrencyOf(value: number | undefined): number {
+	return Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(value ?? DEFAULT_CONCURRENCY)));
+}
+
+export interface DrainStats {
+	batches: number;
+	calls: Record<CallKind, number>;
+	retries: number;
+	/** Records read from the queue (removed by athena). */
+	fetched: number;
+	/** Records read again by a replay and emitted. */
+	recovered: number;
+	/** Records the event filter dropped. */
+	filtered: number;
+	/** Replayed records dropped as already emitted. */
+	duplicates: number;
+}
+
+export type CallKind = 'drain' | 'replay' | 'catchUp' | 'peek';
+
+export interface RunOptions {
+	fetchPage: FetchPage;
+	transform: RecordTransform;
+	sleep: (ms: number) => Promise<void>;
+	now?: () => number;
+	/** Local epoch ms after which no call starts. */
+	deadline?: number;
+	retry?: Partial<RetryPolicy>;
+	classify?: (error: unknown) => FailureKind;
+	/** athena's clock minus ours, from an earlier poll: estimates athena's time before it answers. */
+	clockOffsetMs?: number;
+	/**
+	 * athena time before which nothing this run removes can have been processed (crash recovery's
+	 * window start): bounds the catch-up of a lost first call, which has no earlier answer to go by.
+	 */
+	notBefore?: number;
+}
+
+/** With no answer yet to read athena's clock from, a lost call is assumed processed at most this long before our estimate. */
+const UNKNOWN_CLOCK_SLACK_MS = 10_000;
+
+/** One batch of departments and what the drain learnt of it. */
+export interface Batch {
+	/** At most 20; undefined for the whole practice. One array per batch, so spans can point at it. */
+	departmentIds?: readonly number[];
+	/** Lower bound of athena's time of a call that may have removed records it never delivered. */
+	suspect?: number;
+}
+
+/** A page's records in `items`, with athena's time of the answer (fingerprints are cut by it). */
+export interface Span {
+	time: number;
+	departmentIds?: readonly number[];
+	start: number;
+	end: number;
+}
+
+/** Fingerprints already emitted, and how to take one. */
+export interface Dedupe {
+	seen: Set<string>;
+	print: (record: IDataObject) => string;
+}
+
+/** Thrown inside a run to stop a batch quietly (budget, or another batch failed). */
+export class Halt extends Error {}
+
+/**
+ * The state of one drain: calls with retries, the first call alone (so one token fetch serves all),
+ * the poll budget, athena's clock, and the records emitted so far. Pages are transformed as they
+ * arrive so their raw form can be collected while the drain goes on.
+ */
+export class Run {
+	readonly items: IDataObject[] = [];
+	readonly spans: Span[] = [];
+	readonly calls: Record<CallKind, number> = { drain: 0, replay: 0, catchUp: 0, peek: 0 };
+	retries = 0;
+	fetched = 0;
+	recovered = 0;
+	filtered = 0;
+	duplicates = 0;
+	error?: unknown;
+	stoppedBy?: 'budget' | 'maxRecords';
+	/** Latest athena time seen, and our time when it was seen. */
+	private server?: { time: number; local: number };
+	/** Latest athena time of an answer to a destructive read. */
+	lastDrainTime?: number;
+	private slowestMs = 0;
+	private firstCall = true;
+	private openGate!: () => void;
+	private readonly gate = new Promise<void>((resolve) => (this.openGate = resolve));
+	private readonly policy: RetryPolicy;
+	readonly now: () => number;
+
+	constructor(private readonly options: RunOptions) {
+		this.policy = { ...DEFAULT_RETRY, ...options.retry };
+		this.now = options.now ?? Date.now;
+	}
+
+	get stopped(): boolean {
+		return this.error !== undefined || this.stoppedBy !== undefined;
+	}
+
+	/** Whether a call (plus `waitMs` first) still fits the budget, leaving room for the slowest call so far. */
+	hasTime(waitMs = 0): boolean {
+		const { deadline } = this.options;
+		return deadline === undefined || this.now() + waitMs + this.slowestMs * 1.5 <= deadline;
+	}
+
+	/** Stops the run before the next call when it is out of budget. */
+	checkTime(): boolean {
+		if (this.hasTime()) return true;
+		this.stoppedBy ??= 'budget';
+		return false;
+	}
+
+	fail(error: unknown): void {
+		this.error ??= error;
+	}
+
+	/** athena's time now, estimated from its last answer (or an earlier poll's offset). */
+	serverNow(): number {
+		if (this.server) return this.server.time + (this.now() - this.server.local);
+		return this.now() + (this.options.clockOffsetMs ?? 0);
+	}
+
+	get clockOffsetMs(): number | undefined {
+		return this.server ? this.server.time - this.server.local : this.options.clockOffsetMs;
+	}
+
+	/**
+	 * One call, retried as the policy allows. A failure that may have removed records marks the batch
+	 * for a catch-up replay; a final failure stops the whole run and is rethrown. `force` still calls
+	 * once the run has stopped (a catch-up must read what was lost even after another batch failed).
+	 */
+	async call(kind: CallKind, request: PageRequest, batch: Batch, force = false): Promise<Page> {
+		for (let attempt = 1; ; attempt++) {
+			if (this.firstCall) this.firstCall = false;
+			else await this.gate;
+			if (this.stopped && !force) throw new Halt();
+			// Any record this call removes is processed after athena's latest answer so far.
+			const sentAfter = Math.max(this.server?.time ?? this.serverNow() - UNKNOWN_CLOCK_SLACK_MS, this.options.notBefore ?? -Infinity);
+			const started = this.now();
+			this.calls[kind]++;
+			let failed: unknown;
+			try {
+				const page = await this.options.fetchPage(request);
+				this.slowestMs = Math.max(this.slowestMs, this.now() - started);
+				if (page.serverTime !== undefined) this.seen(page.serverTime, kind === 'drain');
+				return page;
+			} catch (error) {
+				failed = error;
+			} finally {
+				this.openGate();
+			}
+			const failure = (this.options.classify ?? classifyFailure)(failed);
+			if (kind === 'drain' && failure.maybeProcessed) batch.suspect = Math.min(batch.suspect ?? Infinity, sentAfter);
+			if (!failure.retry || attempt >= this.policy.maxAttempts) {
+				this.fail(failed);
+				throw failed;
+			}
+			const wait = backoffDelay(attempt, this.policy, failure.retryAfterMs);
+			if (!this.hasTime(wait)) {
+				this.stoppedBy ??= 'budget';
+				throw new Halt();
+			}
+			this.retries++;
+			await this.options.sleep(wait);
+		}
+	}
+
+	stats(batches: number): DrainStats {
+		const { calls, retries, fetched, recovered, filtered, duplicates } = this;
+		return { batches, calls, retries, fetched, recovered, filtered, duplicates };
+	}
+
+	private seen(time: number, destructive: boolean): void {
+		if (!this.server || time >= this.server.time) this.server = { time, local: this.now() };
+		if (destructive) this.lastDrainTime = Math.max(this.lastDrainTime ?? time, time);
+	}
+
+	/**
+	 * Transforms a page's records into `items`. With `dedupe`, records whose fingerprint was seen are
+	 * dropped as already emitted (replays) and new ones are remembered. Returns how many were added.
+	 */
+	emit(page: Page, batch: Batch, recovered: boolean, dedupe?: Dedupe): number {
+		const origin = {
+			departmentIds: batch.departmentIds,
+			retrievedAt: new Date(page.serverTime ?? this.serverNow()).toISOString(),
+			recovered,
+		};
+		const start = this.items.length;
+		const { transform } = this.options;
+		for (const record of page.records) {
+			const json = transform(record, origin);
+			if (json === undefined) {
+				this.filtered++;
+				continue;
+			}
+			if (dedupe) {
+				const key = dedupe.print(json);
+				if (dedupe.seen.has(key)) {
+					this.duplicates++;
+					continue;
+				}
+				dedupe.seen.add(key);
+			}
+			this.items.push(json);
+		}
+		const added = this.items.length - start;
+		if (recovered) this.recovered += added;
+		else this.fetched += page.records.length;
+		if (added > 0) this.spans.push({ time: page.serverTime ?? this.serverNow(), departmentIds: batch.departmentIds, start, end: this.items.length });
+		return added;
+	}
+}
+
+/** Runs `task` over `list` with at most `concurrency` at a time, in order. */
+export async function pool<T>(list: readonly T[], concurrency: number, task: (entry: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < list.length) await task(list[next++]);
+	};
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, list.length)) }, worker));
+}

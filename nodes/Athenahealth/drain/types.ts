@@ -1,0 +1,75 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** One `GET {feed}/changed` call as the drain asks for it; `toQuery` turns it into athena's parameters. */
+export interface PageRequest {
+	/** At most 20 department ids (seed); undefined reads the whole practice. */
+	departmentIds?: readonly number[];
+	/** 1 to 1000. */
+	limit: number;
+	/** Read again what athena already processed in [start, end] (Eastern text), from `offset`: never deletes. */
+	replay?: { start: string; end: string; offset: number };
+	/** athena's debugging flag: read without removing. */
+	leaveUnprocessed?: boolean;
+}
+
+export interface Page {
+	records: IDataObject[];
+	/** athena's clock (epoch ms, from the Date header) when it answered. */
+	serverTime?: number;
+}
+
+/** Injected by the caller: the trigger and the action pass one built on athenaRequest, a benchmark its own. */
+export type FetchPage = (request: PageRequest) => Promise<Page>;
+
+/** What the drain needs to know of a failed call. */
+export interface FailureKind {
+	/** Whether another attempt can help (429, 5xx, dropped connection). */
+	retry: boolean;
+	retryAfterMs?: number;
+	/** athena may have removed records before the answer was lost (5xx, dropped connection). */
+	maybeProcessed: boolean;
+}
+
+/** Turns one raw record into an output record, or undefined to drop it (event filter). */
+export type RecordTransform = (record: IDataObject, origin: RecordOrigin) => IDataObject | undefined;
+
+export interface RecordOrigin {
+	/** The batch the page was read for; undefined for the whole practice. */
+	departmentIds?: readonly number[];
+	/** ISO time the page was retrieved (athena's clock when known). */
+	retrievedAt: string;
+	/** The record came from a replay of already-processed records (crash recovery). */
+	recovered: boolean;
+}
+
+/** A stretch of already-processed records to read again: these departments (all when absent), from `from`. */
+export interface OwedReplay {
+	departmentIds?: number[];
+	from: number;
+}
+
+/**
+ * What crash recovery keeps between polls. Times are athena's clock (epoch ms).
+ */
+export interface RecoveryState {
+	/** Start of the next replay window: every record athena processed before it has been emitted. */
+	windowStart?: number;
+	/** The next drain must not read destructively before athena's clock passes this. */
+	guardUntil?: number;
+	/** Fingerprints of emitted records that can still fall inside the replay window, by epoch second. */
+	recent?: Record<string, string[]>;
+	/** Replays owed whatever the trigger knows of its memory: a page was lost and could not be read again. */
+	owed?: OwedReplay[];
+	/** athena's clock minus the local clock, last seen. */
+	clockOffsetMs?: number;
+}
+
+/** What the trigger keeps in static data: recovery plus its own pacing. Local times are named so. */
+export interface DrainState extends RecoveryState {
+	v: 1;
+	feed: string;
+	/** Local time the last drain started (at most one drain per feed per minute, seed). */
+	lastDrainStart?: number;
+	/** Held by the poll that is draining, so an overlapping poll backs off. Local time. */
+	lease?: { id: string; until: number };
+}

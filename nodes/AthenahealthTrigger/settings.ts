@@ -1,0 +1,101 @@
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { allEvents, type FeedDefinition } from '../Athenahealth/feeds/catalog';
+import { readOptionQuery } from '../Athenahealth/actions/changedData/readOptions';
+import { departmentIdsSchema, eventSchema, feedSchema } from '../Athenahealth/actions/subscription/fields';
+import { fieldLabels } from '../Athenahealth/actions/validation';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../Athenahealth/drain';
+import { resolvePracticeId } from '../Athenahealth/transport/baseUrl';
+import { CREDENTIAL_TYPE } from '../Athenahealth/transport/request';
+import { DEFAULT_MAX_RECORDS, properties } from './description';
+
+function wholeNumber(min: number, max: number) {
+	const message = `must be a whole number from ${min} to ${max}`;
+	return z.number({ message }).int(message).min(min, message).max(max, message);
+}
+
+/**
+ * Events must be written as athena names them. The catalog lists every event of the feeds whose
+ * names are confirmed; for the others (athena-api.md [U]) athena's own list may hold names the
+ * catalog lacks, so only a wrong case is refused there.
+ */
+function checkEvents(feed: FeedDefinition, events: string[], ctx: z.RefinementCtx): void {
+	const known = allEvents(feed);
+	events.forEach((event, index) => {
+		if (known.includes(event)) return;
+		const meant = known.find((name) => name.toLowerCase() === event.toLowerCase());
+		if (meant) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['events', index], message: `must be written as athena names it: ${meant}` });
+		else if (feed.confirmed) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['events', index], message: `must be one of the feed's events: ${known.join(', ')}` });
+	});
+}
+
+const schema = z.object({
+	feed: feedSchema,
+	events: z.array(eventSchema).max(100),
+	departmentIds: departmentIdsSchema,
+	options: z.object({
+		autoSubscribe: z.boolean({ message: 'must be true or false' }).default(true),
+		crashRecovery: z.boolean({ message: 'must be true or false' }).default(true),
+		maxRecordsPerPoll: wholeNumber(1, 1_000_000).default(DEFAULT_MAX_RECORDS),
+		minIntervalSeconds: wholeNumber(0, 86_400).default(60),
+		parallelBatches: wholeNumber(1, MAX_CONCURRENCY).default(DEFAULT_CONCURRENCY),
+	}).passthrough(),
+}).superRefine((input, ctx) => checkEvents(input.feed, input.events, ctx));
+
+export interface TriggerSettings {
+	feed: FeedDefinition;
+	events: string[];
+	departmentIds: number[];
+	autoSubscribe: boolean;
+	crashRecovery: boolean;
+	maxRecordsPerPoll: number;
+	parallelBatches: number;
+	minIntervalMs: number;
+	/** The feed's own read options, as athena's query. */
+	readQuery: IDataObject;
+	practiceId: number;
+}
+
+const labels = fieldLabels(properties);
+
+/** The trigger's parameters, checked before any request; an error names the field, never the value. */
+export async function readSettings(context: IPollFunctions): Promise<TriggerSettings> {
+	const node = context.getNode();
+	const parsed = schema.safeParse({
+		feed: context.getNodeParameter('feed'),
+		events: context.getNodeParameter('events', []),
+		departmentIds: context.getNodeParameter('departmentIds', []),
+		options: context.getNodeParameter('options', {}),
+	});
+	if (!parsed.success) {
+		const problems = parsed.error.issues.map(({ path, message }) => {
+			const [first, second] = path;
+			const label = labels[String(first === 'options' ? second : first)] ?? 'A parameter';
+			const entry = typeof second === 'number' ? ` (entry ${second + 1})` : '';
+			return `${label}${entry} ${/^(must|is) /.test(message) ? message : 'is not valid'}`;
+		});
+		throw new NodeOperationError(node, [...new Set(problems)].join('; '));
+	}
+	const { options, ...rest } = parsed.data;
+	const { query, problem } = readOptionQuery(rest.feed, options as IDataObject);
+	if (problem) throw new NodeOperationError(node, problem);
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	let practiceId: number;
+	try {
+		practiceId = Number(resolvePracticeId(credentials));
+	} catch (error) {
+		throw new NodeOperationError(node, `athenahealth credential: ${(error as Error).message}`);
+	}
+	return {
+		...rest,
+		autoSubscribe: options.autoSubscribe,
+		crashRecovery: options.crashRecovery,
+		maxRecordsPerPoll: options.maxRecordsPerPoll,
+		parallelBatches: options.parallelBatches,
+		minIntervalMs: options.minIntervalSeconds * 1000,
+		readQuery: query,
+		practiceId,
+	};
+}

@@ -1,0 +1,152 @@
+import {
+	BATCH_SIZE,
+	FINGERPRINT_CAP,
+	META_KEY,
+	boundFingerprints,
+	departmentBatches,
+	easternWindow,
+	fingerprint,
+	formatEastern,
+	makeTransform,
+	recordsOf,
+	toQuery,
+} from '../../nodes/Athenahealth/drain';
+import { getFeed } from '../../nodes/Athenahealth/feeds/catalog';
+
+describe('department batches', () => {
+	test('at most 20 departments each, disjoint, duplicates removed, order kept', () => {
+		const ids = Array.from({ length: 405 }, (_, index) => index + 1);
+		const batches = departmentBatches([...ids, 3, 7]);
+		expect(BATCH_SIZE).toBe(20);
+		expect(batches).toHaveLength(21);
+		expect(batches.every((batch) => batch!.length <= 20)).toBe(true);
+		expect(batches.flatMap((batch) => batch!)).toEqual(ids);
+		expect(batches[20]).toEqual([401, 402, 403, 404, 405]);
+	});
+
+	test('no departments is one whole-practice batch', () => {
+		expect(departmentBatches(undefined)).toEqual([undefined]);
+		expect(departmentBatches([])).toEqual([undefined]);
+	});
+});
+
+describe('US Eastern time for replay windows', () => {
+	test('formats standard and daylight time as mm/dd/yyyy hh24:mi:ss', () => {
+		expect(formatEastern(Date.UTC(2025, 0, 15, 15, 4, 5))).toBe('01/15/2025 10:04:05');
+		expect(formatEastern(Date.UTC(2025, 6, 4, 3, 0, 0))).toBe('07/03/2025 23:00:00');
+	});
+
+	test('spring forward: the skipped hour never appears', () => {
+		// 2025-03-09 07:00Z is 03:00 EDT; one second earlier is 01:59:59 EST.
+		expect(formatEastern(Date.UTC(2025, 2, 9, 7, 0, 0))).toBe('03/09/2025 03:00:00');
+		expect(formatEastern(Date.UTC(2025, 2, 9, 6, 59, 59))).toBe('03/09/2025 01:59:59');
+		const window = easternWindow(Date.UTC(2025, 2, 9, 6, 30), Date.UTC(2025, 2, 9, 7, 30));
+		expect(window).toEqual({ start: '03/09/2025 01:30:00', end: '03/09/2025 03:30:00' });
+	});
+
+	test('fall back: a bound in the repeated hour widens the window instead of guessing', () => {
+		// 2025-11-02 05:30Z = 01:30 EDT (first), 06:30Z = 01:30 EST (second).
+		const firstOneThirty = Date.UTC(2025, 10, 2, 5, 30);
+		const secondOneThirty = Date.UTC(2025, 10, 2, 6, 30);
+		expect(formatEastern(firstOneThirty)).toBe(formatEastern(secondOneThirty));
+		expect(easternWindow(firstOneThirty, secondOneThirty)).toEqual({ start: '11/02/2025 00:30:00', end: '11/02/2025 02:30:00' });
+		expect(easternWindow(secondOneThirty, secondOneThirty + 60_000).start).toBe('11/02/2025 00:30:00');
+		// Bounds outside the repeated hour are left alone.
+		expect(easternWindow(Date.UTC(2025, 10, 2, 4, 0), Date.UTC(2025, 10, 2, 8, 0))).toEqual({
+			start: '11/02/2025 00:00:00',
+			end: '11/02/2025 03:00:00',
+		});
+	});
+});
+
+describe('fingerprints', () => {
+	const appointments = getFeed('appointments');
+	const problems = getFeed('chart/healthhistory/problems');
+
+	test('record id plus the catalog modified field where the feed has one', () => {
+		expect(fingerprint({ appointmentid: 7, lastmodified: '01/15/2025 10:00:00' }, appointments)).toBe('7@01/15/2025 10:00:00');
+	});
+
+	test('a content hash otherwise, blind to the metadata', () => {
+		const record = { problemid: 9, name: 'Asthma', events: [{ eventtype: 'START' }] };
+		const print = fingerprint(record, problems);
+		expect(print).toMatch(/^#.{20}$/);
+		expect(fingerprint({ ...record, [META_KEY]: { feed: 'x' } }, problems)).toBe(print);
+		expect(fingerprint({ ...record, name: 'Asthma, mild' }, problems)).not.toBe(print);
+	});
+
+	test('bounded: only seconds still inside the window, newest first, at most the cap', () => {
+		const groups = { '100': ['a', 'b'], '101': ['c'], '102': ['d', 'e', 'f'] };
+		expect(boundFingerprints(groups, 101)).toEqual({ '101': ['c'], '102': ['d', 'e', 'f'] });
+		expect(boundFingerprints(groups, 0, 4)).toEqual({ '101': ['c'], '102': ['d', 'e', 'f'] });
+		expect(boundFingerprints(groups, 0, 2)).toEqual({ '102': ['e', 'f'] });
+		expect(FINGERPRINT_CAP).toBeGreaterThanOrEqual(1000);
+	});
+});
+
+describe('query and records', () => {
+	test('a page request becomes athena parameters', () => {
+		expect(toQuery({ departmentIds: [1, 2], limit: 1000 }, { showpatientdetail: 'true' })).toEqual({
+			showpatientdetail: 'true',
+			limit: 1000,
+			departmentid: '1,2',
+		});
+		expect(toQuery({ limit: 5, leaveUnprocessed: true })).toEqual({ limit: 5, leaveunprocessed: 'true' });
+		expect(toQuery({ limit: 1000, replay: { start: 'a', end: 'b', offset: 2000 } })).toEqual({
+			limit: 1000,
+			showprocessedstartdatetime: 'a',
+			showprocessedenddatetime: 'b',
+			offset: 2000,
+		});
+	});
+
+	test('records under the catalog key, else the one list of the answer', () => {
+		const feed = getFeed('appointments');
+		expect(recordsOf({ totalcount: 1, appointments: [{ a: 1 }] }, feed)).toEqual([{ a: 1 }]);
+		expect(recordsOf({ totalcount: 1, other: [{ b: 2 }], next: '/x' }, feed)).toEqual([{ b: 2 }]);
+		expect(recordsOf({ totalcount: 0 }, feed)).toEqual([]);
+	});
+});
+
+describe('transform', () => {
+	test('normalises types, keeps athena fields and adds the metadata', () => {
+		const transform = makeTransform({ feed: 'appointments', practiceId: 195900, knownEvent: 'CheckIn' });
+		const out = transform(
+			{ appointmentid: '12', departmentid: '3', patientid: '7', chargeentrynotrequired: 'false', note: 'x' },
+			{ retrievedAt: '2025-01-15T15:00:00.000Z', recovered: false, departmentIds: [3, 4] },
+		);
+		expect(out).toEqual({
+			appointmentid: 12,
+			departmentid: 3,
+			patientid: 7,
+			chargeentrynotrequired: false,
+			note: 'x',
+			[META_KEY]: { feed: 'appointments', event: 'CheckIn', departmentId: 3, practiceId: 195900, retrievedAt: '2025-01-15T15:00:00.000Z', replayed: false },
+		});
+	});
+
+	test('drops records that name an event not kept; keeps those that name none', () => {
+		const transform = makeTransform({ feed: 'appointments', practiceId: 1, keepEvents: ['CheckIn'] });
+		const origin = { retrievedAt: '', recovered: false };
+		expect(transform({ appointmentid: 1, eventname: 'CheckOut' }, origin)).toBeUndefined();
+		expect(transform({ appointmentid: 1, eventname: 'CheckIn' }, origin)).toBeDefined();
+		expect(transform({ appointmentid: 1 }, origin)![META_KEY]).toMatchObject({ event: null, departmentId: null });
+	});
+
+	test('costs a few microseconds per record', () => {
+		const transform = makeTransform({ feed: 'appointments', practiceId: 1 });
+		const record = {
+			appointmentid: '1000001', departmentid: '12', patientid: '42', appointmentstatus: 'f', appointmenttype: 'Office Visit',
+			appointmenttypeid: '3', date: '01/20/2025', starttime: '09:15', duration: 30, providerid: '4', chargeentrynotrequired: 'false',
+			scheduledby: 'jfrontdesk', scheduleddatetime: '01/14/2025 10:00:00', lastmodifiedby: 'mnurse', lastmodified: '01/15/2025 10:00:00',
+		};
+		const origin = { retrievedAt: '2025-01-15T15:00:00.000Z', recovered: false };
+		for (let index = 0; index < 20_000; index++) transform(record, origin);
+		const count = 100_000;
+		const started = process.cpuUsage();
+		for (let index = 0; index < count; index++) transform(record, origin);
+		const used = process.cpuUsage(started);
+		const microsPerRecord = (used.user + used.system) / count;
+		expect(microsPerRecord).toBeLessThan(5);
+	});
+});
