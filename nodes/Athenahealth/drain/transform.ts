@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { normaliseRecord } from '../shared/normalise';
+import { normaliseRecordInPlace } from '../shared/normalise';
 import type { RecordOrigin, RecordTransform } from './types';
 
 /**
@@ -24,14 +24,14 @@ export interface TransformConfig {
 	knownEvent?: string;
 }
 
-/** Read once per record: kept cheap (no copies beyond normaliseRecord's, no closures per record). */
+/** Runs once per record: kept cheap (normalised in place, no closures per record). */
 export function makeTransform(config: TransformConfig): RecordTransform {
 	const keep = config.keepEvents?.length ? new Set(config.keepEvents) : undefined;
 	const knownEvent = config.knownEvent ?? null;
 	return (record: IDataObject, origin: RecordOrigin) => {
 		const named = typeof record.eventname === 'string' ? record.eventname : undefined;
 		if (keep && named !== undefined && !keep.has(named)) return undefined;
-		const json = normaliseRecord(record);
+		const json = normaliseRecordInPlace(record);
 		const department = json.departmentid;
 		json[META_KEY] = {
 			feed: config.feed,

@@ -32,3 +32,14 @@ export function normaliseRecord(record: IDataObject): IDataObject {
 	}
 	return out;
 }
+
+/**
+ * The same, in place: for the drain, where each record was just parsed from athena's answer and
+ * belongs to no one else, so a copy would only double the memory of a large poll.
+ */
+export function normaliseRecordInPlace(record: IDataObject): IDataObject {
+	for (const key in record) {
+		record[key] = normaliseValue(key, record[key]) as IDataObject[string];
+	}
+	return record;
+}
