@@ -2,9 +2,9 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { allEvents, type FeedDefinition } from '../Athenahealth/feeds/catalog';
+import type { FeedDefinition } from '../Athenahealth/feeds/catalog';
 import { readOptionQuery } from '../Athenahealth/actions/changedData/readOptions';
-import { departmentIdsSchema, eventSchema, feedSchema } from '../Athenahealth/actions/subscription/fields';
+import { departmentIdsSchema, eventNameProblem, eventSchema, feedSchema } from '../Athenahealth/actions/subscription/fields';
 import { fieldLabels } from '../Athenahealth/actions/validation';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../Athenahealth/drain';
 import { resolvePracticeId } from '../Athenahealth/transport/baseUrl';
@@ -22,12 +22,9 @@ function wholeNumber(min: number, max: number) {
  * catalog lacks, so only a wrong case is refused there.
  */
 function checkEvents(feed: FeedDefinition, events: string[], ctx: z.RefinementCtx): void {
-	const known = allEvents(feed);
 	events.forEach((event, index) => {
-		if (known.includes(event)) return;
-		const meant = known.find((name) => name.toLowerCase() === event.toLowerCase());
-		if (meant) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['events', index], message: `must be written as athena names it: ${meant}` });
-		else if (feed.confirmed) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['events', index], message: `must be one of the feed's events: ${known.join(', ')}` });
+		const problem = eventNameProblem(feed, event);
+		if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['events', index], message: problem });
 	});
 }
 

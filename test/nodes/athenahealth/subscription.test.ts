@@ -70,8 +70,8 @@ describe('Subscription', () => {
 		expect(ctx.sandbox.state.subscription(CLIENT, 'orders/signedoff').status).toBe('ACTIVE');
 	});
 
-	test('an event the feed does not have is athena\'s enum refusal', async () => {
-		const error = await failure(subscription('subscribe', { feed: 'patients', scope: 'one', eventName: 'ScheduleAppointment' }));
+	test('on a feed whose events are unconfirmed, athena decides: an unknown event is its enum refusal', async () => {
+		const error = await failure(subscription('subscribe', { feed: 'imagingresults', scope: 'one', eventName: 'ScheduleAppointment' }));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('400');
 		expect(error.description).toBe("The value 'ScheduleAppointment' did not match any of the enum values for EVENTNAME");

@@ -60,6 +60,9 @@ const rows: Array<[string, INodeParameters, string, string?]> = [
 	['a feed outside the catalog', { ...subscribe, feed: 'patients/../appointments' }, 'Feed must be one of the feeds offered in the list'],
 	['an event name with a space', { ...subscribe, scope: 'one', eventName: 'Add Patient' }, 'Event Name or ID must be an athena event name: letters and digits, such as ScheduleAppointment'],
 	['no event name for one event', { ...subscribe, scope: 'one', eventName: '' }, 'Event Name or ID is required'],
+	['a wrong-case event name', { ...subscribe, scope: 'one', eventName: 'addpatient' }, 'Event Name or ID must be written as athena names it: AddPatient'],
+	['an event of another feed', { ...subscribe, scope: 'one', eventName: 'CheckIn' }, "Event Name or ID must be one of the feed's events: AddPatient, DeletePatient, UpdatePatient, MergePatient, UpdatePatientCustomField"],
+	['a wrong-case event to unsubscribe', { ...subscribe, operation: 'unsubscribe', scope: 'one', eventName: 'UPDATEPATIENT' }, 'Event Name or ID must be written as athena names it: UpdatePatient'],
 	['a bad department in the list', { ...subscribe, departmentIds: ['1', 'x'] }, `Department Names or IDs (entry 2) ${ID}`],
 	['an unknown operation', { ...create, operation: 'explode' }, 'The operation "explode" is not supported for the resource "patientCase"'],
 ];

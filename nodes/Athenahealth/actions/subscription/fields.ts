@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { FEEDS, feedOptions, getFeed, type FeedDefinition } from '../../feeds/catalog';
+import { FEEDS, allEvents, feedOptions, getFeed, type FeedDefinition } from '../../feeds/catalog';
 import { idList } from '../validation';
 
 /** The subscription fields the operations share, read from the feed catalog. */
@@ -78,6 +78,19 @@ export const eventSchema = z
 	.min(1, 'is required')
 	.refine((name) => EVENT_NAME.test(name), 'must be an athena event name: letters and digits, such as ScheduleAppointment');
 
+/**
+ * What is wrong with an event name for this feed, if anything. athena's event names are
+ * case-sensitive, so a name in another case is refused everywhere; a name unknown to the catalog
+ * is refused only on feeds whose event list is confirmed (elsewhere athena's own list decides).
+ */
+export function eventNameProblem(feed: FeedDefinition, name: string): string | undefined {
+	const known = allEvents(feed);
+	if (known.includes(name)) return undefined;
+	const meant = known.find((event) => event.toLowerCase() === name.toLowerCase());
+	if (meant) return `must be written as athena names it: ${meant}`;
+	return feed.confirmed ? `must be one of the feed's events: ${known.join(', ')}` : undefined;
+}
+
 /** Large practices have hundreds of departments; athena wants the whole list on every call. */
 export const departmentIdsSchema = idList(1000);
 
@@ -96,3 +109,9 @@ export const scopeShape = {
 	scope: z.enum(['all', 'one']),
 	eventName: eventSchema.optional(),
 };
+
+/** The event of a one-event scope must be the feed's (see eventNameProblem). */
+export function checkScopeEvent(input: { feed: FeedDefinition; eventName?: string }, ctx: z.RefinementCtx): void {
+	const problem = input.eventName === undefined ? undefined : eventNameProblem(input.feed, input.eventName);
+	if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['eventName'], message: problem });
+}

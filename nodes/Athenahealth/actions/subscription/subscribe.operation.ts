@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { subscribe } from '../../api/subscription';
 import { fieldLabels, parseItem } from '../validation';
 import {
+	checkScopeEvent,
 	departmentIdsSchema,
 	eventField,
 	feedField,
@@ -35,7 +36,9 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['subscription'], operation: ['subscribe'] } }, properties);
 
 const labels = fieldLabels(properties);
-const schema = z.object({ ...scopeShape, includeOptionalEvent: z.boolean(), departmentIds: departmentIdsSchema });
+const schema = z
+	.object({ ...scopeShape, includeOptionalEvent: z.boolean(), departmentIds: departmentIdsSchema })
+	.superRefine(checkScopeEvent);
 
 /** `POST {feed}/changed/subscription`: every event, or the one named (athena: one event per call). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {

@@ -4,14 +4,14 @@ import { z } from 'zod';
 
 import { unsubscribe } from '../../api/subscription';
 import { fieldLabels, parseItem } from '../validation';
-import { eventField, feedField, readScope, scopeField, scopeShape, takesEffectNotice } from './fields';
+import { checkScopeEvent, eventField, feedField, readScope, scopeField, scopeShape, takesEffectNotice } from './fields';
 
 const properties: INodeProperties[] = [takesEffectNotice, feedField, scopeField, eventField];
 
 export const description = updateDisplayOptions({ show: { resource: ['subscription'], operation: ['unsubscribe'] } }, properties);
 
 const labels = fieldLabels(properties);
-const schema = z.object(scopeShape);
+const schema = z.object(scopeShape).superRefine(checkScopeEvent);
 
 /** `DELETE {feed}/changed/subscription`: everything, or the one event named. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
