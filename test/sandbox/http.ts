@@ -137,7 +137,7 @@ export function createSandboxServer(core: SandboxCore, timers: Timers): Server {
 	return createServer((req, res) => {
 		handle(core, router, timers, req, res).catch((error: unknown) => {
 			console.error('athena sandbox: request failed', error);
-			if (!res.headersSent) send(res, athenaError(500, 'Sandbox internal error.'));
+			if (!res.headersSent) send(res, athenaError(500, 'Sandbox internal error.'), core.clock.now());
 			else res.destroy();
 		});
 	});
@@ -148,11 +148,11 @@ async function handle(core: SandboxCore, router: Router, timers: Timers, req: In
 	const method = req.method ?? 'GET';
 	const body = await readBody(req);
 	if (body === undefined) {
-		send(res, athenaError(413, 'The request body is too large.'));
+		send(res, athenaError(413, 'The request body is too large.'), core.clock.now());
 		return;
 	}
 	if (url.pathname.startsWith(CONTROL_PREFIX)) {
-		send(res, handleControl(core, method, url.pathname.slice(CONTROL_PREFIX.length), body));
+		send(res, handleControl(core, method, url.pathname.slice(CONTROL_PREFIX.length), body), core.clock.now());
 		return;
 	}
 	const target = router.resolve(url.pathname);
@@ -176,7 +176,7 @@ async function handle(core: SandboxCore, router: Router, timers: Timers, req: In
 		exchange.answered();
 	}
 	if (reply) {
-		send(res, reply);
+		send(res, reply, core.clock.now());
 		entry.status = reply.status;
 	} else {
 		req.socket.destroy();
@@ -231,8 +231,10 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
 	return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, reply: Reply): void {
+/** `now` is the sandbox clock: athena's Date header and its processed stamps share one clock. */
+function send(res: ServerResponse, reply: Reply, now: number): void {
 	res.writeHead(reply.status, {
+		date: new Date(now).toUTCString(),
 		'content-type': 'application/json; charset=utf-8',
 		'content-length': Buffer.byteLength(reply.body),
 		...reply.headers,
