@@ -43,8 +43,8 @@ function recoveryOf(state: TriggerState): Recovery {
 }
 
 /**
- * A scheduled poll: one drain of the feed at a time (a lease in static data, since n8n lets ticks
- * overlap) and at most one per minimum interval. What the next poll needs is written to static data
+ * A scheduled poll: one drain of the feed at a time (a lease on the static data in memory, since
+ * n8n lets ticks overlap) and at most one per minimum interval. What the next poll needs is written to static data
  * in one step before the poll returns, so what n8n saves with the items is consistent.
  */
 export async function scheduledPoll(context: IPollFunctions, settings: TriggerSettings): Promise<PollOutput> {
@@ -60,7 +60,7 @@ export async function scheduledPoll(context: IPollFunctions, settings: TriggerSe
 	if (!drainDue(state, started, settings.minIntervalMs)) return null;
 	const budget = budgetOf(context);
 	const lease = randomUUID();
-	if (!takeLease(state, started, budget + LEASE_SLACK_MS, lease)) return null;
+	if (!takeLease(staticData, started, budget + LEASE_SLACK_MS, lease)) return null;
 	state.lastDrainStart = started;
 	// Until this poll ends cleanly its memory vouches for nothing: an unexpected failure means a replay.
 	const live = isLive(staticData);
@@ -72,7 +72,7 @@ export async function scheduledPoll(context: IPollFunctions, settings: TriggerSe
 		setLive(staticData, true);
 		return finish(context, result);
 	} finally {
-		releaseLease(state, lease);
+		releaseLease(staticData, lease);
 	}
 }
 

@@ -34,15 +34,27 @@ export function saveState(staticData: Record<string, unknown>, state: DrainState
 	staticData[STATE_KEY] = state;
 }
 
-/** Takes the drain lease unless a live one is held: n8n does not stop two ticks of a poll overlapping. */
-export function takeLease(state: DrainState, now: number, ttlMs: number, id: string): boolean {
-	if (state.lease && state.lease.until > now) return false;
-	state.lease = { id, until: now + ttlMs };
+/**
+ * The drain lease: n8n does not stop two ticks of a poll overlapping, and both see the same static
+ * data in memory. Like the LIVE mark it sits under a symbol key, so it is never saved: an
+ * overlapping tick that returns null makes n8n save the static data, and a saved lease of a poll
+ * that then failed would hold off every poll after a restart until it expired.
+ */
+const LEASE = Symbol.for('n8n-nodes-athenahealth.drainLease');
+
+type Lease = { id: string; until: number };
+
+/** Takes the drain lease unless another poll in this process holds a live one. */
+export function takeLease(staticData: object, now: number, ttlMs: number, id: string): boolean {
+	const held = (staticData as Record<symbol, Lease | undefined>)[LEASE];
+	if (held && held.until > now) return false;
+	(staticData as Record<symbol, Lease | undefined>)[LEASE] = { id, until: now + ttlMs };
 	return true;
 }
 
-export function releaseLease(state: DrainState, id: string): void {
-	if (state.lease?.id === id) delete state.lease;
+export function releaseLease(staticData: object, id: string): void {
+	const leases = staticData as Record<symbol, Lease | undefined>;
+	if (leases[LEASE]?.id === id) delete leases[LEASE];
 }
 
 /** Seed: at most one /changed drain of a feed per minute (configurable, 0 for tests). */

@@ -70,6 +70,4 @@ export interface DrainState extends RecoveryState {
 	feed: string;
 	/** Local time the last drain started (at most one drain per feed per minute, seed). */
 	lastDrainStart?: number;
-	/** Held by the poll that is draining, so an overlapping poll backs off. Local time. */
-	lease?: { id: string; until: number };
 }

@@ -61,6 +61,24 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 		expect((wf.persisted[`node:${wf.type.description.displayName}`] as { drain: { lease?: unknown } }).drain.lease).toBeUndefined();
 	});
 
+	test('a poll that fails while another tick overlaps it leaves no lease behind a restart', async () => {
+		const wf = workflow(ctx, {}, { pollBudgetMs: 20_000 });
+		await activate(wf);
+		const records = ctx.sandbox.inject({ feed: FEED, count: 50 });
+		// One tick drains and keeps meeting 429s until it gives up; the overlapping tick backs off and
+		// returns null, which makes n8n save the static data while the first tick still holds its lease.
+		ctx.sandbox.setFaults({ seed: 1, rules: [{ route: 'changed', rate429RetryAfter: 1, retryAfterSeconds: 0, latencyMs: 50 }] });
+		const overlapping = await Promise.all([wf.tick(), wf.tick()]);
+		expect(overlapping.filter((outcome) => outcome.error)).toHaveLength(1);
+		ctx.sandbox.setFaults({ seed: 1, rules: [] });
+
+		wf.restart();
+		const after = await wf.tick('init');
+		expect(after.error).toBeNull();
+		expect(new Set(emittedIds(wf))).toEqual(new Set(injectedIds(records)));
+		expect(queued(ctx.sandbox)).toBe(0);
+	});
+
 	test('Fetch Test Event reads with leaveunprocessed, saves nothing and says when the queue is empty', async () => {
 		const wf = workflow(ctx, { departmentIds: ['1', '2'] });
 		await expect(wf.manual()).rejects.toThrow('The athenahealth feed "Appointments" was not subscribed; it is now');
