@@ -111,6 +111,14 @@ describe('request layer through a real ExecuteContext', () => {
 		expect(error.httpCode).toBe('500');
 	});
 
+	test('a connection athena keeps dropping fails with words that name athena and the network error', async () => {
+		sandbox.setFaults({ seed: 3, rules: [{ route: 'departments', rateDrop: 1 }] });
+		const error = await failure([{ ...departments, retry: fast }]);
+		expect(error.message).toBe(`The connection to athena failed (gave up after ${DEFAULT_RETRY.maxAttempts} attempts)`);
+		expect(error.description).toMatch(/^Network error: E[A-Z]+/);
+		expect(error.httpCode ?? null).toBeNull();
+	});
+
 	test('never resends a create that athena may already have processed', async () => {
 		sandbox.setFaults({ seed: 3, rules: [{ route: 'patientcase', rate500: 1 }] });
 		const create: AthenaRequest = {

@@ -26,8 +26,9 @@ const RESOURCES: Record<string, Record<string, unknown>> = {
 };
 
 function operationFor(context: IExecuteFunctions, itemIndex: number): Operation {
-	const resource = context.getNodeParameter('resource', itemIndex) as string;
-	const operation = context.getNodeParameter('operation', itemIndex) as string;
+	// Fallbacks so that a hand-edited workflow with an unknown resource gets this node's error.
+	const resource = String(context.getNodeParameter('resource', itemIndex, ''));
+	const operation = String(context.getNodeParameter('operation', itemIndex, ''));
 	const candidate = Object.hasOwn(RESOURCES, resource) && Object.hasOwn(RESOURCES[resource], operation)
 		? (RESOURCES[resource][operation] as { execute?: Operation })
 		: undefined;

@@ -90,7 +90,8 @@ function summary(failure: FailedAttempt, attempts: number): string {
 	}
 	switch (failure.status) {
 		case undefined:
-			return `The connection to athena failed (${failure.code ?? 'no answer'})${tried}`;
+			// The error code goes in the description: n8n swaps any message that names one for its own words.
+			return `The connection to athena failed${tried}`;
 		case 401:
 			return 'athena refused the access token even after fetching a new one';
 		case 403:
@@ -127,7 +128,8 @@ export function toNodeApiError(
 ): NodeApiError {
 	const clean = (text: string | undefined) => (text === undefined ? undefined : redactValues(text, context.redact));
 	const message = clean(summary(failure, attempts)) as string;
-	const description = clean(failure.detailedmessage ?? (failure.error !== message ? failure.error : undefined));
+	const networkError = failure.status === undefined ? `Network error: ${failure.code ?? 'no answer from athena'}` : undefined;
+	const description = clean(failure.detailedmessage ?? (failure.error && failure.error !== message ? failure.error : networkError));
 	const body: JsonObject = { message };
 	if (failure.error) body.error = clean(failure.error) ?? null;
 	if (failure.detailedmessage) body.detailedmessage = clean(failure.detailedmessage) ?? null;

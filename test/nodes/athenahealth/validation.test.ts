@@ -65,6 +65,7 @@ const rows: Array<[string, INodeParameters, string, string?]> = [
 	['a wrong-case event to unsubscribe', { ...subscribe, operation: 'unsubscribe', scope: 'one', eventName: 'UPDATEPATIENT' }, 'Event Name or ID must be written as athena names it: UpdatePatient'],
 	['a bad department in the list', { ...subscribe, departmentIds: ['1', 'x'] }, `Department Names or IDs (entry 2) ${ID}`],
 	['an unknown operation', { ...create, operation: 'explode' }, 'The operation "explode" is not supported for the resource "patientCase"'],
+	['an unknown resource', { ...create, resource: 'patient' }, 'The operation is not supported for the resource "patient"'],
 ];
 
 const malformed = rows.map(([what, parameters, message, hidden]) => ({ what, parameters, message, hidden }));
