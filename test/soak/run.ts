@@ -1,0 +1,25 @@
+/**
+ * `npm run soak`: the full soak (about 12,000 records). Prints a readable summary, then the JSON
+ * line last. Exit code 1 when a goal of the issue is missed. `--ci` runs the CI size instead,
+ * `--seed N` another seed.
+ */
+import { CI, FULL, jsonLine, missedGoals, runSoak, summary } from './scenario';
+
+async function main(): Promise<void> {
+	const args = process.argv.slice(2);
+	const base = args.includes('--ci') ? CI : FULL;
+	const seedAt = args.indexOf('--seed');
+	const size = seedAt >= 0 ? { ...base, seed: Number(args[seedAt + 1]) } : base;
+	const write = (line: string) => process.stdout.write(`${line}\n`);
+	const report = await runSoak(size, write);
+	for (const line of summary(report)) write(line);
+	const missed = missedGoals(report, base === FULL ? { records: 10_000, faults: 500, crashes: 10, badInputs: 40 } : { records: 1_000, faults: 50, crashes: 3, badInputs: 40 });
+	write(missed.length ? `GOALS MISSED: ${missed.join('; ')}` : 'All goals met.');
+	write(jsonLine(report));
+	process.exitCode = missed.length ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`soak failed: ${String((error as Error)?.stack ?? error)}\n`);
+	process.exitCode = 2;
+});
