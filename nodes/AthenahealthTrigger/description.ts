@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { readOptionFields } from '../Athenahealth/actions/changedData/readOptions';
-import { feedField } from '../Athenahealth/actions/subscription/fields';
+import { departmentIdsField, feedField } from '../Athenahealth/actions/subscription/fields';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../Athenahealth/drain';
 
 export const DEFAULT_MAX_RECORDS = 10_000;
@@ -25,15 +25,9 @@ export const properties: INodeProperties[] = [
 		description:
 			'Events to keep; leave empty for all. athena\'s records do not name their event, so the filter works through the subscription: with Subscribe Automatically on, only these events are subscribed. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
-	{
-		displayName: 'Department Names or IDs',
-		name: 'departmentIds',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getDepartments' },
-		default: [],
-		description:
-			'Departments to read, 20 per call as athena advises for large practices; leave empty for the whole practice. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
+	departmentIdsField(
+		'Departments to read, 20 per call as athena advises for large practices; leave empty for the whole practice.',
+	),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, athenaFetchPage, drain, makeTransform, peek, replay } from '../../drain';
 import { resolvePracticeId } from '../../transport/baseUrl';
 import { CREDENTIAL_TYPE } from '../../transport/request';
-import { departmentIdsSchema, feedField, feedSchema } from '../subscription/fields';
+import { departmentIdsField, departmentIdsSchema, feedField, feedSchema } from '../subscription/fields';
 import { fieldLabels, parseItem } from '../validation';
 import { readOptionFields, readOptionQuery } from './readOptions';
 
@@ -94,15 +94,9 @@ const properties: INodeProperties[] = [
 		description: 'End of the window (at most 24 hours after its start: athena keeps records a day)',
 		displayOptions: { show: { source: ['processed'] } },
 	},
-	{
-		displayName: 'Department Names or IDs',
-		name: 'departmentIds',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getDepartments' },
-		default: [],
-		description:
-			'Departments to read, 20 per call; leave empty for the whole practice. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
+	departmentIdsField(
+		'Departments to read, 20 per call; leave empty for the whole practice.',
+	),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -94,6 +94,18 @@ export function eventNameProblem(feed: FeedDefinition, name: string): string | u
 /** Large practices have hundreds of departments; athena wants the whole list on every call. */
 export const departmentIdsSchema = idList(1000);
 
+/** The department picker of Subscribe, Changed Data and the trigger: `purpose` says what the list does there. */
+export function departmentIdsField(purpose: string): INodeProperties {
+	return {
+		displayName: 'Department Names or IDs',
+		name: 'departmentIds',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getDepartments' },
+		default: [],
+		description: `${purpose} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+	};
+}
+
 /** The feed and, for one event, its name: what Subscribe and Unsubscribe share. */
 export function readScope(context: IExecuteFunctions, itemIndex: number) {
 	const scope = context.getNodeParameter('scope', itemIndex, 'all');

@@ -6,6 +6,7 @@ import { subscribe } from '../../api/subscription';
 import { fieldLabels, parseItem } from '../validation';
 import {
 	checkScopeEvent,
+	departmentIdsField,
 	departmentIdsSchema,
 	eventField,
 	feedField,
@@ -22,15 +23,9 @@ const properties: INodeProperties[] = [
 	scopeField,
 	eventField,
 	...optionalEventFields,
-	{
-		displayName: 'Department Names or IDs',
-		name: 'departmentIds',
-		type: 'multiOptions',
-		typeOptions: { loadOptionsMethod: 'getDepartments' },
-		default: [],
-		description:
-			'Limit the subscription to these departments; leave empty for the whole practice. athena keeps the list of the latest call. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
+	departmentIdsField(
+		'Limit the subscription to these departments; leave empty for the whole practice. athena keeps the list of the latest call.',
+	),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['subscription'], operation: ['subscribe'] } }, properties);
