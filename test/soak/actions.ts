@@ -1,6 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { executeNode } from '../harness/n8n';
+import { VALID } from '../harness/parameters';
 import type { Sandbox } from '../sandbox';
 import { CREDENTIAL_SECRETS, type Corpus, type RecordingCredentials } from './capture';
 import { actionNode } from './nodes';
@@ -95,13 +96,7 @@ export async function soakActions(options: {
 
 function create(note: string): INodeParameters {
 	return {
-		resource: 'patientCase',
-		operation: 'create',
-		patientId: '12',
-		departmentId: '3',
-		providerId: '4',
-		documentSource: 'PATIENT',
-		documentSubclass: 'PATIENTCASE',
+		...VALID.create,
 		additionalFields: { internalNote: note, subject: note.slice(0, 60), callbackName: 'Whitcombe-Soak', priority: '1' },
 	};
 }

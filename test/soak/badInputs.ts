@@ -6,6 +6,7 @@ import { executeNode, PolledWorkflow } from '../harness/n8n';
 import type { Sandbox } from '../sandbox';
 import { soakCredentials, type Corpus } from './capture';
 import { actionNode, triggerNode } from './nodes';
+import { VALID } from '../harness/parameters';
 import type { Random } from './random';
 
 /**
@@ -74,25 +75,7 @@ export function badInputTable(note: (tag: string, length?: number) => string, sa
 	};
 	const some = (names: string[]) => ID_ATTACKS.filter(([what]) => names.includes(what));
 
-	const create: INodeParameters = {
-		resource: 'patientCase',
-		operation: 'create',
-		patientId: '12',
-		departmentId: '3',
-		providerId: '4',
-		documentSource: 'PATIENT',
-		documentSubclass: 'PATIENTCASE',
-	};
-	const update: INodeParameters = { resource: 'patientCase', operation: 'update', patientId: '12', patientCaseId: '173696', updateFields: { subject: 'ok' } };
-	const get: INodeParameters = { resource: 'patientCase', operation: 'get', patientId: '12', patientCaseId: '173696' };
-	const getMany: INodeParameters = { resource: 'patientCase', operation: 'getMany', patientId: '12', departmentId: '1', returnAll: false, limit: 5 };
-	const close: INodeParameters = { resource: 'patientCase', operation: 'close', patientId: '12', patientCaseId: '173696', closeReasonId: '1' };
-	const reopen: INodeParameters = { resource: 'patientCase', operation: 'reopen', patientId: '12', patientCaseId: '173696' };
-	const getEvents: INodeParameters = { resource: 'subscription', operation: 'getEvents', feed: 'appointments' };
-	const getStatus: INodeParameters = { resource: 'subscription', operation: 'getStatus', feed: 'appointments' };
-	const subscribe: INodeParameters = { resource: 'subscription', operation: 'subscribe', feed: 'patients', scope: 'all' };
-	const unsubscribe: INodeParameters = { resource: 'subscription', operation: 'unsubscribe', feed: 'patients', scope: 'all' };
-	const read: INodeParameters = { resource: 'changedData', operation: 'read', feed: 'appointments', source: 'queue', drainUntilEmpty: false, limit: 10 };
+	const { create, update, get, getMany, close, reopen, getEvents, getStatus, subscribe, unsubscribe, read } = VALID;
 	const replay: INodeParameters = {
 		...read,
 		source: 'processed',

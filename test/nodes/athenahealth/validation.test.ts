@@ -1,5 +1,6 @@
 import { NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
+import { VALID } from '../../harness/parameters';
 import { allRequests, everythingShown, failure, run, useSandbox } from './helpers';
 
 const ctx = useSandbox();
@@ -7,20 +8,7 @@ const ctx = useSandbox();
 const SUBJECT = 'Mrs Alvarez called about her biopsy';
 const LONG_NOTE = 'Pain 7/10. '.repeat(400) + 'x'; // 4401 characters
 
-const create: INodeParameters = {
-	resource: 'patientCase',
-	operation: 'create',
-	patientId: '12',
-	departmentId: '3',
-	providerId: '4',
-	documentSource: 'PATIENT',
-	documentSubclass: 'PATIENTCASE',
-};
-const update: INodeParameters = { resource: 'patientCase', operation: 'update', patientId: '12', patientCaseId: '173696', updateFields: { subject: 'ok' } };
-const get: INodeParameters = { resource: 'patientCase', operation: 'get', patientId: '12', patientCaseId: '173696' };
-const getMany: INodeParameters = { resource: 'patientCase', operation: 'getMany', patientId: '12', departmentId: '1', returnAll: false, limit: 5 };
-const close: INodeParameters = { resource: 'patientCase', operation: 'close', patientId: '12', patientCaseId: '173696', closeReasonId: '1' };
-const subscribe: INodeParameters = { resource: 'subscription', operation: 'subscribe', feed: 'patients', scope: 'all' };
+const { create, update, get, getMany, close, subscribe } = VALID;
 
 const ID = 'must be a positive whole number';
 
