@@ -4,6 +4,9 @@ import {
 	META_KEY,
 	boundFingerprints,
 	departmentBatches,
+	drainDue,
+	takeLease,
+	releaseLease,
 	easternWindow,
 	fingerprint,
 	formatEastern,
@@ -148,5 +151,32 @@ describe('transform', () => {
 		const used = process.cpuUsage(started);
 		const microsPerRecord = (used.user + used.system) / count;
 		expect(microsPerRecord).toBeLessThan(5);
+	});
+});
+
+describe('pacing and the lease', () => {
+	const minute = 60_000;
+
+	test("one drain a minute, without skipping n8n's every-minute ticks that come a little short", () => {
+		const t = Date.UTC(2025, 0, 15, 15, 0, 33);
+		expect(drainDue({ v: 1, feed: 'appointments' }, t, minute)).toBe(true);
+		const state = { v: 1 as const, feed: 'appointments', lastDrainStart: t };
+		expect(drainDue(state, t + minute - 7, minute)).toBe(true); // the next tick, 7 ms early
+		expect(drainDue(state, t + 30_000, minute)).toBe(false); // a manual or overlapping tick
+		expect(drainDue(state, t + minute - 5_000, minute)).toBe(false);
+		expect(drainDue(state, t - 1, minute)).toBe(true); // the clock went back: do not stall
+		expect(drainDue(state, t + 1, 0)).toBe(true);
+	});
+
+	test('an overlapping tick cannot take the lease; it is free again once released or expired', () => {
+		const staticData = {};
+		expect(takeLease(staticData, 0, 1_000, 'a')).toBe(true);
+		expect(takeLease(staticData, 10, 1_000, 'b')).toBe(false);
+		releaseLease(staticData, 'b'); // not b's to release
+		expect(takeLease(staticData, 20, 1_000, 'b')).toBe(false);
+		releaseLease(staticData, 'a');
+		expect(takeLease(staticData, 30, 1_000, 'b')).toBe(true);
+		expect(takeLease(staticData, 1_031, 1_000, 'c')).toBe(true); // b's poll died: its lease expired
+		expect(JSON.stringify(staticData)).toBe('{}'); // never saved with the static data
 	});
 });

@@ -14,6 +14,6 @@ export { peek, type PeekResult } from './peek';
 export { recordsOf, toQuery } from './query';
 export { CLOCK_TOLERANCE_MS, floorSecond } from './recovery';
 export { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, PAGE_SIZE, type DrainStats, type RunOptions } from './run';
-export { drainDue, isLive, loadState, releaseLease, saveState, setLive, takeLease } from './state';
+export { INTERVAL_SLACK_MS, drainDue, isLive, loadState, releaseLease, saveState, setLive, takeLease } from './state';
 export { META_KEY, makeTransform, type TransformConfig } from './transform';
 export type * from './types';

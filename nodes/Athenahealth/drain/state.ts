@@ -57,7 +57,14 @@ export function releaseLease(staticData: object, id: string): void {
 	if (leases[LEASE]?.id === id) delete leases[LEASE];
 }
 
+/**
+ * n8n's ticks of an "Every Minute" schedule come 60 s apart to within milliseconds, sometimes a
+ * little short: without this slack the default minimum of 60 s would skip every other tick.
+ */
+export const INTERVAL_SLACK_MS = 2_000;
+
 /** Seed: at most one /changed drain of a feed per minute (configurable, 0 for tests). */
 export function drainDue(state: DrainState, now: number, minIntervalMs: number): boolean {
-	return state.lastDrainStart === undefined || now - state.lastDrainStart >= minIntervalMs || now < state.lastDrainStart;
+	const last = state.lastDrainStart;
+	return last === undefined || now < last || now - last >= minIntervalMs - INTERVAL_SLACK_MS;
 }
