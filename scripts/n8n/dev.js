@@ -105,16 +105,19 @@ async function ensureCredential(api) {
 	return await api.createCredential({ name: CREDENTIAL_NAME, type: CREDENTIAL_TYPE, data });
 }
 
-/** Imports scripts/n8n/workflows/*.json once each (matched by name), wired to the dev credential. */
-async function importWorkflows(api, credential) {
-	if (!fs.existsSync(WORKFLOWS_DIR)) return [];
+/**
+ * Imports scripts/n8n/workflows/*.json once each (matched by name), wired to the dev credential, and
+ * activates those exported with "active": true. Also used by test/e2e/examples.e2e.test.ts.
+ */
+async function importWorkflows(api, credential, { dir = WORKFLOWS_DIR, log: say = log } = {}) {
+	if (!fs.existsSync(dir)) return [];
 	const imported = [];
-	for (const file of fs.readdirSync(WORKFLOWS_DIR).filter((f) => f.endsWith('.json')).sort()) {
-		const workflow = JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8'));
+	for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+		const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 		const name = workflow.name ?? path.basename(file, '.json');
 		const found = (await api.listWorkflows({ name })).data ?? [];
 		if (found.some((w) => w.name === name)) {
-			log(`workflow "${name}" already imported`);
+			say(`workflow "${name}" already imported`);
 			continue;
 		}
 		// Exported workflows name a credential id from another instance: point them at ours.
@@ -124,10 +127,62 @@ async function importWorkflows(api, credential) {
 			}
 		}
 		const created = await api.createWorkflow({ ...workflow, name });
-		log(`imported workflow "${name}" (${file}) -> id ${created.id}`);
+		say(`imported workflow "${name}" (${file}) -> id ${created.id}`);
+		// The export format's `active` flag (the public API ignores it on create): activate here.
+		if (workflow.active === true) {
+			try {
+				await api.activate(created.id);
+				say(`activated workflow "${name}"`);
+			} catch (err) {
+				say(`WARNING: could not activate workflow "${name}": ${err.message}`);
+			}
+		}
 		imported.push(created);
 	}
 	return imported;
+}
+
+/**
+ * The sandbox starts empty on every run while n8n keeps its workflows and their trigger state: the
+ * feeds of active athenahealth Trigger nodes are subscribed again as they were (their events and
+ * departments), so records queue from now on. Without this a trigger that subscribed in a previous
+ * run sees "not subscribed" and, as it must with athena, waits 30 minutes before subscribing again.
+ */
+async function restoreSubscriptions(api) {
+	const workflows = (await api.listWorkflows({ active: true })).data ?? [];
+	const triggers = workflows.flatMap((workflow) =>
+		(workflow.nodes ?? []).filter((node) => node.type === 'n8n-nodes-athenahealth.athenahealthTrigger' && !node.disabled),
+	);
+	if (triggers.length === 0) return;
+	const { getFeed, subscriptionPath } = require(path.join(REPO_ROOT, 'dist', 'nodes', 'Athenahealth', 'feeds', 'catalog.js'));
+	const data = credentialData(SANDBOX_URL);
+	const tokenResponse = await fetch(`${SANDBOX_URL}/oauth2/v1/token`, {
+		method: 'POST',
+		headers: {
+			authorization: `Basic ${Buffer.from(`${data.clientId}:${data.clientSecret}`).toString('base64')}`,
+			'content-type': 'application/x-www-form-urlencoded',
+		},
+		body: new URLSearchParams({ grant_type: 'client_credentials', scope: data.scope }),
+	});
+	const token = (await tokenResponse.json()).access_token;
+	for (const node of triggers) {
+		const { feed: feedId = 'appointments', events = [], departmentIds = [] } = node.parameters ?? {};
+		const values = [feedId, ...events, ...departmentIds].map(String);
+		if (values.some((value) => value.startsWith('='))) continue; // expressions: the trigger subscribes itself
+		const feed = getFeed(feedId);
+		for (const eventName of events.length ? events : [undefined]) {
+			const body = new URLSearchParams();
+			if (eventName) body.set('eventname', eventName);
+			if (departmentIds.length) body.set('departmentids', departmentIds.join(','));
+			const response = await fetch(`${SANDBOX_URL}/v1/${data.practiceId}/${subscriptionPath(feed)}`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+				body,
+			});
+			if (!response.ok) log(`WARNING: could not subscribe ${feed.id} for "${node.name}": ${response.status}`);
+		}
+		log(`sandbox: subscribed ${feed.id}${events.length ? ` (${events.join(', ')})` : ''} for the active trigger "${node.name}"`);
+	}
 }
 
 async function main() {
@@ -182,6 +237,7 @@ async function main() {
 		const credential = await ensureCredential(api);
 		log(`credential "${CREDENTIAL_NAME}" (${CREDENTIAL_TYPE}, id ${credential.id}) -> ${SANDBOX_URL}`);
 		await importWorkflows(api, credential);
+		await restoreSubscriptions(api).catch((err) => log(`WARNING: could not restore the sandbox subscriptions: ${err.message}`));
 
 		const watchExit = setInterval(() => {
 			if (n8n.exited() && !stopping) {
@@ -209,4 +265,6 @@ async function main() {
 	}
 }
 
-void main();
+module.exports = { importWorkflows, credentialData, CREDENTIAL_TYPE, CREDENTIAL_NAME, WORKFLOWS_DIR };
+
+if (require.main === module) void main();

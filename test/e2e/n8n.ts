@@ -1,11 +1,15 @@
 // Jest helpers for end-to-end tests against a real n8n (the pinned one from scripts/n8n/install.js,
 // installed by global-setup.js). Each suite gets its own user folder, ports, owner and API key.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 
+import { paths } from '../../scripts/n8n/install';
 import {
+	freePort,
 	listNodeTypes,
+	n8nEnv,
 	publicApi,
 	setupOwner,
 	startN8n,
@@ -31,6 +35,12 @@ export interface E2eN8n extends N8nInstance {
 	packageName: string;
 	/** Node types the editor would list (GET /types/nodes.json). */
 	nodeTypes(): Promise<Array<{ name: string; displayName: string; [k: string]: unknown }>>;
+	/**
+	 * Stops n8n (SIGTERM, as a service manager would) and starts it again on the same port with the
+	 * same user folder, database and encryption key; logs in again for a fresh API key. The old
+	 * object must not be used afterwards. `whileStopped` runs while n8n is down.
+	 */
+	restart(options?: { whileStopped?: () => Promise<void> }): Promise<E2eN8n>;
 }
 
 /**
@@ -47,25 +57,52 @@ export async function startE2eN8n(options: { packageDir?: string; env?: Record<s
 	try {
 		const pkg = installPackedPackage({ userFolder, packageDir: options.packageDir ?? PACKAGE_DIR, log: () => {} });
 		n8n = await startN8n({ userFolder, env: options.env });
-		const owner = await setupOwner(n8n.url);
-		const instance = n8n;
-		return {
-			...instance,
-			owner,
-			api: publicApi(instance.url, owner.apiKey),
-			packageName: pkg.name,
-			nodeTypes: () => listNodeTypes(instance.url, owner.cookie),
-			async stop(stopOptions) {
-				const exit = await instance.stop(stopOptions);
-				removeFolder();
-				return exit;
-			},
-		};
+		return await withOwner(n8n, pkg.name, options.env, removeFolder);
 	} catch (err) {
 		await n8n?.stop();
 		removeFolder();
 		throw err;
 	}
+}
+
+async function withOwner(
+	instance: N8nInstance,
+	packageName: string,
+	env: Record<string, string> | undefined,
+	removeFolder: () => void,
+): Promise<E2eN8n> {
+	const owner = await setupOwner(instance.url);
+	return {
+		...instance,
+		owner,
+		api: publicApi(instance.url, owner.apiKey),
+		packageName,
+		nodeTypes: () => listNodeTypes(instance.url, owner.cookie),
+		async stop(stopOptions) {
+			const exit = await instance.stop(stopOptions);
+			removeFolder();
+			return exit;
+		},
+		async restart({ whileStopped } = {}) {
+			const exit = await instance.stop();
+			if (exit?.signal === 'SIGKILL') throw new Error('n8n did not stop on SIGTERM within 20 s; it was killed');
+			let next: N8nInstance | undefined;
+			try {
+				await whileStopped?.();
+				next = await startN8n({
+					userFolder: instance.userFolder,
+					port: instance.port,
+					brokerPort: instance.brokerPort,
+					env,
+				});
+				return await withOwner(next, packageName, env, removeFolder);
+			} catch (err) {
+				await next?.stop();
+				removeFolder();
+				throw err;
+			}
+		},
+	};
 }
 
 /**
@@ -97,4 +134,49 @@ export async function waitFor<T>(
 		}
 		await new Promise((r) => setTimeout(r, intervalMs));
 	}
+}
+
+/**
+ * Runs a workflow that starts with a Manual Trigger through `n8n execute --id` (a second n8n process
+ * on the same user folder and database, with its own task-runner broker port, while the server
+ * runs). The execution is stored like any other: read it through the API.
+ */
+export async function executeWithCli(n8n: E2eN8n, workflowId: string, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+	const p = paths();
+	// Like startN8n: nothing of jest's environment (NODE_ENV, N8N_*, npm_*) steers the second process.
+	const env: Record<string, string> = {};
+	for (const [key, value] of Object.entries(process.env)) {
+		if (value === undefined || /^(N8N_|DB_|npm_|JEST_)/.test(key) || ['NODE_OPTIONS', 'NODE_PATH', 'NODE_ENV'].includes(key)) continue;
+		env[key] = value;
+	}
+	Object.assign(env, {
+		PATH: `${dirname(p.nodeBin)}${delimiter}${process.env.PATH}`,
+		...n8nEnv({ userFolder: n8n.userFolder, port: await freePort(), brokerPort: await freePort() }),
+	});
+	return await new Promise((resolvePromise, reject) => {
+		// Own process group, so that its task runner goes with it.
+		const child = spawn(p.nodeBin, [p.n8nBin, 'execute', `--id=${workflowId}`], {
+			cwd: n8n.userFolder,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		const killGroup = () => {
+			try {
+				process.kill(-child.pid!, 'SIGKILL');
+			} catch {}
+		};
+		let output = '';
+		child.stdout.on('data', (chunk) => (output += chunk));
+		child.stderr.on('data', (chunk) => (output += chunk));
+		const timer = setTimeout(() => {
+			killGroup();
+			reject(new Error(`n8n execute --id=${workflowId} did not finish within ${timeoutMs} ms:\n${output.slice(-3000)}`));
+		}, timeoutMs);
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			killGroup();
+			resolvePromise({ code, output });
+		});
+	});
 }

@@ -1,0 +1,176 @@
+// The n8n editor in headless Chromium (Debian's `chromium`, driven by playwright-core): log in as the
+// owner, find the athenahealth nodes in the node panel, open the trigger's parameters and save the
+// screenshot the README shows (docs/screenshots/trigger-parameters.png).
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import type { BrowserContext, Page } from 'playwright-core';
+
+import { REPO_ROOT, startE2eN8n, type E2eN8n } from './n8n';
+import { startSandbox, type SandboxProcess } from './sandbox';
+import { CREDENTIAL_TYPE } from './workflows';
+
+const CHROMIUM = process.env.ATHENA_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOT = join(REPO_ROOT, 'docs', 'screenshots', 'trigger-parameters.png');
+const UI_TIMEOUT = 30_000;
+
+/** playwright-core, or an error that says how to get what is missing. Never a silent skip. */
+function loadChromium(): typeof import('playwright-core').chromium {
+	if (!existsSync(CHROMIUM)) {
+		throw new Error(
+			`The browser test needs Chromium at ${CHROMIUM} (Debian's chromium package): run \`apt-get update && apt-get install -y chromium\` as root, or set ATHENA_E2E_CHROMIUM to a Chromium binary.`,
+		);
+	}
+	try {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		return (require('playwright-core') as typeof import('playwright-core')).chromium;
+	} catch (error) {
+		throw new Error(`The browser test needs the devDependency playwright-core: run \`npm ci\` (${(error as Error).message})`);
+	}
+}
+
+/** Polls `read` until `ok` accepts its value; fails with the last value seen. */
+async function waitForPage<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = UI_TIMEOUT): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await read();
+		if (ok(value)) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+describe('the n8n editor in headless Chromium', () => {
+	let n8n: E2eN8n;
+	let sandbox: SandboxProcess;
+	let context: BrowserContext;
+	let page: Page;
+	let userDataDir: string;
+	/** Requests the editor tried to send off this machine (blocked). */
+	const blocked: string[] = [];
+
+	beforeAll(async () => {
+		const chromium = loadChromium();
+		[n8n, sandbox] = await Promise.all([startE2eN8n(), startSandbox()]);
+		// With one athenahealth credential, the editor selects it for a new node and loads the
+		// trigger's event and department lists from the sandbox.
+		await n8n.api.createCredential({ name: 'athenahealth sandbox', type: CREDENTIAL_TYPE, data: sandbox.credentialData() });
+
+		userDataDir = mkdtempSync(join(tmpdir(), 'athena-e2e-chromium-'));
+		context = await chromium.launchPersistentContext(userDataDir, {
+			executablePath: CHROMIUM,
+			headless: true,
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
+			viewport: { width: 1440, height: 1000 },
+			timeout: 60_000,
+		});
+		context.setDefaultTimeout(UI_TIMEOUT);
+		// Everything stays on loopback: the editor's calls elsewhere (npm registry, docs) are refused.
+		await context.route('**/*', async (route) => {
+			const url = new URL(route.request().url());
+			if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return await route.continue();
+			blocked.push(url.origin + url.pathname);
+			return await route.abort();
+		});
+		page = context.pages()[0] ?? (await context.newPage());
+	});
+
+	afterAll(async () => {
+		await context?.close();
+		if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+		await Promise.all([n8n?.stop(), sandbox?.close()]);
+	});
+
+	it('logs in to the editor as the owner', async () => {
+		await page.goto(`${n8n.url}/signin`);
+		await page.locator('[data-test-id="emailOrLdapLoginId"] input').fill(n8n.owner.email);
+		await page.locator('[data-test-id="password"] input').fill(n8n.owner.password);
+		await page.locator('[data-test-id="form-submit-button"]').click();
+		await page.waitForURL((url) => !url.pathname.includes('/signin'));
+		expect(new URL(page.url()).pathname).not.toContain('signin');
+	});
+
+	it('finds the athenahealth trigger in the node panel of a new workflow (search "athena")', async () => {
+		await page.goto(`${n8n.url}/workflow/new`);
+		await page.locator('[data-test-id="canvas-add-button"]').click();
+		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
+		const item = page.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'athenahealth' }).first();
+		await expect(item.innerText()).resolves.toContain('changed-data feed');
+		await item.click();
+		// The package's entry: its trigger and its actions.
+		const panel = page.locator('[data-test-id="node-creator"]');
+		await panel.getByText('On new athenahealth event').waitFor();
+		await expect(panel.innerText()).resolves.toMatch(/Actions \(\d+\)/);
+	});
+
+	it("opens the trigger's parameters, with the sandbox credential and the feed's events loaded", async () => {
+		await page.locator('[data-test-id="node-creator"]').getByText('On new athenahealth event').click();
+		const ndv = page.locator('[data-test-id="ndv"]');
+		await ndv.waitFor();
+		await expect(ndv.locator('[data-test-id="node-title-container"]').innerText()).resolves.toContain('athenahealth Trigger');
+		for (const name of ['feed', 'events', 'departmentIds']) {
+			await ndv.locator(`[data-test-id="parameter-input-${name}"]`).waitFor();
+		}
+		await ndv.locator('[data-test-id="fixed-collection-pollTimes"]').waitFor();
+		// The one athenahealth credential is preselected (the select shows it as its input's value).
+		const credentialSlot = ndv.locator('[data-test-id="node-credentials-slot"]');
+		await waitForPage(
+			() => credentialSlot.evaluate((el) => Array.from(el.querySelectorAll('input'), (input) => input.value).join(' ')),
+			(text) => text.includes('athenahealth sandbox'),
+			'the credential "athenahealth sandbox" selected',
+		);
+
+		// The event list comes from the sandbox through the credential (loadOptions).
+		// The select re-renders while the credential and the options arrive, which can swallow a
+		// click: open it until the list shows.
+		const event = page.getByText('ScheduleAppointment', { exact: true }).filter({ visible: true }).first();
+		for (let attempt = 1; ; attempt++) {
+			await ndv.locator('[data-test-id="parameter-input-events"]').click();
+			try {
+				await event.waitFor({ timeout: 3000 });
+				break;
+			} catch (error) {
+				if (attempt === 5) throw error;
+			}
+		}
+		await ndv.locator('[data-test-id="node-title-container"]').click();
+
+		// Show the options the README talks about.
+		for (const option of ['Minimum Seconds Between Drains', 'Subscribe Automatically', 'Crash Recovery Replay']) {
+			await ndv.locator('[data-test-id="collection-parameter-add"]').click();
+			await page.locator('[data-test-id="collection-parameter-option"]').filter({ hasText: option }).click();
+			await ndv.locator('[data-test-id="parameter-item"]').filter({ hasText: option }).first().waitFor();
+		}
+		await ndv.locator('[data-test-id="node-parameters"]').evaluate((element) => element.scrollTo(0, 0));
+
+		mkdirSync(dirname(SCREENSHOT), { recursive: true });
+		await page.mouse.move(0, 0);
+		await page.screenshot({ path: SCREENSHOT, animations: 'disabled', caret: 'hide' });
+		expect(existsSync(SCREENSHOT)).toBe(true);
+	});
+
+	it("lists the action node's operations in the node panel", async () => {
+		await page.locator('[data-test-id="ndv-close-button"]').click();
+		await page.locator('[data-test-id="node-creator-plus-button"]').click();
+		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
+		await page.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'athenahealth' }).first().click();
+		const panel = page.locator('[data-test-id="node-creator"]');
+		for (const action of ['Create a patient case', 'Update a patient case', 'Subscribe to a feed', 'Unsubscribe from a feed']) {
+			await panel.getByText(action, { exact: true }).waitFor();
+		}
+	});
+
+	it('sent nothing off this machine except the npm registry lookup for the installed package', () => {
+		expect(blocked.filter((url) => !url.startsWith('https://registry.npmjs.org/'))).toEqual([]);
+	});
+});
