@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { FaultConfig, InjectSpec, QueueSummary, SandboxStats } from '../test/sandbox';
+import { controlClient } from '../test/sandbox/controlClient';
 
 const ROOT = join(__dirname, '..');
 
@@ -34,16 +35,7 @@ export async function startSandboxProcess(options: { departments: number; tokenL
 	const stop = () => child.kill('SIGTERM');
 	process.once('exit', stop);
 	const url = await listeningUrl(child);
-	const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-		const response = await fetch(`${url}/_sandbox/${path}`, {
-			method,
-			headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		const text = await response.text();
-		if (!response.ok) throw new Error(`sandbox control ${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-		return JSON.parse(text) as T;
-	};
+	const control = controlClient(url);
 	return {
 		url,
 		pid: child.pid!,
