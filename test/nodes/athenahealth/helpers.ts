@@ -1,32 +1,15 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { Athenahealth } from '../../../nodes/Athenahealth/Athenahealth.node';
-import { sandboxCredentials, type InMemoryCredentialsHelper } from '../../harness/credentials';
 import { executeNode, loadOptions } from '../../harness/n8n';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { useSandbox, type SandboxContext } from '../../harness/sandbox';
+import type { Sandbox } from '../../sandbox';
 
 export const node = new Athenahealth();
 
 /** A sandbox per test file, reset before each test; `ctx` is filled in by `useSandbox`. */
-export interface TestContext {
-	sandbox: Sandbox;
-	credentials: InMemoryCredentialsHelper;
-}
-
-export function useSandbox(): TestContext {
-	const ctx = {} as TestContext;
-	beforeAll(async () => {
-		ctx.sandbox = await startSandbox();
-	});
-	afterAll(async () => {
-		await ctx.sandbox.close();
-	});
-	beforeEach(() => {
-		ctx.sandbox.reset();
-		ctx.credentials = sandboxCredentials(ctx.sandbox.url);
-	});
-	return ctx;
-}
+export type TestContext = SandboxContext;
+export { useSandbox };
 
 /** Requests that reached the sandbox's API (token requests excluded). */
 export function apiRequests(sandbox: Sandbox): number {

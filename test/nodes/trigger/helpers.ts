@@ -1,31 +1,18 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { AthenahealthTrigger } from '../../../nodes/AthenahealthTrigger/AthenahealthTrigger.node';
-import { sandboxCredentials, type InMemoryCredentialsHelper } from '../../harness/credentials';
+import type { InMemoryCredentialsHelper } from '../../harness/credentials';
 import { PolledWorkflow } from '../../harness/n8n';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox';
+import { useSandbox as useSharedSandbox } from '../../harness/sandbox';
+import type { Sandbox, SandboxOptions } from '../../sandbox';
 
 export const trigger = new AthenahealthTrigger();
 export const FEED = 'appointments';
 export const CLIENT = 'sandbox-client';
 
-/**
- * A sandbox per test file on a real-time clock: the trigger reads athena's time from the Date
- * header, which Node's HTTP server writes from the wall clock.
- */
+/** A sandbox per test file, 120 departments, on a real-time clock like athena's. */
 export function useSandbox(options: SandboxOptions = {}) {
-	const ctx = {} as { sandbox: Sandbox; credentials: InMemoryCredentialsHelper };
-	beforeAll(async () => {
-		ctx.sandbox = await startSandbox({ departments: 120, realTimeClock: true, ...options });
-	});
-	afterAll(async () => {
-		await ctx.sandbox.close();
-	});
-	beforeEach(() => {
-		ctx.sandbox.reset();
-		ctx.credentials = sandboxCredentials(ctx.sandbox.url);
-	});
-	return ctx;
+	return useSharedSandbox({ departments: 120, realTimeClock: true, ...options });
 }
 
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
