@@ -1,5 +1,6 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { VALID } from '../../harness/parameters';
 import { SEED_CASES, SEED_CASES_PATIENT_ID } from '../../sandbox';
 import { everythingShown, failure, run, useSandbox, type CaughtError } from './helpers';
 
@@ -7,14 +8,7 @@ const ctx = useSandbox();
 
 const NOTE = 'Daughter says patient fell twice this week and is confused at night.';
 
-const create = {
-	resource: 'patientCase',
-	operation: 'create',
-	departmentId: '1',
-	providerId: '2',
-	documentSource: 'PATIENT',
-	documentSubclass: 'PATIENTCASE',
-};
+const create = { ...VALID.create, departmentId: '1', providerId: '2' };
 
 describe('Continue On Fail', () => {
 	test('each failing item becomes an error item paired with it; the others still run', async () => {

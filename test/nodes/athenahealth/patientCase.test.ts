@@ -1,5 +1,6 @@
 import { NodeApiError, NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
+import { VALID } from '../../harness/parameters';
 import { SEED_CASES, SEED_CASES_PATIENT_ID } from '../../sandbox';
 import { apiRequests, everythingShown, failure, run, useSandbox } from './helpers';
 
@@ -7,15 +8,7 @@ const ctx = useSandbox();
 
 const NOTE = 'Patient reports dizziness since Tuesday; asks whether to stop lisinopril.';
 
-const createParameters = {
-	resource: 'patientCase',
-	operation: 'create',
-	patientId: '12',
-	departmentId: '3',
-	providerId: '4',
-	documentSource: 'PHARMACY',
-	documentSubclass: 'PATIENTCASE',
-};
+const createParameters = { ...VALID.create, documentSource: 'PHARMACY' };
 
 async function createCase(additionalFields: INodeParameters = {}) {
 	const [item] = await run(ctx, { ...createParameters, additionalFields });
