@@ -45,30 +45,24 @@ export function readCaseTarget(context: IExecuteFunctions, itemIndex: number) {
 	};
 }
 
-export function departmentField(description: string): INodeProperties {
+/** A required id picker loaded from athena, that also takes an ID from an expression. */
+function idPicker(displayName: string, name: string, loadOptionsMethod: string, purpose: string): INodeProperties {
 	return {
-		displayName: 'Department Name or ID',
-		name: 'departmentId',
+		displayName,
+		name,
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getDepartments' },
+		typeOptions: { loadOptionsMethod },
 		required: true,
 		default: '',
-		description: `${description}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		description: `${purpose}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
 	};
 }
 
-const providerDescription =
-	'The provider the case is intended for. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.';
+export function departmentField(purpose: string): INodeProperties {
+	return idPicker('Department Name or ID', 'departmentId', 'getDepartments', purpose);
+}
 
-export const providerField: INodeProperties = {
-	displayName: 'Provider Name or ID',
-	name: 'providerId',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'getProviders' },
-	required: true,
-	default: '',
-	description: providerDescription,
-};
+export const providerField = idPicker('Provider Name or ID', 'providerId', 'getProviders', 'The provider the case is intended for');
 
 const sourceOptions = DOCUMENT_SOURCES.map((value) => ({ name: value, value }));
 const sourceDescription =
@@ -164,7 +158,7 @@ export const sharedCaseOptions: INodeProperties[] = [
 /** Update may change the required fields of Create too (but not the department: see update.operation). */
 export const updatableRequiredOptions: INodeProperties[] = [
 	{ ...subclassField, required: false },
-	{ ...providerField, required: false, description: providerDescription },
+	{ ...providerField, required: false },
 	{ ...sourceField, required: false },
 ];
 
