@@ -14,4 +14,25 @@ export default tseslint.config(
 		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
 	},
 	n8nCommunityNodesPlugin.configs.recommended,
+	// The drain is plain code with its I/O passed in: nothing from n8n, the request layer or the nodes.
+	{
+		files: ['nodes/Athenahealth/drain/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['n8n-workflow', 'n8n-workflow/*', 'n8n-core', 'n8n-core/*', 'axios'],
+							message: 'The drain imports nothing from n8n: pass its I/O in (see drain/index.ts).',
+						},
+						{
+							regex: '^\\.\\./(?!feeds/catalog$)',
+							message: 'The drain may import only its own files and the feed catalog: pass the rest in.',
+						},
+					],
+				},
+			],
+		},
+	},
 );

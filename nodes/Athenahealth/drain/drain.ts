@@ -1,5 +1,3 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import type { FeedDefinition } from '../feeds/catalog';
 import { Allowance } from './allowance';
 import { departmentBatches } from './batches';
@@ -7,7 +5,7 @@ import { fingerprint, fingerprintSet } from './fingerprint';
 import { CLOCK_TOLERANCE_MS, nextRecovery } from './recovery';
 import { catchUp, replayOwed, type Context } from './replay';
 import { Halt, PAGE_SIZE, Run, concurrencyOf, pool, type Batch, type DrainStats, type RunOptions } from './run';
-import type { OwedReplay, RecoveryState } from './types';
+import type { DrainRecord, OwedReplay, RecoveryState } from './types';
 
 export interface DrainOptions extends RunOptions {
 	feed: FeedDefinition;
@@ -32,7 +30,7 @@ export interface DrainOptions extends RunOptions {
 
 export interface DrainResult {
 	/** Every record read, transformed: nothing fetched is ever left out, even when `error` is set. */
-	items: IDataObject[];
+	items: DrainRecord[];
 	/** Crash-recovery state to save with the items (only with `recovery`). */
 	recovery?: RecoveryState;
 	stats: DrainStats;

@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { getAvailableEvents } from '../api/subscription';
+import { getAvailableEvents } from '../common/subscriptionApi';
 import { allEvents, FEEDS } from '../feeds/catalog';
 import { athenaRequest } from '../transport/request';
 

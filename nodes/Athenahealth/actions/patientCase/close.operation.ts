@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { athenaRequest } from '../../transport/request';
-import { fieldLabels, multiLine, optionalValue, parseItem, positiveId, TEXT_LIMITS } from '../validation';
+import { fieldLabels, multiLine, optionalValue, parseItem, positiveId, TEXT_LIMITS } from '../../common/validation';
 import { caseTargetSchema, patientCaseIdField, patientIdField, readCaseTarget } from './fields';
 import { writeResult } from './output';
 import { casePath } from './paths';

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { athenaRequest } from '../../transport/request';
-import { fieldLabels, parseItem, positiveId } from '../validation';
+import { fieldLabels, parseItem, positiveId } from '../../common/validation';
 import {
 	callbackExclusive,
 	departmentField,

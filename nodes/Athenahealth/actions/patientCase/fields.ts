@@ -8,7 +8,7 @@ import {
 	INTERNAL_NOTE_MAX,
 	PRIORITIES,
 } from '../../reference/patientCase';
-import { multiLine, oneOf, optionalId, optionalOneOf, optionalValue, positiveId, singleLine, TEXT_LIMITS } from '../validation';
+import { multiLine, oneOf, optionalId, optionalOneOf, optionalValue, positiveId, singleLine, TEXT_LIMITS } from '../../common/validation';
 
 /**
  * The patient-case fields the operations share: their n8n properties, their zod checks and the

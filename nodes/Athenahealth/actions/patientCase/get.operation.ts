@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { athenaRequest } from '../../transport/request';
-import { fieldLabels, parseItem } from '../validation';
+import { fieldLabels, parseItem } from '../../common/validation';
 import { caseTargetSchema, patientCaseIdField, patientIdField, readCaseTarget } from './fields';
 import { caseRecord } from './output';
 import { casePath } from './paths';

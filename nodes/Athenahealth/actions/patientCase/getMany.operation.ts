@@ -3,9 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { CASE_STATUSES, DOCUMENT_SUBCLASSES } from '../../reference/patientCase';
-import { normaliseRecord } from '../../shared/normalise';
+import { normaliseRecord } from '../../common/normalise';
 import { athenaRequest } from '../../transport/request';
-import { fieldLabels, optionalOneOf, parseItem, positiveId } from '../validation';
+import { fieldLabels, optionalOneOf, parseItem, positiveId } from '../../common/validation';
 import { departmentField, patientIdField } from './fields';
 import { casesPath } from './paths';
 

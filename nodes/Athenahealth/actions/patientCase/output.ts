@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { normaliseRecord } from '../../shared/normalise';
+import { normaliseRecord } from '../../common/normalise';
 import { redactValues } from '../../transport/errors';
 
 /**

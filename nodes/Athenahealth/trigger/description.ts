@@ -1,10 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { readOptionFields } from '../Athenahealth/actions/changedData/readOptions';
-import { departmentIdsField, feedField } from '../Athenahealth/actions/subscription/fields';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../Athenahealth/drain';
-
-export const DEFAULT_MAX_RECORDS = 10_000;
+import { DEFAULT_MAX_RECORDS } from '../common/defaults';
+import { departmentIdsField, feedField } from '../common/feedFields';
+import { parallelBatchesOption, readOptionFields } from '../common/readOptions';
 
 /** The trigger's parameters. The feed parameter is named `feed` so getFeedEvents can read it. */
 export const properties: INodeProperties[] = [
@@ -59,15 +57,7 @@ export const properties: INodeProperties[] = [
 				default: 60,
 				description: 'athena allows one read of a feed per minute; polls sooner than this return nothing',
 			},
-			{
-				displayName: 'Parallel Batches',
-				name: 'parallelBatches',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-				default: DEFAULT_CONCURRENCY,
-				description:
-					'Department batches read at the same time (never two calls for one department). athena does not publish its per-second limits: raise with care.',
-			},
+			parallelBatchesOption,
 			{
 				displayName: 'Subscribe Automatically',
 				name: 'autoSubscribe',

@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * The drain is plain code: its I/O is passed in, so it can be tested and benchmarked alone and
+ * never drags n8n, axios or the request layer in with it.
+ */
+const ROOT = join(__dirname, '..', '..');
+const DRAIN = join(ROOT, 'nodes', 'Athenahealth', 'drain');
+
+/** The project's own lint (eslint.config.mjs) on `code` as if it were a file of the drain; its messages. */
+function lintAsDrain(code: string): string[] {
+	const eslint = join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
+	const args = [eslint, '--stdin', '--stdin-filename', join(DRAIN, 'fixture.ts'), '--format', 'json'];
+	let output: string;
+	try {
+		output = execFileSync(process.execPath, args, { cwd: ROOT, input: code, encoding: 'utf8' });
+	} catch (error) {
+		output = (error as { stdout: string }).stdout; // eslint exits 1 when it reports errors
+	}
+	const [result] = JSON.parse(output) as Array<{ messages: Array<{ ruleId: string; message: string }> }>;
+	return result.messages.map((entry) => `${entry.ruleId}: ${entry.message}`);
+}
+
+describe('the drain engine stands alone', () => {
+	test('loading it loads no module of n8n, axios or the nodes', () => {
+		// A fresh process, so nothing this test runner loaded counts.
+		const script = `require(${JSON.stringify(DRAIN)}); console.log(JSON.stringify(Object.keys(require.cache)))`;
+		const loaded: string[] = JSON.parse(
+			execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: ROOT, encoding: 'utf8' }),
+		);
+		const ours = loaded.filter((file) => !file.includes('node_modules') && !file.includes(`${join('ts-node')}`));
+		expect(loaded.filter((file) => /node_modules[\\/](n8n-workflow|n8n-core|axios)[\\/]/.test(file))).toEqual([]);
+		expect(ours.filter((file) => !file.startsWith(DRAIN) && !file.endsWith(join('feeds', 'catalog.ts')))).toEqual([]);
+		expect(ours.length).toBeGreaterThan(5);
+	});
+
+	test.each([
+		["import { sleep } from 'n8n-workflow';\nexport const wait = sleep;\n", 'nothing from n8n'],
+		["import type { IDataObject } from 'n8n-workflow';\nexport type Row = IDataObject;\n", 'nothing from n8n'],
+		["import { athenaRequest } from '../transport/request';\nexport const call = athenaRequest;\n", 'only its own files'],
+		["import { makeTransform } from '../common/records';\nexport const make = makeTransform;\n", 'only its own files'],
+	])('npm run lint refuses an import that crosses the boundary: %j', (code, message) => {
+		expect(lintAsDrain(code)).toEqual([
+			expect.stringMatching(new RegExp(`^no-restricted-imports: .*${message}`)),
+		]);
+	});
+
+	test('lint accepts what the drain may import: its own files, the feed catalog, luxon, crypto', () => {
+		const code = "import { createHash } from 'crypto';\nimport { DateTime } from 'luxon';\nimport { FEEDS } from '../feeds/catalog';\nimport { PAGE_SIZE } from './run';\nexport const all = [createHash, DateTime, FEEDS, PAGE_SIZE];\n";
+		expect(lintAsDrain(code)).toEqual([]);
+	});
+});
