@@ -5,7 +5,8 @@ import * as changedData from './actions/changedData/ChangedData.resource';
 import * as patientCase from './actions/patientCase/PatientCase.resource';
 import { router } from './actions/router';
 import * as subscription from './actions/subscription/Subscription.resource';
-import * as loadOptions from './methods/loadOptions';
+import { searchDepartments, searchPatientCases, searchPatients, searchProviders } from './methods/listSearch';
+import { getCloseReasons, getDepartments, getFeedEvents, getProviders } from './methods/loadOptions';
 
 export class Athenahealth implements INodeType {
 	description: INodeTypeDescription = {
@@ -52,7 +53,10 @@ export class Athenahealth implements INodeType {
 		],
 	};
 
-	methods = { loadOptions };
+	methods = {
+		loadOptions: { getCloseReasons, getDepartments, getFeedEvents, getProviders },
+		listSearch: { searchDepartments, searchPatientCases, searchPatients, searchProviders },
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

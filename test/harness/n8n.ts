@@ -136,6 +136,22 @@ export async function loadOptions(
 	return await type.methods!.loadOptions![method].call(context);
 }
 
+/** Calls a listSearch method (a resource locator's "From list") as the editor does while the user types. */
+export async function listSearch(
+	type: INodeType,
+	method: string,
+	parameters: INodeParameters,
+	credentials: InMemoryCredentialsHelper,
+	filter?: string,
+) {
+	const node = makeNode(type, parameters);
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(type) });
+	const additionalData = additionalDataFor(credentials);
+	additionalData.currentNodeParameters = node.parameters;
+	const context = new LoadOptionsContext(workflow, node, additionalData, '');
+	return await type.methods!.listSearch![method].call(context, filter);
+}
+
 export interface PollOutcome {
 	/** Items emitted by this tick, null when the poll emitted nothing. */
 	emitted: INodeExecutionData[] | null;

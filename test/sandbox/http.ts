@@ -70,6 +70,7 @@ class Router {
 		}
 		this.exact.set('departments', { route: 'departments', handlers: { GET: reference.departments } });
 		this.exact.set('providers', { route: 'providers', handlers: { GET: reference.providers } });
+		this.exact.set('patients/search', { route: 'patients', handlers: { GET: reference.patientSearch } });
 		this.exact.set('reference/documents/patientcase/closereasons', { route: 'closereasons', handlers: { GET: reference.closeReasons } });
 		const cased = (handlers: Handlers): Endpoint => ({ route: 'patientcase', handlers });
 		this.patterns = [

@@ -41,6 +41,31 @@ test('a patient comes as a one-element array; an unknown one is 404', async () =
 	expect(unknown.body).toEqual({ error: 'The patient ID is invalid.', detailedmessage: 'Patient 101 does not exist.' });
 });
 
+test('patient search: a partial name or a full patient id, at most maxresults (default 50), as {totalcount, patients}', async () => {
+	const byName = await t.api.get('patients/search', { searchterm: 'aver alv' });
+	expect(byName.status).toBe(200);
+	expect(byName.body).toEqual({
+		totalcount: 1,
+		patients: [{ patientid: '1', firstname: 'Avery', lastname: 'Alvarez', dob: expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/), departmentid: '1' }],
+	});
+	expect((await t.api.get('patients/search', { searchterm: 'Alvarez, Avery' })).body.totalcount).toBe(1);
+	const lastName = await t.api.get('patients/search', { searchterm: 'DAWSON' });
+	expect(lastName.body.totalcount).toBe(10);
+	expect(lastName.body.patients.every((patient: { lastname: string }) => patient.lastname === 'Dawson')).toBe(true);
+	expect((await t.api.get('patients/search', { searchterm: '42' })).body.patients.map((patient: { patientid: string }) => patient.patientid)).toEqual(['42']);
+	expect((await t.api.get('patients/search', { searchterm: '4' })).body.patients.map((patient: { patientid: string }) => patient.patientid)).toEqual(['4']);
+	const many = await t.api.get('patients/search', { searchterm: 'a' });
+	// Avery (10 patients) and Alvarez (10), Avery Alvarez once.
+	expect(many.body.totalcount).toBe(19);
+	expect(many.body.patients).toHaveLength(19);
+	const capped = await t.api.get('patients/search', { searchterm: 'a', maxresults: '3' });
+	expect(capped.body).toMatchObject({ totalcount: 19, patients: [expect.anything(), expect.anything(), expect.anything()] });
+	expect((await t.api.get('patients/search', { searchterm: 'zz' })).body).toEqual({ totalcount: 0, patients: [] });
+	const missing = await t.api.get('patients/search');
+	expect(missing.status).toBe(400);
+	expect(missing.body.missingfields).toEqual(['searchterm']);
+});
+
 test('patient-case close reasons', async () => {
 	const response = await t.api.get('reference/documents/patientcase/closereasons');
 	expect(response.status).toBe(200);

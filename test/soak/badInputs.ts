@@ -89,9 +89,9 @@ export function badInputTable(note: (tag: string, length?: number) => string, sa
 	const C = 'patientCase.create';
 	ids(C, 'action', create, 'patientId', 'Patient ID');
 	add(C, 'action', create, 'Patient ID: missing', { patientId: '' }, 'Patient ID');
-	ids(C, 'action', create, 'departmentId', 'Department Name or ID', some(['non-numeric', 'a slash', 'an encoded slash', 'negative']));
-	add(C, 'action', create, 'Department Name or ID: missing', { departmentId: '' }, 'Department Name or ID');
-	ids(C, 'action', create, 'providerId', 'Provider Name or ID', some(['zero', 'dot-dot path', 'a question mark']));
+	ids(C, 'action', create, 'departmentId', 'Department ID', some(['non-numeric', 'a slash', 'an encoded slash', 'negative']));
+	add(C, 'action', create, 'Department ID: missing', { departmentId: '' }, 'Department ID');
+	ids(C, 'action', create, 'providerId', 'Provider ID', some(['zero', 'dot-dot path', 'a question mark']));
 	add(C, 'action', create, 'Source: wrong case', { documentSource: 'patient' }, 'Source');
 	add(C, 'action', create, 'Source: unknown', { documentSource: 'FAX' }, 'Source');
 	add(C, 'action', create, 'Source: missing', { documentSource: '' }, 'Source');
@@ -123,7 +123,7 @@ export function badInputTable(note: (tag: string, length?: number) => string, sa
 	add(U, 'action', update, 'Internal Note: 4001 characters', { updateFields: { internalNote: note('update-4001', 4001) } }, 'Internal Note');
 	add(U, 'action', update, 'Internal Note: a form feed', { updateFields: { internalNote: `${note('update-ff')}\u000c` } }, 'Internal Note');
 	add(U, 'action', update, 'Callback Number and Callback Number Type together', { updateFields: { callbackNumber: '617 555 0100', callbackNumberType: 'WORK' } }, 'Callback Number Type');
-	add(U, 'action', update, 'Provider Name or ID: letters', { updateFields: { providerId: 'dr-smith' } }, 'Provider Name or ID');
+	add(U, 'action', update, 'Provider ID: letters', { updateFields: { providerId: 'dr-smith' } }, 'Provider ID');
 	add(U, 'action', update, 'Document Subclass: unknown', { updateFields: { documentSubclass: 'PATIENTCASE ' } }, 'Document Subclass');
 	add(U, 'action', update, 'Subject: a DEL', { updateFields: { subject: `${note('update-del')}\u007f` } }, 'Subject');
 
@@ -136,8 +136,8 @@ export function badInputTable(note: (tag: string, length?: number) => string, sa
 	// patientCase.getMany
 	const M = 'patientCase.getMany';
 	ids(M, 'action', getMany, 'patientId', 'Patient ID', some(['a slash', 'a question mark', 'non-numeric']));
-	add(M, 'action', getMany, 'Department Name or ID: missing', { departmentId: '' }, 'Department Name or ID');
-	add(M, 'action', getMany, 'Department Name or ID: a list', { departmentId: '1,2' }, 'Department Name or ID');
+	add(M, 'action', getMany, 'Department ID: missing', { departmentId: '' }, 'Department ID');
+	add(M, 'action', getMany, 'Department ID: a list', { departmentId: '1,2' }, 'Department ID');
 	add(M, 'action', getMany, 'Limit: zero', { limit: 0 }, 'Limit');
 	add(M, 'action', getMany, 'Limit: negative', { limit: -1 }, 'Limit');
 	add(M, 'action', getMany, 'Limit: a fraction', { limit: 1.5 }, 'Limit');

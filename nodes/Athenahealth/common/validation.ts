@@ -116,10 +116,11 @@ export const safeMessages: z.ZodErrorMap = (issue) => {
 export function fieldLabels(properties: INodeProperties[]): Record<string, string> {
 	const labels: Record<string, string> = {};
 	for (const property of properties) {
-		labels[property.name] ??= property.displayName;
+		// A resource locator ("Patient") is refused for its id: "Patient ID must be ...".
+		labels[property.name] ??= property.type === 'resourceLocator' ? `${property.displayName} ID` : property.displayName;
 		for (const option of property.options ?? []) {
 			if ('displayName' in option && 'name' in option && typeof option.displayName === 'string') {
-				labels[option.name] ??= option.displayName;
+				labels[option.name] ??= 'type' in option && option.type === 'resourceLocator' ? `${option.displayName} ID` : option.displayName;
 			}
 		}
 	}

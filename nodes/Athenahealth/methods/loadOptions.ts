@@ -13,7 +13,7 @@ import { athenaRequest } from '../transport/request';
 const PAGE_SIZE = 1000;
 const MAX_PAGES = 10;
 
-async function listAll(context: ILoadOptionsFunctions, path: string, key: string): Promise<IDataObject[]> {
+export async function listAll(context: ILoadOptionsFunctions, path: string, key: string): Promise<IDataObject[]> {
 	const all: IDataObject[] = [];
 	for (let page = 0; page < MAX_PAGES; page++) {
 		const { body } = await athenaRequest.call(context, { method: 'GET', path, qs: { limit: PAGE_SIZE, offset: all.length } });
@@ -24,32 +24,35 @@ async function listAll(context: ILoadOptionsFunctions, path: string, key: string
 	return all;
 }
 
-function byName(a: INodePropertyOptions, b: INodePropertyOptions): number {
+export function byName(a: INodePropertyOptions, b: INodePropertyOptions): number {
 	return a.name.localeCompare(b.name);
+}
+
+/** A department as a picker shows it: its name and id. Shared with the searchable lists (listSearch.ts). */
+export function departmentOption(department: IDataObject): INodePropertyOptions {
+	return {
+		name: `${String(department.name ?? department.patientdepartmentname ?? 'Department')} (${String(department.departmentid)})`,
+		value: String(department.departmentid),
+	};
+}
+
+export function providerOption(provider: IDataObject): INodePropertyOptions {
+	const name = provider.displayname ?? [provider.firstname, provider.lastname].filter(Boolean).join(' ');
+	return {
+		name: `${String(name || 'Provider')} (${String(provider.providerid)})`,
+		value: String(provider.providerid),
+		description: typeof provider.specialty === 'string' ? provider.specialty : undefined,
+	};
 }
 
 export async function getDepartments(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const departments = await listAll(this, 'departments', 'departments');
-	return departments
-		.map((department) => ({
-			name: `${String(department.name ?? department.patientdepartmentname ?? 'Department')} (${String(department.departmentid)})`,
-			value: String(department.departmentid),
-		}))
-		.sort(byName);
+	return departments.map(departmentOption).sort(byName);
 }
 
 export async function getProviders(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const providers = await listAll(this, 'providers', 'providers');
-	return providers
-		.map((provider) => {
-			const name = provider.displayname ?? [provider.firstname, provider.lastname].filter(Boolean).join(' ');
-			return {
-				name: `${String(name || 'Provider')} (${String(provider.providerid)})`,
-				value: String(provider.providerid),
-				description: typeof provider.specialty === 'string' ? provider.specialty : undefined,
-			};
-		})
-		.sort(byName);
+	return providers.map(providerOption).sort(byName);
 }
 
 /** Event names athena offers for the selected feed; the catalog's when athena cannot be asked. */

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { Athenahealth } from '../../../nodes/Athenahealth/Athenahealth.node';
-import { executeNode, loadOptions } from '../../harness/n8n';
+import { executeNode, listSearch, loadOptions } from '../../harness/n8n';
 import { useSandbox, type SandboxContext } from '../../harness/sandbox';
 import type { Sandbox } from '../../sandbox';
 
@@ -48,6 +48,10 @@ export async function failure(promise: Promise<unknown>): Promise<CaughtError> {
 
 export function options(ctx: TestContext, method: string, parameters: INodeParameters = {}) {
 	return loadOptions(node, method, parameters, ctx.credentials);
+}
+
+export function search(ctx: TestContext, method: string, parameters: INodeParameters = {}, filter?: string) {
+	return listSearch(node, method, parameters, ctx.credentials, filter);
 }
 
 /** Everything an error could show a user or a log: message, description, messages, JSON. */

@@ -25,8 +25,8 @@ const rows: Array<[string, INodeParameters, string, string?]> = [
 	['a decimal number from an expression', { ...create, patientId: '={{ 1.5 }}' }, `Patient ID ${ID}`],
 	['a huge patient id', { ...create, patientId: '12345678901' }, `Patient ID ${ID}`],
 	['an empty patient id', { ...create, patientId: '' }, 'Patient ID is required'],
-	['an injected department id', { ...create, departmentId: '3 OR 1=1' }, `Department Name or ID ${ID}`],
-	['a negative provider id', { ...create, providerId: '-1' }, `Provider Name or ID ${ID}`],
+	['an injected department id', { ...create, departmentId: '3 OR 1=1' }, `Department ID ${ID}`],
+	['a negative provider id', { ...create, providerId: '-1' }, `Provider ID ${ID}`],
 	['a lower-case source', { ...create, documentSource: 'patient' }, 'Source must be exactly one of PATIENT, PHARMACY, LAB, CAREGIVER, PROVIDER, OTHER'],
 	['a lower-case subclass', { ...create, documentSubclass: 'patientcase' }, 'Document Subclass must be exactly one of PATIENTCASE, PATIENTCALL, LABRESULTS'],
 	['a note over 4000 characters', { ...create, additionalFields: { internalNote: LONG_NOTE } }, 'Internal Note must be at most 4000 characters', LONG_NOTE.slice(0, 40)],
@@ -87,7 +87,7 @@ describe('malformed input is refused before any request', () => {
 
 	test('several problems of one item are reported together', async () => {
 		const error = await failure(run(ctx, { ...create, patientId: 'x', providerId: '0', additionalFields: { priority: 'urgent' } }));
-		expect(error.message).toBe(`Patient ID ${ID}; Provider Name or ID ${ID}; Priority must be exactly one of 1 (High), 2 (Normal) (item 0)`);
+		expect(error.message).toBe(`Patient ID ${ID}; Provider ID ${ID}; Priority must be exactly one of 1 (High), 2 (Normal) (item 0)`);
 		expect(error.message).not.toContain('urgent');
 	});
 });

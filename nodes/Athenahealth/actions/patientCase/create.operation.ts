@@ -18,6 +18,7 @@ import {
 	subclassField,
 	toAthenaForm,
 } from './fields';
+import { readLocator } from './locators';
 import { casesPath } from './paths';
 import { writeResult } from './output';
 
@@ -66,9 +67,9 @@ const schema = z
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const raw = {
 		...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
-		patientId: this.getNodeParameter('patientId', itemIndex),
-		departmentId: this.getNodeParameter('departmentId', itemIndex),
-		providerId: this.getNodeParameter('providerId', itemIndex),
+		patientId: readLocator(this, 'patientId', itemIndex),
+		departmentId: readLocator(this, 'departmentId', itemIndex),
+		providerId: readLocator(this, 'providerId', itemIndex),
 		documentSource: this.getNodeParameter('documentSource', itemIndex),
 		documentSubclass: this.getNodeParameter('documentSubclass', itemIndex),
 	};

@@ -8,6 +8,7 @@ import {
 	INTERNAL_NOTE_MAX,
 	PRIORITIES,
 } from '../../reference/patientCase';
+import { departmentLocator, patientCaseLocator, patientLocator, providerLocator, readLocator } from './locators';
 import { multiLine, oneOf, optionalId, optionalOneOf, optionalValue, positiveId, singleLine, TEXT_LIMITS } from '../../common/validation';
 
 /**
@@ -15,54 +16,23 @@ import { multiLine, oneOf, optionalId, optionalOneOf, optionalValue, positiveId,
  * athena form names they are sent under. Create and Update build on the same definitions.
  */
 
-export const patientIdField: INodeProperties = {
-	displayName: 'Patient ID',
-	name: 'patientId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: '1234',
-	description: 'The athenaNet ID of the patient the case is about (a positive whole number)',
-};
+export const patientIdField: INodeProperties = patientLocator;
 
-export const patientCaseIdField: INodeProperties = {
-	displayName: 'Patient Case ID',
-	name: 'patientCaseId',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: '173696',
-	description: 'The ID of the patient case, as returned by Create or Get Many (a positive whole number)',
-};
+export const patientCaseIdField: INodeProperties = patientCaseLocator;
 
 /** Which case an operation acts on. */
 export const caseTargetSchema = { patientId: positiveId, patientCaseId: positiveId };
 
 export function readCaseTarget(context: IExecuteFunctions, itemIndex: number) {
 	return {
-		patientId: context.getNodeParameter('patientId', itemIndex),
-		patientCaseId: context.getNodeParameter('patientCaseId', itemIndex),
+		patientId: readLocator(context, 'patientId', itemIndex),
+		patientCaseId: readLocator(context, 'patientCaseId', itemIndex),
 	};
 }
 
-/** A required id picker loaded from athena, that also takes an ID from an expression. */
-function idPicker(displayName: string, name: string, loadOptionsMethod: string, purpose: string): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'options',
-		typeOptions: { loadOptionsMethod },
-		required: true,
-		default: '',
-		description: `${purpose}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
-	};
-}
+export const departmentField = departmentLocator;
 
-export function departmentField(purpose: string): INodeProperties {
-	return idPicker('Department Name or ID', 'departmentId', 'getDepartments', purpose);
-}
-
-export const providerField = idPicker('Provider Name or ID', 'providerId', 'getProviders', 'The provider the case is intended for');
+export const providerField = providerLocator;
 
 const sourceOptions = DOCUMENT_SOURCES.map((value) => ({ name: value, value }));
 const sourceDescription =

@@ -7,6 +7,7 @@ import { normaliseRecord } from '../../common/normalise';
 import { athenaRequest } from '../../transport/request';
 import { fieldLabels, optionalOneOf, parseItem, positiveId } from '../../common/validation';
 import { departmentField, patientIdField } from './fields';
+import { readLocator } from './locators';
 import { casesPath } from './paths';
 
 /** Page size for athena's list call; athena's default is larger, smaller pages keep answers quick. */
@@ -78,8 +79,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const raw = {
 		...(this.getNodeParameter('filters', itemIndex, {}) as IDataObject),
-		patientId: this.getNodeParameter('patientId', itemIndex),
-		departmentId: this.getNodeParameter('departmentId', itemIndex),
+		patientId: readLocator(this, 'patientId', itemIndex),
+		departmentId: readLocator(this, 'departmentId', itemIndex),
 		returnAll,
 		limit: returnAll ? PAGE_SIZE * MAX_PAGES : this.getNodeParameter('limit', itemIndex, 50),
 	};

@@ -10,12 +10,14 @@ import {
 	documentSubclassSchema,
 	patientCaseIdField,
 	patientIdField,
+	readCaseTarget,
 	sentText,
 	sharedCaseOptions,
 	sharedCaseSchema,
 	toAthenaForm,
 	updatableRequiredOptions,
 } from './fields';
+import { locatorValues } from './locators';
 import { writeResult } from './output';
 import { casePath } from './paths';
 import { explainRefusal } from './refusal';
@@ -62,9 +64,8 @@ const schema = z
 /** `PUT patients/{patientid}/documents/patientcase/{id}` with the added fields only. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const raw = {
-		...(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject),
-		patientId: this.getNodeParameter('patientId', itemIndex),
-		patientCaseId: this.getNodeParameter('patientCaseId', itemIndex),
+		...locatorValues(this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject),
+		...readCaseTarget(this, itemIndex),
 	};
 	const { patientId, patientCaseId, ...fields } = parseItem(this, itemIndex, schema, raw, labels);
 	const redact = sentText(fields);
