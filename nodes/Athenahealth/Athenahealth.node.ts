@@ -14,7 +14,9 @@ export class Athenahealth implements INodeType {
 		name: 'athenahealth',
 		icon: { light: 'file:athenahealth.svg', dark: 'file:athenahealth.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: Simplify is on for nodes added from now on; version 1 keeps full records.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Create and update athenahealth patient cases, manage changed-data subscriptions and read changed data',
 		defaults: { name: 'athenahealth' },

@@ -13,7 +13,9 @@ export class AthenahealthTrigger implements INodeType {
 		name: 'athenahealthTrigger',
 		icon: { light: 'file:athenahealth.svg', dark: 'file:athenahealth.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1: Simplify is on for triggers added from now on; version 1 keeps full records.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{"Feed: " + $parameter["feed"]}}',
 		description: 'Starts the workflow for every record that changes in an athenahealth changed-data feed',
 		defaults: { name: 'athenahealth Trigger' },

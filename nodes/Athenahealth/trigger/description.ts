@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAX_RECORDS } from '../common/defaults';
 import { departmentIdsField, feedField } from '../common/feedFields';
+import { FROM_V1_1, simplifyField, V1 } from '../common/output';
 import { parallelBatchesOption, readOptionFields } from '../common/readOptions';
 
 /** The trigger's parameters. The feed parameter is named `feed` so getFeedEvents can read it. */
@@ -26,6 +27,8 @@ export const properties: INodeProperties[] = [
 	departmentIdsField(
 		'Departments to read, 20 per call as athena advises for large practices; leave empty for the whole practice.',
 	),
+	simplifyField(false, V1, 'record'),
+	simplifyField(true, FROM_V1_1, 'record'),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { athenaFeedIo } from '../common/changedFeed';
+import { pickFields } from '../common/output';
 import { makeTransform } from '../common/records';
 import { CLOCK_TOLERANCE_MS, drain, floorSecond, peek, type DrainResult, type RunOptions } from '../drain';
 import type { TriggerSettings } from './settings';
@@ -56,7 +57,7 @@ export async function scheduledPoll(context: IPollFunctions, settings: TriggerSe
 		const next: TriggerState = { v: 1, feed: settings.feed.id, lastDrainStart: started, subscription: state.subscription };
 		saveState(staticData, settings.crashRecovery ? { ...next, ...recovery } : next);
 		setLive(staticData, true);
-		return finish(context, result);
+		return finish(context, result, settings.fields);
 	} finally {
 		releaseLease(staticData, lease);
 	}
@@ -127,9 +128,10 @@ async function anchor(
  * The poll's answer. Records already read are never held back: when a later call failed, they
  * start an execution of their own and then the failure is raised, so n8n records a failed poll too.
  */
-function finish(context: IPollFunctions, result: DrainResult | undefined): PollOutput {
+function finish(context: IPollFunctions, result: DrainResult | undefined, fields?: readonly string[]): PollOutput {
 	if (!result) return null;
-	const items: INodeExecutionData[] = result.items.map((json: IDataObject) => ({ json }));
+	// Simplify narrows items only now: the drain fingerprints full records (crash recovery).
+	const items: INodeExecutionData[] = result.items.map((json: IDataObject) => ({ json: pickFields(json, fields) }));
 	if (result.error === undefined) {
 		if (result.stoppedBy) {
 			const limit = result.stoppedBy === 'budget' ? 'the poll time budget' : 'Max Records per Poll';

@@ -48,6 +48,8 @@ export interface TriggerSettings {
 	minIntervalMs: number;
 	/** The feed's own read options, as athena's query. */
 	readQuery: IDataObject;
+	/** Simplify: the fields each item keeps (the feed catalog's list); undefined for full records. */
+	fields?: readonly string[];
 	practiceId: number;
 }
 
@@ -76,5 +78,6 @@ export async function readSettings(context: IPollFunctions): Promise<TriggerSett
 		minIntervalMs: options.minIntervalSeconds * 1000,
 		readQuery: query,
 		practiceId,
+		fields: context.getNodeParameter('simplify', false) === true ? rest.feed.simplifiedFields : undefined,
 	};
 }

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_RECORDS } from '../../common/defaults';
 import { departmentIdsField, departmentIdsSchema, feedField, feedSchema } from '../../common/feedFields';
 import { practiceIdOf } from '../../common/practice';
 import { parallelBatchesOption, readOptionFields, readOptionQuery } from '../../common/readOptions';
+import { keptFields, outputFields, pickFields } from '../../common/output';
 import { makeTransform } from '../../common/records';
 import { fieldLabels, parseItem, wholeNumber } from '../../common/validation';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, drain, peek, replay } from '../../drain';
@@ -111,6 +112,7 @@ const properties: INodeProperties[] = [
 			...readOptionFields(),
 		],
 	},
+	...outputFields('record'),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['changedData'], operation: ['read'] } }, properties);
@@ -189,7 +191,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const run = {
 		...athenaFeedIo(this, input.feed, query, itemIndex),
-		transform: makeTransform({ feed: input.feed.id, practiceId: practiceIdOf(this.getNode(), credentials, itemIndex) }),
+		transform: makeTransform({
+			feed: input.feed.id,
+			practiceId: practiceIdOf(this.getNode(), credentials, itemIndex),
+		}),
 	};
 	const scope = { departmentIds: input.departmentIds, concurrency: input.parallelBatches };
 	const result =
@@ -204,7 +209,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						maxRecords: input.drainUntilEmpty ? input.maxRecords : input.limit,
 						maxPagesPerBatch: input.drainUntilEmpty ? undefined : 1,
 					});
-	if (result.error === undefined) return result.items;
+	// Simplify (or an agent's Output) narrows the items once read: the drain fingerprints full records.
+	const fields = keptFields(this, itemIndex, input.feed.simplifiedFields, [input.feed.idField]);
+	const items = fields ? result.items.map((record) => pickFields(record, fields)) : result.items;
+	if (result.error === undefined) return items;
 	if (result.items.length === 0) throw result.error;
 	// The records are already gone from athena's queue: hand them on and say what failed.
 	const failure = result.error as Error;
@@ -213,5 +221,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		type: 'warning',
 		location: 'outputPane',
 	});
-	return result.items;
+	return items;
 }

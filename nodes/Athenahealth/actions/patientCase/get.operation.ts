@@ -7,8 +7,10 @@ import { fieldLabels, parseItem } from '../../common/validation';
 import { caseTargetSchema, patientCaseIdField, patientIdField, readCaseTarget } from './fields';
 import { caseRecord } from './output';
 import { casePath } from './paths';
+import { CASE_FIELDS, CASE_IDS } from './simplified';
+import { keptFields, outputFields, pickFields } from '../../common/output';
 
-const properties: INodeProperties[] = [patientIdField, patientCaseIdField];
+const properties: INodeProperties[] = [patientIdField, patientCaseIdField, ...outputFields('case')];
 
 export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['get'] } }, properties);
 
@@ -19,5 +21,5 @@ const schema = z.object(caseTargetSchema);
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const { patientId, patientCaseId } = parseItem(this, itemIndex, schema, readCaseTarget(this, itemIndex), labels);
 	const { body } = await athenaRequest.call(this, { method: 'GET', path: casePath(patientId, patientCaseId), itemIndex });
-	return caseRecord(body);
+	return pickFields(caseRecord(body), keptFields(this, itemIndex, CASE_FIELDS, CASE_IDS));
 }

@@ -9,6 +9,8 @@ import { fieldLabels, optionalOneOf, parseItem, positiveId } from '../../common/
 import { departmentField, patientIdField } from './fields';
 import { readLocator } from './locators';
 import { casesPath } from './paths';
+import { CASE_FIELDS, CASE_IDS } from './simplified';
+import { keptFields, outputFields, pickFields } from '../../common/output';
 
 /** Page size for athena's list call; athena's default is larger, smaller pages keep answers quick. */
 const PAGE_SIZE = 500;
@@ -59,6 +61,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	...outputFields('case'),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['getMany'] } }, properties);
@@ -105,5 +108,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const total = Number(body.totalcount);
 		if (found.length < want || (Number.isFinite(total) && cases.length >= total)) break;
 	}
-	return cases;
+	const fields = keptFields(this, itemIndex, CASE_FIELDS, CASE_IDS);
+	return fields ? cases.map((patientCase) => pickFields(patientCase, fields)) : cases;
 }

@@ -1,0 +1,84 @@
+import type { INodeParameters, INodeType } from 'n8n-workflow';
+
+import { META_KEY } from '../../../nodes/Athenahealth/drain';
+import { getFeed } from '../../../nodes/Athenahealth/feeds/catalog';
+import { executeNode } from '../../harness/n8n';
+import { VALID } from '../../harness/parameters';
+import { SEED_CASES } from '../../sandbox/seed';
+import { node, useSandbox } from './helpers';
+
+const ctx = useSandbox();
+
+const CASE_FIELDS = getFeed('documents/patientcase').simplifiedFields;
+const seededCase = { ...VALID.get, patientId: '1', patientCaseId: String(SEED_CASES.byOtherClient) };
+
+/** The node as n8n offers it to an AI agent: the same node under the name `<name>Tool`. */
+const tool: INodeType = Object.assign(Object.create(node) as INodeType, { description: { ...node.description, name: 'athenahealthTool' } });
+
+/** Runs the node as a workflow saved at `typeVersion`, or as an AI agent's tool. */
+async function items(parameters: INodeParameters, typeVersion: number, asTool = false) {
+	const [output] = await executeNode(asTool ? tool : node, parameters, ctx.credentials, undefined, {
+		typeVersion,
+		nodeType: asTool ? 'n8n-nodes-athenahealth.athenahealthTool' : undefined,
+	});
+	return output.map((item) => item.json);
+}
+
+describe('Simplify on Patient Case Get and Get Many', () => {
+	test('a node added from now on (version 1.1) returns the simplified case', async () => {
+		const [patientCase] = await items(seededCase, 1.1);
+		expect(Object.keys(patientCase).every((key) => CASE_FIELDS.includes(key))).toBe(true);
+		expect(patientCase).toMatchObject({ patientcaseid: SEED_CASES.byOtherClient, patientid: 1, status: 'OPEN', subject: 'Refill clarification' });
+		expect(patientCase).not.toHaveProperty('createdby');
+	});
+
+	test('a workflow saved at version 1 (no Simplify parameter) keeps the full case', async () => {
+		const [patientCase] = await items(seededCase, 1);
+		expect(patientCase).toHaveProperty('createdby');
+		expect(patientCase).toHaveProperty('documentclass');
+	});
+
+	test('Simplify off on version 1.1 gives the full cases; on, Get Many simplifies every case', async () => {
+		const many = { ...VALID.getMany, patientId: '1' };
+		expect((await items({ ...many, simplify: false }, 1.1))[0]).toHaveProperty('createdby');
+		const simplified = await items(many, 1.1);
+		expect(simplified.length).toBeGreaterThan(1);
+		expect(simplified.every((record) => Object.keys(record).every((key) => CASE_FIELDS.includes(key)))).toBe(true);
+	});
+});
+
+describe('Simplify on Changed Data > Read', () => {
+	test('records keep the feed catalog\'s fields and _athena', async () => {
+		await executeNode(node, VALID.subscribe, ctx.credentials);
+		ctx.sandbox.inject({ feed: 'patients', count: 2 });
+		const records = await items({ ...VALID.read, feed: 'patients' }, 1.1);
+		expect(records).toHaveLength(2);
+		for (const record of records) {
+			expect(record[META_KEY]).toMatchObject({ feed: 'patients', replayed: false });
+			expect(Object.keys(record).every((key) => key === META_KEY || getFeed('patients').simplifiedFields.includes(key))).toBe(true);
+			expect(record).not.toHaveProperty('homephone');
+		}
+	});
+});
+
+describe('Output for AI agents', () => {
+	test('simplified by default, as n8n advises for tools', async () => {
+		const [patientCase] = await items(seededCase, 1.1, true);
+		expect(Object.keys(patientCase).every((key) => CASE_FIELDS.includes(key))).toBe(true);
+	});
+
+	test('raw sends every field, even on version 1.1', async () => {
+		const [patientCase] = await items({ ...seededCase, output: 'raw' }, 1.1, true);
+		expect(patientCase).toHaveProperty('createdby');
+	});
+
+	test('selected fields sends those listed plus the ids; names that are not field names are ignored', async () => {
+		const [patientCase] = await items({ ...seededCase, output: 'selected', outputFields: 'status, createdby, x-y, ' }, 1.1, true);
+		expect(patientCase).toEqual({ patientcaseid: SEED_CASES.byOtherClient, patientid: 1, status: 'OPEN', createdby: expect.any(String) });
+	});
+
+	test('Simplify is not what a tool reads: Output decides', async () => {
+		const [patientCase] = await items({ ...seededCase, simplify: true, output: 'raw' }, 1.1, true);
+		expect(patientCase).toHaveProperty('createdby');
+	});
+});

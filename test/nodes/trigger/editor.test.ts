@@ -1,0 +1,94 @@
+import { META_KEY } from '../../../nodes/Athenahealth/drain';
+import { FEEDS, getFeed } from '../../../nodes/Athenahealth/feeds/catalog';
+import { PolledWorkflow } from '../../harness/n8n';
+import { FEED, activate, changedRequests, queued, trigger, useSandbox, workflow } from './helpers';
+
+const ctx = useSandbox();
+
+/** A trigger added from now on (version 1.1): Simplify on by default. */
+function newTrigger(parameters: Record<string, unknown> = {}) {
+	return new PolledWorkflow(trigger, { feed: FEED, ...parameters, options: { minIntervalSeconds: 0 } }, ctx.credentials, { typeVersion: 1.1 });
+}
+
+describe('Fetch Test Event when nothing is queued', () => {
+	test('shows the most recent records athena already delivered, marked replayed, and consumes nothing', async () => {
+		const active = workflow(ctx);
+		await activate(active);
+		ctx.sandbox.inject({ feed: FEED, count: 8 });
+		expect((await active.tick()).emitted).toHaveLength(8);
+		expect(queued(ctx.sandbox)).toBe(0);
+		const before = changedRequests(ctx.sandbox).length;
+
+		const items = await workflow(ctx).manual();
+		expect(items).toHaveLength(5);
+		expect(items!.every((item) => (item.json[META_KEY] as { replayed: boolean }).replayed)).toBe(true);
+		const tested = changedRequests(ctx.sandbox).slice(before);
+		// The queue first (left unprocessed), then the last hour of the processed window.
+		expect(tested.map((entry) => (entry.path.includes('leaveunprocessed') ? 'peek' : entry.path.includes('showprocessed') ? 'replay' : 'READ'))).toEqual([
+			'peek',
+			'replay',
+		]);
+		expect(queued(ctx.sandbox)).toBe(0);
+	});
+
+	test('waiting records come first, not marked replayed', async () => {
+		const wf = workflow(ctx);
+		await activate(wf);
+		ctx.sandbox.inject({ feed: FEED, count: 2 });
+		const items = await wf.manual();
+		expect(items).toHaveLength(2);
+		expect(items!.every((item) => (item.json[META_KEY] as { replayed: boolean }).replayed === false)).toBe(true);
+		expect(queued(ctx.sandbox)).toBe(2);
+	});
+
+	test('when both are empty it says so, naming the feed and what to do', async () => {
+		const wf = workflow(ctx);
+		await activate(wf);
+		const error = await wf.manual().then(
+			() => undefined,
+			(caught: Error & { description?: string }) => caught,
+		);
+		expect(error?.message).toBe('No records are waiting in the athenahealth feed "Appointments", and athena delivered none in the last 24 hours');
+		expect(error?.description).toMatch(/^Testing never removes records from the queue\. Change something in athena that this feed reports/);
+	});
+});
+
+describe('Simplify on the trigger', () => {
+	test('a new trigger (version 1.1) emits the feed catalog\'s fields plus _athena', async () => {
+		const wf = newTrigger();
+		await activate(wf);
+		ctx.sandbox.inject({ feed: FEED, count: 3 });
+		const { emitted } = await wf.tick();
+		expect(emitted).toHaveLength(3);
+		const keys = Object.keys(emitted![0].json);
+		expect(keys).toEqual(expect.arrayContaining(['appointmentid', 'patientid', 'departmentid', META_KEY]));
+		expect(keys.every((key) => key === META_KEY || getFeed(FEED).simplifiedFields.includes(key))).toBe(true);
+		expect(keys).not.toContain('scheduledby');
+	});
+
+	test('a saved version-1 trigger without the parameter keeps full records', async () => {
+		const wf = workflow(ctx);
+		await activate(wf);
+		ctx.sandbox.inject({ feed: FEED, count: 1 });
+		const { emitted } = await wf.tick();
+		expect(Object.keys(emitted![0].json)).toEqual(expect.arrayContaining(['scheduledby', 'lastmodifiedby', 'chargeentrynotrequired']));
+	});
+
+	test('Simplify can be turned off on a new trigger, and Fetch Test Event follows it', async () => {
+		const full = newTrigger({ simplify: false });
+		await activate(full);
+		ctx.sandbox.inject({ feed: FEED, count: 1 });
+		expect(Object.keys((await full.manual())![0].json)).toContain('scheduledby');
+		expect(Object.keys((await newTrigger().manual())![0].json)).not.toContain('scheduledby');
+	});
+});
+
+describe('every feed of the catalog says what Simplify keeps', () => {
+	test('about ten fields, the record id among them', () => {
+		for (const feed of FEEDS) {
+			expect(feed.simplifiedFields).toContain(feed.idField);
+			expect(feed.simplifiedFields.length).toBeGreaterThanOrEqual(6);
+			expect(feed.simplifiedFields.length).toBeLessThanOrEqual(12);
+		}
+	});
+});
