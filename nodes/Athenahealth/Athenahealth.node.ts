@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as changedData from './actions/changedData/ChangedData.resource';
 import * as patientCase from './actions/patientCase/PatientCase.resource';
 import { router } from './actions/router';
+import { practiceField } from './common/practice';
 import * as subscription from './actions/subscription/Subscription.resource';
 import { searchDepartments, searchPatientCases, searchPatients, searchProviders } from './methods/listSearch';
 import { getCloseReasons, getDepartments, getFeedEvents, getProviders } from './methods/loadOptions';
@@ -52,6 +53,7 @@ export class Athenahealth implements INodeType {
 			...patientCase.description,
 			...subscription.description,
 			...changedData.description,
+			practiceField,
 		],
 	};
 

@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
+import { practiceOverride } from '../common/practice';
 import { CredentialSettingError, resolveBaseUrl, resolvePracticeId } from './baseUrl';
 import { isRetryable, readFailure, toNodeApiError } from './errors';
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry';
@@ -34,6 +35,8 @@ export interface AthenaRequest {
 	/** Sent values athena must not echo into an error (notes, names). */
 	redact?: string[];
 	retry?: Partial<RetryPolicy>;
+	/** The practice to call instead of the node's (its Practice ID, else the credential's). */
+	practiceId?: string;
 }
 
 export interface AthenaResponse {
@@ -72,11 +75,13 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	let url: string;
 	try {
-		url = `${resolveBaseUrl(credentials)}/v1/${resolvePracticeId(credentials)}/${request.path}`;
+		const practiceId = request.practiceId ?? practiceOverride(this, request.itemIndex) ?? resolvePracticeId(credentials);
+		url = `${resolveBaseUrl(credentials)}/v1/${practiceId}/${request.path}`;
 	} catch (error) {
 		if (error instanceof CredentialSettingError) {
 			throw new NodeOperationError(node, `athenahealth credential: ${error.message}`, { itemIndex: request.itemIndex });
 		}
+		if (error instanceof NodeOperationError) throw error;
 		throw new NodeOperationError(node, error as Error, { itemIndex: request.itemIndex });
 	}
 

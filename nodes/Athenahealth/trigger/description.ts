@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { DEFAULT_MAX_RECORDS } from '../common/defaults';
 import { departmentIdsField, feedField } from '../common/feedFields';
 import { FROM_V1_1, simplifyField, V1 } from '../common/output';
+import { practiceField } from '../common/practice';
 import { parallelBatchesOption, readOptionFields } from '../common/readOptions';
 
 /** The trigger's parameters. The feed parameter is named `feed` so getFeedEvents can read it. */
@@ -29,6 +30,7 @@ export const properties: INodeProperties[] = [
 	),
 	simplifyField(false, V1, 'record'),
 	simplifyField(true, FROM_V1_1, 'record'),
+	practiceField,
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -35,7 +35,7 @@ export async function manualPoll(context: IPollFunctions, settings: TriggerSetti
 	};
 	const found = await peek({ ...run, departmentIds: settings.departmentIds, limit: MANUAL_LIMIT });
 	if (found.items.length === 0 && isNotSubscribed(found.error)) {
-		await handleNotSubscribed(context, settings, freshState(feed.id), Date.now());
+		await handleNotSubscribed(context, settings, freshState(feed.id, settings.practiceId), Date.now());
 		throw new NodeOperationError(context.getNode(), `The athenahealth feed "${feed.name}" was not subscribed; it is now`, {
 			description:
 				'athena queues records from the moment a subscription takes effect, about 10 minutes from now (15 to 20 in preview). Fetch a test event again once something has changed in athena.',

@@ -36,7 +36,7 @@ function recoveryOf(state: TriggerState): Recovery {
  */
 export async function scheduledPoll(context: IPollFunctions, settings: TriggerSettings): Promise<PollOutput> {
 	const staticData = context.getWorkflowStaticData('node');
-	const state = loadState(staticData, settings.feed.id, (message) => context.logger.info(message));
+	const state = loadState(staticData, settings.feed.id, settings.practiceId, (message) => context.logger.info(message));
 	saveState(staticData, state);
 	if (state.anchorPending && settings.crashRecovery && isLive(staticData)) {
 		// The window was marked by the previous poll; this empty result gets it saved (see anchor()).
@@ -54,7 +54,13 @@ export async function scheduledPoll(context: IPollFunctions, settings: TriggerSe
 	setLive(staticData, false);
 	try {
 		const { recovery, result } = await pollOnce(context, settings, state, live, started + budget);
-		const next: TriggerState = { v: 1, feed: settings.feed.id, lastDrainStart: started, subscription: state.subscription };
+		const next: TriggerState = {
+			v: 1,
+			feed: settings.feed.id,
+			practiceId: settings.practiceId,
+			lastDrainStart: started,
+			subscription: state.subscription,
+		};
 		saveState(staticData, settings.crashRecovery ? { ...next, ...recovery } : next);
 		setLive(staticData, true);
 		return finish(context, result, settings.fields);

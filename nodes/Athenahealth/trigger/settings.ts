@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { DEFAULT_MAX_RECORDS } from '../common/defaults';
 import { departmentIdsSchema, eventNameProblem, eventSchema, feedSchema } from '../common/feedFields';
-import { practiceIdOf } from '../common/practice';
+import { practiceIdOf, practiceOverride } from '../common/practice';
 import { readOptionQuery } from '../common/readOptions';
 import { describeIssues, fieldLabels, safeMessages, wholeNumber } from '../common/validation';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../drain';
@@ -68,7 +68,7 @@ export async function readSettings(context: IPollFunctions): Promise<TriggerSett
 	const { options, ...rest } = parsed.data;
 	const { query, problem } = readOptionQuery(rest.feed, options as IDataObject);
 	if (problem) throw new NodeOperationError(node, problem);
-	const practiceId = practiceIdOf(node, await context.getCredentials(CREDENTIAL_TYPE));
+	const practiceId = practiceIdOf(node, await context.getCredentials(CREDENTIAL_TYPE), undefined, practiceOverride(context));
 	return {
 		...rest,
 		autoSubscribe: options.autoSubscribe,

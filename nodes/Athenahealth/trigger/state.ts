@@ -14,6 +14,8 @@ const epochMs = z.number().finite();
 const savedState = z.object({
 	v: z.literal(VERSION),
 	feed: z.string(),
+	/** The practice the state is of; absent in states saved before the Practice ID override (then the node's). */
+	practiceId: z.number().int().positive().optional(),
 	/** Local time the last drain started (at most one drain per feed per minute). */
 	lastDrainStart: epochMs.optional(),
 	/** What the trigger knows of the feed's subscription (event metadata, auto-subscribe). */
@@ -39,28 +41,37 @@ const savedState = z.object({
 export type TriggerState = z.infer<typeof savedState>;
 export type KnownSubscription = NonNullable<TriggerState['subscription']>;
 
-export function freshState(feed: string): TriggerState {
-	return { v: VERSION, feed };
+export function freshState(feed: string, practiceId?: number): TriggerState {
+	return practiceId === undefined ? { v: VERSION, feed } : { v: VERSION, feed, practiceId };
 }
 
 /**
- * The feed's saved state; a fresh one when none is saved. A state of another feed, or one this
- * version cannot read, is reset with a log line (never cast into place): the next poll then
- * marks a new recovery window.
+ * The saved state of the feed in the practice; a fresh one when none is saved. A state of another
+ * feed or practice, or one this version cannot read, is reset with a log line (never cast into
+ * place): the next poll then marks a new recovery window.
  */
-export function loadState(staticData: Record<string, unknown>, feed: string, log: (message: string) => void): TriggerState {
+export function loadState(
+	staticData: Record<string, unknown>,
+	feed: string,
+	practiceId: number,
+	log: (message: string) => void,
+): TriggerState {
 	const saved = staticData[STATE_KEY];
-	if (saved === undefined) return freshState(feed);
+	if (saved === undefined) return freshState(feed, practiceId);
 	const parsed = savedState.safeParse(saved);
 	if (!parsed.success) {
 		log(`athenahealth Trigger: its saved state has a shape this version does not read; starting afresh for the feed "${feed}"`);
-		return freshState(feed);
+		return freshState(feed, practiceId);
 	}
 	if (parsed.data.feed !== feed) {
 		log(`athenahealth Trigger: the feed changed from "${parsed.data.feed}" to "${feed}"; starting afresh`);
-		return freshState(feed);
+		return freshState(feed, practiceId);
 	}
-	return parsed.data;
+	if (parsed.data.practiceId !== undefined && parsed.data.practiceId !== practiceId) {
+		log(`athenahealth Trigger: the practice changed from ${parsed.data.practiceId} to ${practiceId}; starting afresh for the feed "${feed}"`);
+		return freshState(feed, practiceId);
+	}
+	return { ...parsed.data, practiceId };
 }
 
 /** The one place the trigger's state is written. */

@@ -5,7 +5,8 @@ import { getFeed } from '../../../nodes/Athenahealth/feeds/catalog';
 import { executeNode } from '../../harness/n8n';
 import { VALID } from '../../harness/parameters';
 import { SEED_CASES } from '../../sandbox/seed';
-import { node, useSandbox } from './helpers';
+import { sandboxCredentials } from '../../harness/credentials';
+import { node, search, useSandbox } from './helpers';
 
 const ctx = useSandbox();
 
@@ -80,5 +81,24 @@ describe('Output for AI agents', () => {
 	test('Simplify is not what a tool reads: Output decides', async () => {
 		const [patientCase] = await items({ ...seededCase, simplify: true, output: 'raw' }, 1.1, true);
 		expect(patientCase).toHaveProperty('createdby');
+	});
+});
+
+describe('Practice ID override on the action node', () => {
+	test("every call goes to the override's practice; empty means the credential's", async () => {
+		ctx.credentials = sandboxCredentials(ctx.sandbox.url, { practiceId: '1' });
+		const [patientCase] = await items({ ...seededCase, practiceId: '195900' }, 1);
+		expect(patientCase.patientcaseid).toBe(SEED_CASES.byOtherClient);
+		await expect(items(seededCase, 1)).rejects.toThrow('The practice ID is not valid.');
+	});
+
+	test('the editor\'s lists use it too', async () => {
+		ctx.credentials = sandboxCredentials(ctx.sandbox.url, { practiceId: '1' });
+		expect((await search(ctx, 'searchPatients', { ...VALID.create, practiceId: '195900' }, 'Avery Alvarez')).results).toHaveLength(1);
+	});
+
+	test('a malformed override is refused before any request, naming the field and the item', async () => {
+		await expect(items({ ...seededCase, practiceId: 'abc' }, 1)).rejects.toThrow('Practice ID must be a positive whole number, such as 195900 [item 0]');
+		expect(ctx.sandbox.stats().requests).toHaveLength(0);
 	});
 });

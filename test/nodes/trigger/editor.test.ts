@@ -1,5 +1,7 @@
 import { META_KEY } from '../../../nodes/Athenahealth/drain';
 import { FEEDS, getFeed } from '../../../nodes/Athenahealth/feeds/catalog';
+import { freshState, loadState, saveState } from '../../../nodes/Athenahealth/trigger/state';
+import { sandboxCredentials } from '../../harness/credentials';
 import { PolledWorkflow } from '../../harness/n8n';
 import { FEED, activate, changedRequests, queued, trigger, useSandbox, workflow } from './helpers';
 
@@ -90,5 +92,36 @@ describe('every feed of the catalog says what Simplify keeps', () => {
 			expect(feed.simplifiedFields.length).toBeGreaterThanOrEqual(6);
 			expect(feed.simplifiedFields.length).toBeLessThanOrEqual(12);
 		}
+	});
+});
+
+describe('Practice ID override on the trigger', () => {
+	test("calls the override's practice instead of the credential's, and records it in _athena", async () => {
+		ctx.credentials = sandboxCredentials(ctx.sandbox.url, { practiceId: '1' });
+		const wf = workflow(ctx, { practiceId: '195900' });
+		await activate(wf);
+		ctx.sandbox.inject({ feed: FEED, count: 1 });
+		const { emitted } = await wf.tick();
+		expect((emitted![0].json[META_KEY] as { practiceId: number }).practiceId).toBe(195900);
+		expect(changedRequests(ctx.sandbox).every((entry) => entry.path.startsWith('/v1/195900/'))).toBe(true);
+	});
+
+	test('an override that is not a positive whole number is refused before any request, naming the field', async () => {
+		const before = ctx.sandbox.stats().requests.length;
+		const { error } = await workflow(ctx, { practiceId: '19-5900' }).tick();
+		expect(error?.message).toBe('Practice ID must be a positive whole number, such as 195900');
+		expect(ctx.sandbox.stats().requests.length).toBe(before);
+	});
+
+	test('the saved state is per practice and feed: another practice starts afresh, with a log line', () => {
+		const logged: string[] = [];
+		const staticData: Record<string, unknown> = {};
+		saveState(staticData, { ...freshState(FEED, 195900), windowStart: 1, lastDrainStart: 2 });
+		expect(loadState(staticData, FEED, 195900, (line) => logged.push(line))).toMatchObject({ windowStart: 1, practiceId: 195900 });
+		expect(loadState(staticData, FEED, 195901, (line) => logged.push(line))).toEqual({ v: 1, feed: FEED, practiceId: 195901 });
+		expect(logged).toEqual([`athenahealth Trigger: the practice changed from 195900 to 195901; starting afresh for the feed "${FEED}"`]);
+		// A state saved before the override named no practice: it is the node's.
+		saveState(staticData, { v: 1, feed: FEED, windowStart: 5 });
+		expect(loadState(staticData, FEED, 195900, () => undefined)).toMatchObject({ windowStart: 5, practiceId: 195900 });
 	});
 });

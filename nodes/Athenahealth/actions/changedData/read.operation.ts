@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { athenaFeedIo } from '../../common/changedFeed';
 import { DEFAULT_MAX_RECORDS } from '../../common/defaults';
 import { departmentIdsField, departmentIdsSchema, feedField, feedSchema } from '../../common/feedFields';
-import { practiceIdOf } from '../../common/practice';
+import { practiceIdOf, practiceOverride } from '../../common/practice';
 import { parallelBatchesOption, readOptionFields, readOptionQuery } from '../../common/readOptions';
 import { keptFields, outputFields, pickFields } from '../../common/output';
 import { makeTransform } from '../../common/records';
@@ -193,7 +193,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		...athenaFeedIo(this, input.feed, query, itemIndex),
 		transform: makeTransform({
 			feed: input.feed.id,
-			practiceId: practiceIdOf(this.getNode(), credentials, itemIndex),
+			practiceId: practiceIdOf(this.getNode(), credentials, itemIndex, practiceOverride(this, itemIndex)),
 		}),
 	};
 	const scope = { departmentIds: input.departmentIds, concurrency: input.parallelBatches };
