@@ -81,7 +81,6 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 		if (error instanceof CredentialSettingError) {
 			throw new NodeOperationError(node, `athenahealth credential: ${error.message}`, { itemIndex: request.itemIndex });
 		}
-		if (error instanceof NodeOperationError) throw error;
 		throw new NodeOperationError(node, error as Error, { itemIndex: request.itemIndex });
 	}
 
