@@ -140,6 +140,13 @@ export async function loadOptions(
 	return await type.methods!.loadOptions![method].call(context);
 }
 
+/** A node's subtitle as the canvas shows it, evaluated by n8n's expression engine. */
+export function subtitleOf(type: INodeType, parameters: INodeParameters): unknown {
+	const node = makeNode(type, parameters);
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(type) });
+	return workflow.expression.getSimpleParameterValue(node, type.description.subtitle, 'internal', {});
+}
+
 /** Calls a listSearch method (a resource locator's "From list") as the editor does while the user types. */
 export async function listSearch(
 	type: INodeType,

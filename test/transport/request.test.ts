@@ -107,15 +107,15 @@ describe('request layer through a real ExecuteContext', () => {
 		sandbox.setFaults({ seed: 3, rules: [{ route: 'departments', rate500: 1 }] });
 		const error = await failure([{ ...departments, retry: fast }]);
 		expect(requestsTo('departments')).toBe(DEFAULT_RETRY.maxAttempts);
-		expect(error.message).toBe(`athena had a server error (HTTP 500) (gave up after ${DEFAULT_RETRY.maxAttempts} attempts)`);
+		expect(error.message).toBe(`athena could not handle the request (HTTP 500) (gave up after ${DEFAULT_RETRY.maxAttempts} attempts)`);
 		expect(error.httpCode).toBe('500');
 	});
 
 	test('a connection athena keeps dropping fails with words that name athena and the network error', async () => {
 		sandbox.setFaults({ seed: 3, rules: [{ route: 'departments', rateDrop: 1 }] });
 		const error = await failure([{ ...departments, retry: fast }]);
-		expect(error.message).toBe(`The connection to athena failed (gave up after ${DEFAULT_RETRY.maxAttempts} attempts)`);
-		expect(error.description).toMatch(/^Network error: E[A-Z]+/);
+		expect(error.message).toBe(`athena could not be reached (gave up after ${DEFAULT_RETRY.maxAttempts} attempts)`);
+		expect(error.description).toMatch(/^No answer from athena: E[A-Z]+/);
 		expect(error.httpCode ?? null).toBeNull();
 	});
 

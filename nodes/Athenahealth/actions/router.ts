@@ -36,7 +36,7 @@ function operationFor(context: IExecuteFunctions, itemIndex: number): Operation 
 		const named = (value: string) => (/^[A-Za-z]{1,40}$/.test(value) ? ` "${value}"` : '');
 		throw new NodeOperationError(
 			context.getNode(),
-			`The operation${named(operation)} is not supported for the resource${named(resource)} (item ${itemIndex})`,
+			`The operation${named(operation)} is not supported for the resource${named(resource)} [item ${itemIndex}]`,
 			{ itemIndex },
 		);
 	}

@@ -146,7 +146,7 @@ export function describeIssues(issues: readonly z.ZodIssue[], labels: Record<str
 
 /**
  * Parses one item's raw parameters. On failure throws a NodeOperationError such as
- * "Patient ID must be a positive whole number (item 2)": the item is n8n's item index (from 0),
+ * "Patient ID must be a positive whole number [item 2]": the item is n8n's item index (from 0),
  * as the editor shows it, and no refused value is ever quoted.
  */
 export function parseItem<S extends z.ZodTypeAny>(
@@ -158,6 +158,6 @@ export function parseItem<S extends z.ZodTypeAny>(
 ): z.output<S> {
 	const result = schema.safeParse(raw, { errorMap: safeMessages });
 	if (result.success) return result.data as z.output<S>;
-	const message = `${describeIssues(result.error.issues, labels).join('; ')} (item ${itemIndex})`;
+	const message = `${describeIssues(result.error.issues, labels).join('; ')} [item ${itemIndex}]`;
 	throw new NodeOperationError(context.getNode(), message, { itemIndex });
 }

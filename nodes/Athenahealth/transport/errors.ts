@@ -91,7 +91,7 @@ function summary(failure: FailedAttempt, attempts: number): string {
 	switch (failure.status) {
 		case undefined:
 			// The error code goes in the description: n8n swaps any message that names one for its own words.
-			return `The connection to athena failed${tried}`;
+			return `athena could not be reached${tried}`;
 		case 401:
 			return 'athena refused the access token even after fetching a new one';
 		case 403:
@@ -101,7 +101,7 @@ function summary(failure: FailedAttempt, attempts: number): string {
 		case 429:
 			return `athena's rate limit was reached${tried}`;
 		default:
-			if (failure.status >= 500) return `athena had a server error (HTTP ${failure.status})${tried}`;
+			if (failure.status >= 500) return `athena could not handle the request (HTTP ${failure.status})${tried}`;
 			return failure.error ?? `athena refused the request (HTTP ${failure.status})`;
 	}
 }
@@ -128,7 +128,7 @@ export function toNodeApiError(
 ): NodeApiError {
 	const clean = (text: string | undefined) => (text === undefined ? undefined : redactValues(text, context.redact));
 	const message = clean(summary(failure, attempts)) as string;
-	const networkError = failure.status === undefined ? `Network error: ${failure.code ?? 'no answer from athena'}` : undefined;
+	const networkError = failure.status === undefined ? `No answer from athena: ${failure.code ?? 'the connection closed'}` : undefined;
 	const description = clean(failure.detailedmessage ?? (failure.error && failure.error !== message ? failure.error : networkError));
 	const body: JsonObject = { message };
 	if (failure.error) body.error = clean(failure.error) ?? null;

@@ -15,6 +15,14 @@ export const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
+	{
+		displayName:
+			'The first records arrive after a few polls: the first poll subscribes the feed if needed (athena takes about 10 minutes to apply it) and marks where reading starts, so nothing is lost if n8n restarts.',
+		name: 'firstPollsNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
+	},
 	feedField,
 	{
 		displayName: 'Event Names or IDs',
@@ -55,12 +63,14 @@ export const properties: INodeProperties[] = [
 				description: 'Records to read in one poll at most; the rest stays queued in athena for the next poll',
 			},
 			{
-				displayName: 'Minimum Seconds Between Drains',
+				// The editor cannot go below athena's one read a minute; the check in settings.ts still
+				// takes 0, which only tests pass (through the parameter, without the editor).
+				displayName: 'Min Interval (Seconds)',
 				name: 'minIntervalSeconds',
 				type: 'number',
-				typeOptions: { minValue: 0 },
+				typeOptions: { minValue: 60 },
 				default: 60,
-				description: 'athena allows one read of a feed per minute; polls sooner than this return nothing',
+				description: 'Seconds between two reads of the feed at least: athena allows one a minute. Polls sooner than this return nothing.',
 			},
 			parallelBatchesOption,
 			{

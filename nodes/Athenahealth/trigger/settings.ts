@@ -32,6 +32,7 @@ const schema = z.object({
 		autoSubscribe: z.boolean({ message: 'must be true or false' }).default(true),
 		crashRecovery: z.boolean({ message: 'must be true or false' }).default(true),
 		maxRecordsPerPoll: wholeNumber(1, 1_000_000).default(DEFAULT_MAX_RECORDS),
+		// The editor offers 60 and up (athena: one read a minute); 0 stays valid for tests and saved workflows.
 		minIntervalSeconds: wholeNumber(0, 86_400).default(60),
 		parallelBatches: wholeNumber(1, MAX_CONCURRENCY).default(DEFAULT_CONCURRENCY),
 	}).passthrough(),

@@ -72,15 +72,15 @@ describe('athenahealth node: Changed Data > Read', () => {
 	});
 
 	test.each([
-		[{ limit: 0 }, 'Limit must be a whole number from 1 to 1000 (item 0)'],
-		[{ limit: 1001 }, 'Limit must be a whole number from 1 to 1000 (item 0)'],
-		[{ feed: 'appointments/../x' }, 'Feed must be one of the feeds offered in the list (item 0)'],
-		[{ departmentIds: ['12/..'] }, 'Department Names or IDs (entry 1) must be a positive whole number (item 0)'],
+		[{ limit: 0 }, 'Limit must be a whole number from 1 to 1000 [item 0]'],
+		[{ limit: 1001 }, 'Limit must be a whole number from 1 to 1000 [item 0]'],
+		[{ feed: 'appointments/../x' }, 'Feed must be one of the feeds offered in the list [item 0]'],
+		[{ departmentIds: ['12/..'] }, 'Department Names or IDs (entry 1) must be a positive whole number [item 0]'],
 		[{ source: 'processed', processedStart: 'yesterday', processedEnd: '2025-01-15T10:00:00' }, 'Processed From must be a date and time'],
-		[{ source: 'processed', processedStart: '2025-01-15T10:00:00', processedEnd: '2025-01-15T09:00:00' }, 'Processed To must not be before Processed From (item 0)'],
-		[{ source: 'processed', processedStart: '2025-01-14T09:00:00', processedEnd: '2025-01-15T10:00:00' }, 'Processed To must be at most 24 hours after Processed From (item 0)'],
-		[{ drainUntilEmpty: true, maxRecords: -5 }, 'Max Records must be a whole number from 1 to 1000000 (item 0)'],
-		[{ options: { providerid: '12;DROP' } }, 'Provider ID must be IDs separated by commas, such as 12,34 (item 0)'],
+		[{ source: 'processed', processedStart: '2025-01-15T10:00:00', processedEnd: '2025-01-15T09:00:00' }, 'Processed To must not be before Processed From [item 0]'],
+		[{ source: 'processed', processedStart: '2025-01-14T09:00:00', processedEnd: '2025-01-15T10:00:00' }, 'Processed To must be at most 24 hours after Processed From [item 0]'],
+		[{ drainUntilEmpty: true, maxRecords: -5 }, 'Max Records must be a whole number from 1 to 1000000 [item 0]'],
+		[{ options: { providerid: '12;DROP' } }, 'Provider ID must be IDs separated by commas, such as 12,34 [item 0]'],
 	])('refuses %j before any request', async (parameters, message) => {
 		const before = ctx.sandbox.stats().requests.length;
 		const error = await refusal(parameters as INodeParameters);

@@ -26,9 +26,9 @@ describe('Continue On Fail', () => {
 		);
 		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect(output[0].json).toMatchObject({ success: true, patientid: 40 });
-		expect(output[1].json).toEqual({ error: 'Patient ID must be a positive whole number (item 1)' });
+		expect(output[1].json).toEqual({ error: 'Patient ID must be a positive whole number [item 1]' });
 		expect(output[2].json).toEqual({ error: 'The patient ID is invalid.', description: 'Patient 999 does not exist.' });
-		expect(output[3].json).toEqual({ error: 'Internal Note must be at most 4000 characters (item 3)' });
+		expect(output[3].json).toEqual({ error: 'Internal Note must be at most 4000 characters [item 3]' });
 		expect(output[4].json).toMatchObject({ success: true, patientid: 42 });
 		expect(ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase')).toHaveLength(3);
 		expect(JSON.stringify(output)).not.toContain(NOTE);

@@ -92,7 +92,7 @@ describe('Patient Case: Create', () => {
 	test('a source in the wrong case is refused before athena is asked, naming the exact values', async () => {
 		const error = await failure(run(ctx, { ...createParameters, documentSource: 'patient' }));
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('Source must be exactly one of PATIENT, PHARMACY, LAB, CAREGIVER, PROVIDER, OTHER (item 0)');
+		expect(error.message).toBe('Source must be exactly one of PATIENT, PHARMACY, LAB, CAREGIVER, PROVIDER, OTHER [item 0]');
 		expect(allRequestsSoFar()).toBe(0);
 	});
 });
@@ -127,7 +127,7 @@ describe('Patient Case: Update', () => {
 			run(ctx, { resource: 'patientCase', operation: 'update', patientId: '12', patientCaseId: '173696', updateFields: {} }),
 		);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('Update Fields must contain at least one field to change (item 0)');
+		expect(error.message).toBe('Update Fields must contain at least one field to change [item 0]');
 		expect(allRequestsSoFar()).toBe(0);
 	});
 

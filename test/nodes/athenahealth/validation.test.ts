@@ -68,7 +68,7 @@ describe('malformed input is refused before any request', () => {
 		const before = allRequests(ctx.sandbox);
 		const error = await failure(run(ctx, parameters));
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe(`${message} (item 0)`);
+		expect(error.message).toBe(`${message} [item 0]`);
 		expect(error.context.itemIndex).toBe(0);
 		if (hidden) expect(everythingShown(error)).not.toContain(hidden);
 		expect(allRequests(ctx.sandbox) - before).toBe(0);
@@ -79,7 +79,7 @@ describe('malformed input is refused before any request', () => {
 		const error = await failure(
 			run(ctx, { ...create, patientId: '={{ $json.patient }}' }, [{ json: { patient: 20 } }, { json: { patient: 21 } }, { json: { patient: '21/../22' } }]),
 		);
-		expect(error.message).toBe(`Patient ID ${ID} (item 2)`);
+		expect(error.message).toBe(`Patient ID ${ID} [item 2]`);
 		expect(error.context.itemIndex).toBe(2);
 		expect(ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase')).toHaveLength(2);
 		expect(ctx.sandbox.state.cases.size).toBe(4 + 2);
@@ -87,7 +87,7 @@ describe('malformed input is refused before any request', () => {
 
 	test('several problems of one item are reported together', async () => {
 		const error = await failure(run(ctx, { ...create, patientId: 'x', providerId: '0', additionalFields: { priority: 'urgent' } }));
-		expect(error.message).toBe(`Patient ID ${ID}; Provider ID ${ID}; Priority must be exactly one of 1 (High), 2 (Normal) (item 0)`);
+		expect(error.message).toBe(`Patient ID ${ID}; Provider ID ${ID}; Priority must be exactly one of 1 (High), 2 (Normal) [item 0]`);
 		expect(error.message).not.toContain('urgent');
 	});
 });

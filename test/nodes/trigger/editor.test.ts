@@ -2,7 +2,9 @@ import { META_KEY } from '../../../nodes/Athenahealth/drain';
 import { FEEDS, getFeed } from '../../../nodes/Athenahealth/feeds/catalog';
 import { freshState, loadState, saveState } from '../../../nodes/Athenahealth/trigger/state';
 import { sandboxCredentials } from '../../harness/credentials';
-import { PolledWorkflow } from '../../harness/n8n';
+import type { INodeProperties } from 'n8n-workflow';
+
+import { PolledWorkflow, subtitleOf } from '../../harness/n8n';
 import { FEED, activate, changedRequests, queued, trigger, useSandbox, workflow } from './helpers';
 
 const ctx = useSandbox();
@@ -123,5 +125,24 @@ describe('Practice ID override on the trigger', () => {
 		// A state saved before the override named no practice: it is the node's.
 		saveState(staticData, { v: 1, feed: FEED, windowStart: 5 });
 		expect(loadState(staticData, FEED, 195900, () => undefined)).toMatchObject({ windowStart: 5, practiceId: 195900 });
+	});
+});
+
+describe("the trigger's panel", () => {
+	test("its subtitle names the feed, not the feed's path", () => {
+		expect(subtitleOf(trigger, { feed: 'chart/healthhistory/problems' })).toBe('Problems (Health History)');
+		expect(subtitleOf(trigger, { feed: 'appointments' })).toBe('Appointments');
+	});
+
+	test('Min Interval (Seconds) cannot be set below 60 in the editor; a new trigger says its first records take a few polls', () => {
+		const options = trigger.description.properties.find((property) => property.name === 'options')!.options as INodeProperties[];
+		expect(options.find((option) => option.name === 'minIntervalSeconds')).toMatchObject({
+			displayName: 'Min Interval (Seconds)',
+			typeOptions: { minValue: 60 },
+			default: 60,
+		});
+		const notice = trigger.description.properties.find((property) => property.name === 'firstPollsNotice')!;
+		expect(notice.displayName).toMatch(/^The first records arrive after a few polls/);
+		expect(notice.displayOptions?.show?.['@version']).toEqual([{ _cnd: { gte: 1.1 } }]);
 	});
 });

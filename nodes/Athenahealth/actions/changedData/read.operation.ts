@@ -186,7 +186,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			? parseItem(this, itemIndex, windowSchema(this.getTimezone()), { processedStart: get('processedStart', ''), processedEnd: get('processedEnd', '') }, labels)
 			: undefined;
 	const { query, problem } = readOptionQuery(input.feed, options);
-	if (problem) throw new NodeOperationError(this.getNode(), `${problem} (item ${itemIndex})`, { itemIndex });
+	if (problem) throw new NodeOperationError(this.getNode(), `${problem} [item ${itemIndex}]`, { itemIndex });
 
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const run = {
@@ -217,7 +217,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// The records are already gone from athena's queue: hand them on and say what failed.
 	const failure = result.error as Error;
 	this.addExecutionHints({
-		message: `athena failed after ${result.items.length} records were read (${failure.message}); they are in the output and the rest stays queued`,
+		message: `athena stopped answering after ${result.items.length} records were read (${failure.message}); they are in the output and the rest stays queued`,
 		type: 'warning',
 		location: 'outputPane',
 	});
