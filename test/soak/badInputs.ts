@@ -232,7 +232,7 @@ export function badInputTable(note: (tag: string, length?: number) => string, sa
 		add(T, target, trigger, 'Department Names or IDs: non-numeric', { departmentIds: ['abc'] }, 'Department Names or IDs');
 		add(T, target, trigger, 'Max Records per Poll: zero', { options: { maxRecordsPerPoll: 0 } }, 'Max Records per Poll');
 		add(T, target, trigger, 'Max Records per Poll: a fraction', { options: { maxRecordsPerPoll: 1.5 } }, 'Max Records per Poll');
-		add(T, target, trigger, 'Minimum Seconds Between Drains: negative', { options: { minIntervalSeconds: -1 } }, 'Minimum Seconds Between Drains');
+		add(T, target, trigger, 'Min Interval (Seconds): negative', { options: { minIntervalSeconds: -1 } }, 'Min Interval (Seconds)');
 		add(T, target, trigger, 'Parallel Batches: 21', { options: { parallelBatches: 21 } }, 'Parallel Batches');
 		add(T, target, trigger, 'Parallel Batches: zero', { options: { parallelBatches: 0 } }, 'Parallel Batches');
 		add(T, target, trigger, 'Crash Recovery Replay: text', { options: { crashRecovery: '={{ "yes" }}' } }, 'Crash Recovery Replay');
