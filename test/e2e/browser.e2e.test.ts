@@ -1,6 +1,7 @@
 // The n8n editor in headless Chromium (Debian's `chromium`, driven by playwright-core): log in as the
-// owner, find the athenahealth nodes in the node panel, open the trigger's parameters and save the
-// screenshot the README shows (docs/screenshots/trigger-parameters.png).
+// owner, find the athenahealth nodes in the node panel, open the trigger's parameters, run Fetch Test
+// Event on an empty feed and then on a simplified one, search a patient by name in Create, pick a case
+// in Update, and save the screenshots the README shows (docs/screenshots/).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,8 @@ import { CREDENTIAL_TYPE } from './workflows';
 
 const CHROMIUM = process.env.ATHENA_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT = join(REPO_ROOT, 'docs', 'screenshots', 'trigger-parameters.png');
+const PATIENT_SEARCH_SCREENSHOT = join(REPO_ROOT, 'docs', 'screenshots', 'patient-search.png');
+const SIMPLIFIED_ITEM_SCREENSHOT = join(REPO_ROOT, 'docs', 'screenshots', 'trigger-simplified-item.png');
 const UI_TIMEOUT = 30_000;
 
 /** playwright-core, or an error that says how to get what is missing. Never a silent skip. */
@@ -42,6 +45,8 @@ async function waitForPage<T>(read: () => Promise<T>, ok: (value: T) => boolean,
 }
 
 describe('the n8n editor in headless Chromium', () => {
+	/** The search box of the open resource-locator list (typing before it has focus would be lost). */
+	const searchBox = () => page.locator('input[data-test-id="rlc-search"]').filter({ visible: true }).first();
 	let n8n: E2eN8n;
 	let sandbox: SandboxProcess;
 	let context: BrowserContext;
@@ -83,6 +88,8 @@ describe('the n8n editor in headless Chromium', () => {
 			return await route.abort();
 		});
 		page = context.pages()[0] ?? (await context.newPage());
+		// Leaving an unsaved workflow for a new one: accept the browser's "leave page?" question.
+		page.on('dialog', (dialog) => void dialog.accept());
 	});
 
 	afterAll(async () => {
@@ -146,7 +153,7 @@ describe('the n8n editor in headless Chromium', () => {
 		await ndv.locator('[data-test-id="node-title-container"]').click();
 
 		// Show the options the README talks about.
-		for (const option of ['Minimum Seconds Between Drains', 'Subscribe Automatically', 'Crash Recovery Replay']) {
+		for (const option of ['Min Interval (Seconds)', 'Subscribe Automatically', 'Crash Recovery Replay']) {
 			await ndv.locator('[data-test-id="collection-parameter-add"]').click();
 			await page.locator('[data-test-id="collection-parameter-option"]').filter({ hasText: option }).click();
 			await ndv.locator('[data-test-id="parameter-item"]').filter({ hasText: option }).first().waitFor();
@@ -159,8 +166,44 @@ describe('the n8n editor in headless Chromium', () => {
 		expect(existsSync(SCREENSHOT)).toBe(true);
 	});
 
+	it('Fetch Test Event on an empty feed subscribes it, then says that nothing is waiting and what to do', async () => {
+		const ndv = page.locator('[data-test-id="ndv"]');
+		const fetchTestEvent = ndv.locator('[data-test-id="node-execute-button"]');
+		await fetchTestEvent.click();
+		await page.getByText('The athenahealth feed "Appointments" was not subscribed; it is now').filter({ visible: true }).first().waitFor();
+		await fetchTestEvent.click();
+		const empty = page
+			.getByText('No records are waiting in the athenahealth feed "Appointments", and athena delivered none in the last 24 hours')
+			.filter({ visible: true })
+			.first();
+		await empty.waitFor();
+		await expect(ndv.innerText()).resolves.toContain('Change something in athena that this feed reports');
+	});
+
+	it('Fetch Test Event on a new trigger shows simplified records: the catalog\'s fields and _athena', async () => {
+		await sandbox.inject({ feed: 'appointments', count: 3 });
+		const ndv = page.locator('[data-test-id="ndv"]');
+		await ndv.locator('[data-test-id="node-execute-button"]').click();
+		await ndv.locator('[data-test-id="ndv-items-count"]').filter({ hasText: '3 items' }).waitFor();
+		await ndv.locator('[data-test-id="radio-button-json"]').click();
+		const text = await waitForPage(
+			() => ndv.locator('[data-test-id="ndv-data-container"]').innerText(),
+			(shown) => shown.includes('_athena') && shown.includes('appointmentid'),
+			'the simplified items in the JSON view',
+		);
+		expect(text).toMatch(/"replayed":\s*false/);
+		// Simplify is on for a new trigger: fields outside the catalog's list are left out.
+		expect(text).not.toContain('scheduledby');
+		expect(text).not.toContain('chargeentrynotrequired');
+		await page.mouse.move(0, 0);
+		await page.screenshot({ path: SIMPLIFIED_ITEM_SCREENSHOT, animations: 'disabled', caret: 'hide' });
+		expect(existsSync(SIMPLIFIED_ITEM_SCREENSHOT)).toBe(true);
+	});
+
 	it("lists the action node's operations in the node panel", async () => {
 		await page.locator('[data-test-id="ndv-close-button"]').click();
+		// The trigger's subtitle on the canvas is the feed's name, not its path.
+		await expect(page.locator('[data-test-id="canvas-node"]').first().innerText()).resolves.toMatch(/athenahealth Trigger\s+Appointments/);
 		await page.locator('[data-test-id="node-creator-plus-button"]').click();
 		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
 		await page.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'athenahealth' }).first().click();
@@ -168,6 +211,67 @@ describe('the n8n editor in headless Chromium', () => {
 		for (const action of ['Create a patient case', 'Update a patient case', 'Subscribe to a feed', 'Unsubscribe from a feed']) {
 			await panel.getByText(action, { exact: true }).waitFor();
 		}
+	});
+
+	it('Create: the Patient field searches athena by name as the user types, showing name, date of birth and ID', async () => {
+		const panel = page.locator('[data-test-id="node-creator"]');
+		const create = panel.getByText('Create a patient case', { exact: true });
+		if (!(await create.isVisible())) await panel.getByText(/^Actions \(\d+\)/).click();
+		await create.click();
+		const ndv = page.locator('[data-test-id="ndv"]');
+		await ndv.waitFor();
+		const patient = ndv.locator('[data-test-id="resource-locator-patientId"]');
+		await patient.locator('[data-test-id="rlc-input"]').click();
+		await searchBox().fill('Alvarez');
+		const avery = page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'Avery Alvarez' }).first();
+		await avery.waitFor();
+		const shown = await page.locator('[data-test-id="rlc-item"]').filter({ visible: true }).allInnerTexts();
+		expect(shown[0]).toBe('Avery Alvarez · born 01/01/1940 · ID 1');
+		expect(shown.every((name) => / Alvarez · born \d\d\/\d\d\/\d{4} · ID \d+$/.test(name))).toBe(true);
+		await page.mouse.move(0, 0);
+		mkdirSync(dirname(PATIENT_SEARCH_SCREENSHOT), { recursive: true });
+		await page.screenshot({ path: PATIENT_SEARCH_SCREENSHOT, animations: 'disabled', caret: 'hide' });
+		await avery.click();
+		await waitForPage(
+			() => patient.evaluate((el) => Array.from(el.querySelectorAll('input'), (input) => input.value).join(' ')),
+			(value) => value.includes('Avery Alvarez · born 01/01/1940 · ID 1'),
+			'Avery Alvarez picked',
+		);
+		// The search term went to athena's patient search; the sandbox log keeps parameter names only.
+		const searched = (await sandbox.stats()).requests.filter((entry) => entry.path.startsWith('/v1/195900/patients/search'));
+		expect(searched.length).toBeGreaterThan(0);
+		expect(searched.every((entry) => entry.path === '/v1/195900/patients/search?searchterm&maxresults')).toBe(true);
+	});
+
+	it("Update: after the patient, the Patient Case field lists that patient's cases, open ones first", async () => {
+		await page.goto(`${n8n.url}/workflow/new`);
+		await page.locator('[data-test-id="canvas-add-button"]').click();
+		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
+		await page.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'athenahealth' }).first().click();
+		const panel = page.locator('[data-test-id="node-creator"]');
+		const update = panel.getByText('Update a patient case', { exact: true });
+		if (!(await update.isVisible())) await panel.getByText(/^Actions \(\d+\)/).click();
+		await update.click();
+		const ndv = page.locator('[data-test-id="ndv"]');
+		await ndv.waitFor();
+		await ndv.locator('[data-test-id="resource-locator-patientId"] [data-test-id="rlc-input"]').click();
+		await searchBox().fill('Avery Alvarez');
+		await page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'Avery Alvarez' }).first().click();
+		const caseField = ndv.locator('[data-test-id="resource-locator-patientCaseId"]');
+		await caseField.locator('[data-test-id="rlc-input"]').click();
+		const refill = page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'Refill clarification' }).first();
+		await refill.waitFor();
+		expect(await page.locator('[data-test-id="rlc-item"]').filter({ visible: true }).allInnerTexts()).toEqual([
+			'Refill clarification · OPEN · ID 173693',
+			'Billing question · OPEN · ID 173692',
+			'Lab called with a result · CLOSED · ID 173694',
+		]);
+		await refill.click();
+		await waitForPage(
+			() => caseField.evaluate((el) => Array.from(el.querySelectorAll('input'), (input) => input.value).join(' ')),
+			(value) => value.includes('Refill clarification · OPEN · ID 173693'),
+			'the case picked',
+		);
 	});
 
 	it('sent nothing off this machine except the npm registry lookup for the installed package', () => {

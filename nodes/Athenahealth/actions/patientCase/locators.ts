@@ -55,7 +55,7 @@ export const patientLocator = idLocator({
 	name: 'patientId',
 	searchListMethod: 'searchPatients',
 	description: 'The patient the case is about: search by name (or full patient ID), or enter the athenaNet patient ID',
-	listPlaceholder: 'Type a name, such as Alvarez or Avery Alvarez',
+	listPlaceholder: 'Type a name or a patient ID',
 	idPlaceholder: 'e.g. 1234',
 	searchFilterRequired: true,
 });
