@@ -41,6 +41,8 @@ export interface Sandbox {
 	expireTokens(): void;
 	setTokenLifetime(seconds: number): void;
 	setTokenRateLimit(perMinute: number): void;
+	/** What every client (or one) has left of today's request quota. */
+	setQuotaRemaining(remaining: number, clientId?: string): void;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -76,6 +78,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		expireTokens: () => core.tokens.expireAll(),
 		setTokenLifetime: (seconds) => {
 			core.tokens.settings.lifetimeSec = positiveInteger(seconds, 'token lifetime');
+		},
+		setQuotaRemaining: (remaining, clientId) => {
+			for (const client of core.options.clients) if (!clientId || client.clientId === clientId) core.quota.setRemaining(client.clientId, remaining);
 		},
 		setTokenRateLimit: (perMinute) => {
 			core.tokens.settings.rateLimitPerMinute = positiveInteger(perMinute, 'token rate limit');

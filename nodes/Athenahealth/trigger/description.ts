@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAX_RECORDS } from '../common/defaults';
 import { departmentIdsField, feedField } from '../common/feedFields';
-import { parallelBatchesOption, readOptionFields } from '../common/readOptions';
+import { parallelBatchesOption, readOptionFields, stopBelowQuotaOption } from '../common/readOptions';
 
 /** The trigger's parameters. The feed parameter is named `feed` so getFeedEvents can read it. */
 export const properties: INodeProperties[] = [
@@ -24,7 +24,8 @@ export const properties: INodeProperties[] = [
 			'Events to keep; leave empty for all. athena\'s records do not name their event, so the filter works through the subscription: with Subscribe Automatically on, only these events are subscribed. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	departmentIdsField(
-		'Departments to read, 20 per call as athena advises for large practices; leave empty for the whole practice.',
+		'Departments to read, 20 per call as athena advises for large practices; leave empty for the whole practice. Shown only for feeds whose reads athena limits by department.',
+		'read',
 	),
 	{
 		displayName: 'Options',
@@ -58,6 +59,7 @@ export const properties: INodeProperties[] = [
 				description: 'athena allows one read of a feed per minute; polls sooner than this return nothing',
 			},
 			parallelBatchesOption,
+			stopBelowQuotaOption,
 			{
 				displayName: 'Subscribe Automatically',
 				name: 'autoSubscribe',
