@@ -114,7 +114,7 @@ describe('transform', () => {
 		const transform = makeTransform({ feed: 'appointments', practiceId: 195900, knownEvent: 'CheckIn' });
 		const out = transform(
 			{ appointmentid: '12', departmentid: '3', patientid: '7', chargeentrynotrequired: 'false', note: 'x' },
-			{ retrievedAt: '2025-01-15T15:00:00.000Z', recovered: false, departmentIds: [3, 4] },
+			{ retrievedAt: '2025-01-15T15:00:00.000Z', recovered: false, departmentIds: [3, 4], quota: { limit: 50000, remaining: 49000 } },
 		);
 		expect(out).toEqual({
 			appointmentid: 12,
@@ -122,7 +122,15 @@ describe('transform', () => {
 			patientid: 7,
 			chargeentrynotrequired: false,
 			note: 'x',
-			[META_KEY]: { feed: 'appointments', event: 'CheckIn', departmentId: 3, practiceId: 195900, retrievedAt: '2025-01-15T15:00:00.000Z', replayed: false },
+			[META_KEY]: {
+				feed: 'appointments',
+				event: 'CheckIn',
+				departmentId: 3,
+				practiceId: 195900,
+				retrievedAt: '2025-01-15T15:00:00.000Z',
+				replayed: false,
+				quota: { limit: 50000, remaining: 49000 },
+			},
 		});
 	});
 

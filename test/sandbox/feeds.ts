@@ -60,6 +60,11 @@ export interface SubscriptionView {
 
 export class FeedStore {
 	private readonly channels = new Map<string, Map<string, Channel>>();
+	/**
+	 * Switch: events athena offers beyond the catalog's, per feed (the event names of unconfirmed
+	 * feeds are athena's to decide; docs/athena-contract.md#unconfirmed).
+	 */
+	readonly extraEvents = new Map<string, string[]>();
 
 	constructor(
 		private readonly clock: SandboxClock,
@@ -108,12 +113,18 @@ export class FeedStore {
 
 	view(clientId: string, feed: FeedDefinition): SubscriptionView {
 		const channel = this.channel(clientId, feed);
-		const events = channel ? allEvents(feed).filter((event) => channel.events.has(event)) : [];
+		const events = channel ? this.known(feed).filter((event) => channel.events.has(event)) : [];
 		return { status: subscriptionStatus(channel), events, departmentIds: channel ? [...(channel.departments ?? [])] : undefined };
 	}
 
 	reset(): void {
 		this.channels.clear();
+		this.extraEvents.clear();
+	}
+
+	/** Every event the feed offers here: the catalog's and the switch's. */
+	known(feed: FeedDefinition): string[] {
+		return [...allEvents(feed), ...(this.extraEvents.get(feed.id) ?? [])];
 	}
 
 	/**
@@ -122,7 +133,7 @@ export class FeedStore {
 	 */
 	events(ctx: RequestContext, feed: FeedDefinition): Reply {
 		const hidden = (feed.optionalEvents ?? []).filter((optional) => optional.onEventsList && !flagParam(ctx.params, optional.flag));
-		const names = allEvents(feed).filter((event) => !hidden.some((optional) => optional.event === event));
+		const names = this.known(feed).filter((event) => !hidden.some((optional) => optional.event === event));
 		return jsonReply(200, { subscriptions: names.map((eventname) => ({ eventname })) });
 	}
 
@@ -147,7 +158,7 @@ export class FeedStore {
 	 */
 	subscribe(ctx: RequestContext, feed: FeedDefinition): Reply {
 		const { params } = ctx;
-		const eventName = eventParam(params, feed);
+		const eventName = eventParam(params, this.known(feed));
 		// A feed that takes no departmentids ignores them: the whole practice (unconfirmed; docs/athena-contract.md#unconfirmed).
 		const departmentIds = feed.departments.subscribe ? listParam(params, 'departmentids') : undefined;
 		for (const id of departmentIds ?? []) {
@@ -168,7 +179,7 @@ export class FeedStore {
 
 	/** `DELETE {subscription}`: everything, or the one `eventname` (query or form body). */
 	unsubscribe(ctx: RequestContext, feed: FeedDefinition): Reply {
-		const eventName = eventParam(ctx.params, feed);
+		const eventName = eventParam(ctx.params, this.known(feed));
 		const channel = this.channel(ctx.clientId!, feed);
 		if (channel) {
 			if (eventName) channel.events.delete(eventName);
@@ -252,9 +263,9 @@ function subscriptionStatus(channel: Channel | undefined): SubscriptionStatus {
 	return complete.every((event) => channel.events.has(event)) ? 'ACTIVE' : 'PARTIAL';
 }
 
-function eventParam(params: URLSearchParams, feed: FeedDefinition): string | undefined {
+function eventParam(params: URLSearchParams, known: readonly string[]): string | undefined {
 	const eventName = param(params, 'eventname');
-	if (eventName !== undefined && !allEvents(feed).includes(eventName)) refuseEnum(eventName, 'EVENTNAME');
+	if (eventName !== undefined && !known.includes(eventName)) refuseEnum(eventName, 'EVENTNAME');
 	return eventName;
 }
 

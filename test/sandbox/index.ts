@@ -41,6 +41,8 @@ export interface Sandbox {
 	expireTokens(): void;
 	setTokenLifetime(seconds: number): void;
 	setTokenRateLimit(perMinute: number): void;
+	/** Switch: the feed's `/events` also offers these names (and subscriptions take them). */
+	offerEvents(feed: string, names: string[]): void;
 	/** What every client (or one) has left of today's request quota. */
 	setQuotaRemaining(remaining: number, clientId?: string): void;
 }
@@ -78,6 +80,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		expireTokens: () => core.tokens.expireAll(),
 		setTokenLifetime: (seconds) => {
 			core.tokens.settings.lifetimeSec = positiveInteger(seconds, 'token lifetime');
+		},
+		offerEvents: (feed, names) => {
+			core.feeds.extraEvents.set(feed, [...names]);
 		},
 		setQuotaRemaining: (remaining, clientId) => {
 			for (const client of core.options.clients) if (!clientId || client.clientId === clientId) core.quota.setRemaining(client.clientId, remaining);

@@ -200,6 +200,7 @@ const SHAPES: Record<string, Shape> = {
 	},
 	'documents/patientcase': {
 		patient: true,
+		modified: isoEastern,
 		fields: (n, now) => ({
 			providerid: providerId(n),
 			documentclass: 'PATIENTCASE',

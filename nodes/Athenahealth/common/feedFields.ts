@@ -31,16 +31,18 @@ export const eventSchema = z
 
 /**
  * What is wrong with an event name for this feed, if anything. athena's event names are
- * case-sensitive, so a name in another case is refused everywhere. A name the catalog lacks is
- * `unknown`: athena's own `/events` list decides (docs/athena-contract.md#unconfirmed), so the
- * caller asks athena before refusing it, and never refuses a name athena lists.
+ * case-sensitive, so a name in another case is refused everywhere. On a feed whose names are
+ * confirmed the catalog lists them all; on the others athena's own `/events` list is the truth, so
+ * a name the catalog lacks is `unknown`: the caller asks athena and never refuses a name it offers
+ * (docs/athena-contract.md#unconfirmed).
  */
 export function eventNameProblem(feed: FeedDefinition, name: string): { message: string; unknown?: true } | undefined {
 	const known = allEvents(feed);
 	if (known.includes(name)) return undefined;
 	const meant = known.find((event) => event.toLowerCase() === name.toLowerCase());
 	if (meant) return { message: `must be written as athena names it: ${meant}` };
-	return { message: `must be one of the feed's events: ${known.join(', ')}`, unknown: true };
+	const message = `must be one of the feed's events: ${known.join(', ')}`;
+	return feed.confirmed ? { message } : { message, unknown: true };
 }
 
 /** Large practices have hundreds of departments; athena wants the whole list on every call. */

@@ -65,9 +65,10 @@ export async function getAvailableEvents(this: AthenaContext, feed: FeedDefiniti
 }
 
 /**
- * Of `names`, those neither the catalog nor athena's `/events` list knows: athena's list is the
- * truth at run time, so an event it offers is never refused (docs/athena-contract.md#unconfirmed).
- * When athena lists nothing (or the list fails), a feed whose names are unconfirmed keeps them.
+ * Of `names` on a feed whose event names are unconfirmed, those neither the catalog nor athena's
+ * `/events` list knows: athena's list is the truth at run time, so an event it offers is never
+ * refused (docs/athena-contract.md#unconfirmed). When athena lists nothing, or the list fails,
+ * nothing is refused: the names stay hints.
  */
 export async function eventsAthenaLacks(
 	this: AthenaContext,
@@ -81,9 +82,9 @@ export async function eventsAthenaLacks(
 	try {
 		offered = await listAvailableEvents.call(this, feed, itemIndex);
 	} catch {
-		offered = [];
+		return [];
 	}
-	if (offered.length === 0) return feed.confirmed ? unknown : [];
+	if (offered.length === 0) return [];
 	return unknown.filter((name) => !offered.includes(name));
 }
 

@@ -80,7 +80,7 @@ describe('athenahealth node: Changed Data > Read', () => {
 		[{ source: 'processed', processedStart: '2025-01-15T10:00:00', processedEnd: '2025-01-15T09:00:00' }, 'Processed To must not be before Processed From (item 0)'],
 		[{ source: 'processed', processedStart: '2025-01-14T09:00:00', processedEnd: '2025-01-15T10:00:00' }, 'Processed To must be at most 24 hours after Processed From (item 0)'],
 		[{ drainUntilEmpty: true, maxRecords: -5 }, 'Max Records must be a whole number from 1 to 1000000 (item 0)'],
-		[{ options: { providerid: '12;DROP' } }, 'Provider ID must be IDs separated by commas, such as 12,34 (item 0)'],
+		[{ options: { providerid: '12;DROP' } }, 'Provider IDs must be IDs separated by commas, such as 12,34 (item 0)'],
 	])('refuses %j before any request', async (parameters, message) => {
 		const before = ctx.sandbox.stats().requests.length;
 		const error = await refusal(parameters as INodeParameters);

@@ -72,8 +72,16 @@ describe('node description', () => {
 		expect((source?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual([...DOCUMENT_SOURCES]);
 		const feed = fieldsOf('subscription', 'subscribe').find((field) => field.name === 'feed');
 		expect((feed?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual(FEEDS.map((entry) => entry.id));
-		const optional = fieldsOf('subscription', 'subscribe').filter((field) => field.name === 'includeOptionalEvent');
-		expect(optional.map((field) => field.displayOptions?.show?.feed)).toEqual([['appointments'], ['claims']]);
+		const flags = ['includeremindercall', 'includesuggestedoverbooking', 'showadditionalevents'];
+		const optional = fieldsOf('subscription', 'subscribe').filter((field) => flags.includes(field.name));
+		expect(optional.map((field) => [field.name, field.displayOptions?.show?.feed])).toEqual([
+			['includeremindercall', ['appointments']],
+			['includesuggestedoverbooking', ['appointments']],
+			['showadditionalevents', ['claims']],
+		]);
+		// The department picker shows only for feeds whose subscriptions athena scopes by department.
+		const departments = fieldsOf('subscription', 'subscribe').find((field) => field.name === 'departmentIds');
+		expect(departments?.displayOptions?.show?.feed).toEqual(FEEDS.filter((entry) => entry.departments.subscribe).map((entry) => entry.id));
 	});
 
 	test('the delay notice is shown for subscribe and unsubscribe only', () => {
