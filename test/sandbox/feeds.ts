@@ -58,8 +58,21 @@ export interface SubscriptionView {
 	departmentIds?: string[];
 }
 
+/**
+ * How subscription answers look: athena's 2025 form by default. `statusDepartmentIds: false` is the
+ * form before department subscriptions (athena's 21.7 release; 2020 recordings have no key);
+ * `successAsString` the 2016 recording's `"success":"true"`.
+ */
+export interface AnswerStyle {
+	statusDepartmentIds: boolean;
+	successAsString: boolean;
+}
+
+const DEFAULT_STYLE: AnswerStyle = { statusDepartmentIds: true, successAsString: false };
+
 export class FeedStore {
 	private readonly channels = new Map<string, Map<string, Channel>>();
+	style: AnswerStyle = { ...DEFAULT_STYLE };
 	/**
 	 * Switch: events athena offers beyond the catalog's, per feed (the event names of unconfirmed
 	 * feeds are athena's to decide; docs/athena-contract.md#unconfirmed).
@@ -120,6 +133,7 @@ export class FeedStore {
 	reset(): void {
 		this.channels.clear();
 		this.extraEvents.clear();
+		this.style = { ...DEFAULT_STYLE };
 	}
 
 	/** Every event the feed offers here: the catalog's and the switch's. */
@@ -147,7 +161,7 @@ export class FeedStore {
 		return jsonReply(200, {
 			status: view.status,
 			subscriptions: view.events.map((eventname) => ({ eventname })),
-			departmentids: (view.departmentIds ?? []).map(Number),
+			...(this.style.statusDepartmentIds && { departmentids: (view.departmentIds ?? []).map(Number) }),
 		});
 	}
 
@@ -174,7 +188,7 @@ export class FeedStore {
 		}
 		channel.departments = departmentIds && new Set(departmentIds);
 		// 2025 recordings answer a JSON true (2016: the string "true"); the nodes accept both.
-		return jsonReply(200, { success: true });
+		return this.success();
 	}
 
 	/** `DELETE {subscription}`: everything, or the one `eventname` (query or form body). */
@@ -186,7 +200,7 @@ export class FeedStore {
 			// Without any event the subscription, and its queue, are gone.
 			if (!eventName || channel.events.size === 0) this.channels.get(ctx.clientId!)!.delete(feed.id);
 		}
-		return jsonReply(200, { success: true });
+		return this.success();
 	}
 
 	/** `GET {changed}`: reads the queue (removing what it returns) or replays processed messages. */
@@ -234,6 +248,10 @@ export class FeedStore {
 		const page = queue.select(filter, offset, limit);
 		if (!flagParam(params, 'leaveunprocessed')) queue.process(page, now);
 		return changedReply(ctx, feed, total, offset, limit, page);
+	}
+
+	private success(): Reply {
+		return jsonReply(200, { success: this.style.successAsString ? 'true' : true });
 	}
 
 	private open(clientId: string, feed: FeedDefinition): Channel {

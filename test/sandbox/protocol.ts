@@ -58,9 +58,13 @@ export function refuseMissing(fields: string[]): never {
 	});
 }
 
-/** athena's exact wording for a value outside an enum (athena-api.md [R]). */
+/**
+ * athena's exact wording for a value outside an enum, with the two blank lines its recorded answer
+ * starts with (docs/athena-contract.md#errors).
+ */
 export function refuseEnum(value: string, athenaName: string): never {
-	refuseInvalid(`The value '${value}' did not match any of the enum values for ${athenaName}`);
+	const reply = athenaError(400, 'The data provided is invalid.', `The value '${value}' did not match any of the enum values for ${athenaName}`);
+	throw new Refusal({ ...reply, body: `\n\n${reply.body}` });
 }
 
 export interface RequestContext {
