@@ -86,6 +86,15 @@ describe('fingerprints', () => {
 });
 
 describe('query and records', () => {
+	test('toQuery never sends departmentid to a feed that ignores it: it refuses the read', () => {
+		const allergies = getFeed('chart/healthhistory/allergies');
+		expect(toQuery({ limit: 10 }, {}, allergies)).toEqual({ limit: 10 });
+		expect(() => toQuery({ departmentIds: [1], limit: 10 }, {}, allergies)).toThrow('reads no department');
+		const surgery = getFeed('surgerycases');
+		expect(toQuery({ departmentIds: [7], limit: 10 }, {}, surgery)).toEqual({ limit: 10, departmentid: '7' });
+		expect(() => toQuery({ departmentIds: [7, 8], limit: 10 }, {}, surgery)).toThrow('one department per call');
+	});
+
 	test('a page request becomes athena parameters', () => {
 		expect(toQuery({ departmentIds: [1, 2], limit: 1000 }, { showpatientdetail: 'true' })).toEqual({
 			showpatientdetail: 'true',

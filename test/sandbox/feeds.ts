@@ -127,7 +127,8 @@ export class FeedStore {
 	view(clientId: string, feed: FeedDefinition): SubscriptionView {
 		const channel = this.channel(clientId, feed);
 		const events = channel ? this.known(feed).filter((event) => channel.events.has(event)) : [];
-		return { status: subscriptionStatus(channel), events, departmentIds: channel ? [...(channel.departments ?? [])] : undefined };
+		const complete = channel ? [...feed.events, ...(this.extraEvents.get(feed.id) ?? []), ...channel.withOptional] : [];
+		return { status: subscriptionStatus(channel, complete), events, departmentIds: channel ? [...(channel.departments ?? [])] : undefined };
 	}
 
 	reset(): void {
@@ -184,7 +185,8 @@ export class FeedStore {
 			channel.events.add(eventName);
 		} else {
 			channel.withOptional = (feed.optionalEvents ?? []).filter((optional) => flagParam(params, optional.flag)).map((optional) => optional.event);
-			channel.events = new Set([...feed.events, ...channel.withOptional]);
+			// A complete subscription: the defaults, any event the switch offers, the flagged optional ones.
+			channel.events = new Set([...feed.events, ...(this.extraEvents.get(feed.id) ?? []), ...channel.withOptional]);
 		}
 		channel.departments = departmentIds && new Set(departmentIds);
 		// 2025 recordings answer a JSON true (2016: the string "true"); the nodes accept both.
@@ -275,9 +277,8 @@ export class FeedStore {
 }
 
 /** ACTIVE: every event of a complete subscription; PARTIAL: some; INACTIVE: none. */
-function subscriptionStatus(channel: Channel | undefined): SubscriptionStatus {
+function subscriptionStatus(channel: Channel | undefined, complete: readonly string[]): SubscriptionStatus {
 	if (!channel || channel.events.size === 0) return 'INACTIVE';
-	const complete = [...channel.feed.events, ...channel.withOptional];
 	return complete.every((event) => channel.events.has(event)) ? 'ACTIVE' : 'PARTIAL';
 }
 

@@ -57,6 +57,25 @@ describe('athenahealth node: Changed Data > Read', () => {
 		expect(ctx.sandbox.stats().violations.concurrentChanged).toBe(0);
 	});
 
+	test('Stop Below Remaining Quota ends a drain cleanly; the quota left shows in each record', async () => {
+		ctx.sandbox.inject({ feed: FEED, count: 2600 });
+		ctx.sandbox.setQuotaRemaining(2000);
+		const output = await read({ drainUntilEmpty: true });
+		expect(output).toHaveLength(1000);
+		expect(queued(ctx.sandbox)).toBe(1600);
+		expect(output[0].json[META_KEY]).toMatchObject({ quota: { limit: 50000, remaining: 1999 } });
+		// A reserve of 1% (500 requests) lets it finish.
+		expect(await read({ drainUntilEmpty: true, options: { stopBelowQuota: 1 } })).toHaveLength(1600);
+	});
+
+	test('appointments take their documented read options, as athena names them', async () => {
+		ctx.sandbox.inject({ feed: FEED, count: 2 });
+		await read({ limit: 10, options: { ignorerestrictions: true, showinsurance: true, showcopay: true, patientid: '1, 2' } });
+		const [call] = changedRequests(ctx.sandbox);
+		for (const name of ['ignorerestrictions', 'showinsurance', 'showcopay', 'patientid']) expect(call.path).toContain(name);
+		expect(call.path).not.toContain('showportalonly');
+	});
+
 	test('reads already-processed records again in a window entered in the workflow time zone', async () => {
 		const records = ctx.sandbox.inject({ feed: FEED, count: 25 });
 		await read({ limit: 1000 });
