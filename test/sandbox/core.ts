@@ -21,7 +21,7 @@ const optionsSchema = z
 		port: z.number().int().min(0).max(65_535).optional(),
 		departments: z.number().int().min(1).max(10_000).default(12),
 		tokenLifetimeSec: z.number().int().min(1).default(3600),
-		/** athena-api.md [R]: 5 new tokens a minute in preview (50 in production). */
+		/** 5 new tokens a minute in preview, 50 in production (docs/athena-contract.md#quotas-and-rate-limits). */
 		tokenRateLimitPerMinute: z.number().int().min(1).default(5),
 		/** Requests a day per client (X-RateLimit-Limit; 50000 in preview), reset at midnight GMT. */
 		dailyQuota: z.number().int().min(1).default(50_000),

@@ -1,4 +1,4 @@
-/** Changed-data subscriptions and reads (seeds/003, athena-api.md), for every feed of the catalog. */
+/** Changed-data subscriptions and reads (docs/athena-contract.md#subscriptions, #reading-a-feed), for every feed of the catalog. */
 import { allEvents, changedPath, type FeedDefinition } from '../../nodes/Athenahealth/feeds/catalog';
 import type { SandboxClock } from './clock';
 import { parseEastern } from './eastern';
@@ -322,7 +322,7 @@ function processedWindow(params: URLSearchParams): { from: number; to: number } 
 /**
  * `{"totalcount", "<recordKey>": [...], "next"?, "previous"?}` built from pre-serialized records. `next`
  * points past this page in the ordering before the read: on a delete-on-read feed following it skips
- * records still queued, as athena's offset paging can (athena-api.md [U]).
+ * records still queued, as athena's offset paging can (docs/athena-contract.md#unconfirmed).
  */
 function changedReply(
 	ctx: RequestContext,

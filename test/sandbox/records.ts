@@ -415,7 +415,7 @@ export class RecordFactory {
 	 * A new record with a unique id: the catalog's `idField`, a string or a number as athena sends it
 	 * in that feed; its department (unless the feed's records carry none), a patient where the feed
 	 * has one, and the catalog's `modifiedField` in the feed's format.
-	 * No event name and no message id: athena's records carry neither (athena-api.md [R]).
+	 * No event name and no message id: athena's records carry neither (docs/athena-contract.md#reading-a-feed).
 	 */
 	create(feed: FeedDefinition, departmentId: string, now: number): Record<string, unknown> {
 		const n = this.nextId++;
