@@ -22,6 +22,20 @@ describe('athenahealth Trigger: athena as recorded', () => {
 		expect((await all.tick()).emitted).toHaveLength(1600);
 	});
 
+	test('a quota used up is said so, with its reset, and not retried', async () => {
+		const wf = workflow(ctx, { options: { crashRecovery: false } });
+		await activate(wf, 1);
+		ctx.sandbox.inject({ feed: FEED, count: 5 });
+		const before = changedRequests(ctx.sandbox).length;
+		ctx.sandbox.setQuotaRemaining(0);
+		const { emitted, error } = await wf.tick();
+		expect(emitted).toBeNull();
+		expect(error?.message).toBe("athena's daily request quota is used up (0 of 50000 left); it resets at midnight GMT");
+		expect((error as { failure?: { cause: string } }).failure?.cause).toBe('quota-exhausted');
+		expect(changedRequests(ctx.sandbox).length - before).toBe(1);
+		expect(queued(ctx.sandbox)).toBe(5);
+	});
+
 	test('a trigger that subscribes to everything records the events athena reports, not the catalog\'s', async () => {
 		// athena's complete subscription holds an event the catalog does not know.
 		ctx.sandbox.offerEvents(FEED, ['RescheduleAppointment']);
