@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operations } from '../types';
 import * as close from './close.operation';
 import * as create from './create.operation';
 import * as get from './get.operation';
@@ -7,7 +8,7 @@ import * as getMany from './getMany.operation';
 import * as reopen from './reopen.operation';
 import * as update from './update.operation';
 
-export { close, create, get, getMany, reopen, update };
+export const operations = { close, create, get, getMany, reopen, update } satisfies Operations;
 
 export const description: INodeProperties[] = [
 	{
