@@ -1,9 +1,9 @@
 import { changedPath, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
 import { INTERNAL_NOTE_MAX } from '../../nodes/Athenahealth/reference/patientCase';
-import { useSandbox } from './harness';
+import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 import { FIRST_NEW_CASE_ID, SEED_CASES, SEED_CASES_PATIENT_ID } from './index';
 
-const t = useSandbox();
+const t = useSandbox(MANY_TOKENS);
 const EASTERN_STAMP = /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/;
 const CASES = `patients/${SEED_CASES_PATIENT_ID}/documents/patientcase`;
 const required = { departmentid: 1, providerid: 1, documentsource: 'PATIENT', documentsubclass: 'PATIENTCASE' };

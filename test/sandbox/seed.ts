@@ -8,11 +8,12 @@ export interface ApiClient {
 	secret: string;
 }
 
-/** Two API keys, so tests can show a case "created by another API client". */
-export const DEFAULT_CLIENTS: readonly ApiClient[] = [
-	{ clientId: 'sandbox-client', secret: 'sandbox-secret' },
-	{ clientId: 'other-client', secret: 'other-secret' },
-];
+/** The sandbox's demo API key: what `npm run dev`, the tests and the benchmarks log in with. */
+export const DEMO_CLIENT: ApiClient = { clientId: 'sandbox-client', secret: 'sandbox-secret' };
+/** A second API key, so tests can show a case made by another API client. */
+export const OTHER_CLIENT: ApiClient = { clientId: 'other-client', secret: 'other-secret' };
+
+export const DEFAULT_CLIENTS: readonly ApiClient[] = [DEMO_CLIENT, OTHER_CLIENT];
 
 /** Pre-existing cases, all for patient SEED_CASES_PATIENT_ID in department 1. */
 export const SEED_CASES = {
