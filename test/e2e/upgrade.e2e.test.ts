@@ -5,7 +5,7 @@
 // workflow loads and runs as before, the trigger resumes from its old saved state and delivers the
 // rest exactly once, and the credential still works. One n8n boot per phase.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { STATE_VERSION } from '../../nodes/Athenahealth/trigger/state';
@@ -101,7 +101,7 @@ describe('updating the package under active workflows', () => {
 	const injected: string[] = [];
 	/** Record ids per finished trigger execution, read once each. */
 	const seen = new Map<string, string[]>();
-	/** Distinct saved states of the old version, as its polls wrote them (fixtures come from these). */
+	/** The trigger node's static data as the old version's polls saved it (fixtures come from these). */
 	const oldStates: Array<Record<string, unknown>> = [];
 	const phases: Array<[string, number]> = [];
 	const t0 = Date.now();
@@ -248,7 +248,7 @@ describe('updating the package under active workflows', () => {
 		await waitFor(async () => (await queue())?.status === 'ACTIVE', { timeoutMs: 30_000, what: 'the subscription' });
 		await inject(DEPARTMENTS, BACKLOG);
 		const recordState = async () => {
-			const state = parseStaticData((await n8n.api.getWorkflow(triggerId)).staticData)[NODE_KEY]?.[STATE_KEY];
+			const state = parseStaticData((await n8n.api.getWorkflow(triggerId)).staticData)[NODE_KEY];
 			if (state && !oldStates.some((s) => JSON.stringify(s) === JSON.stringify(state))) oldStates.push(state);
 		};
 		await waitFor(
@@ -279,8 +279,9 @@ describe('updating the package under active workflows', () => {
 			whileStopped: async () => {
 				phase('n8n stopped (SIGTERM)');
 				// The state the old version left in n8n's database: what the new one will read.
-				before.state = staticDataInDb(n8n.userFolder, triggerId)[NODE_KEY]?.[STATE_KEY];
-				oldStates.push(before.state);
+				const nodeStaticData = staticDataInDb(n8n.userFolder, triggerId)[NODE_KEY];
+				before.state = nodeStaticData?.[STATE_KEY];
+				oldStates.push(nodeStaticData);
 				before.requestsLogged = (await sandbox.stats()).requests.length;
 				writeFileSync(join(observedDir, 'trigger-states.json'), `${JSON.stringify(oldStates, null, '\t')}\n`);
 				// Records wait in athena: the rest of the backlog, and more while n8n is down.
@@ -292,6 +293,12 @@ describe('updating the package under active workflows', () => {
 		phase('n8n with the new package started');
 		expect(installed?.dir).toBe(join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', n8n.packageName));
 		expect(before.state).toEqual(expect.objectContaining({ v: expect.any(Number), feed: FEED }));
+		// Each shape an earlier version saves has a real fixture for the unit tests of its migration.
+		const fixtures = readdirSync(join(REPO_ROOT, 'test', 'fixtures', 'trigger-state'));
+		expect({ v: before.state.v, fixtures: fixtures.filter((file) => file.startsWith(`v${before.state.v}-`)).length > 0 }).toEqual({
+			v: before.state.v,
+			fixtures: true, // if not: copy one from .cache/upgrade/<commit>/observed/trigger-states.json
+		});
 		const types = (await n8n.nodeTypes()).map((type) => type.name);
 		expect(types).toEqual(expect.arrayContaining([`${n8n.packageName}.athenahealth`, `${n8n.packageName}.athenahealthTrigger`]));
 		expect(n8n.logs()).not.toMatch(/Failed to load package|Error loading package|Unrecognized node type/i);

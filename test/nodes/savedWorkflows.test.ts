@@ -126,11 +126,11 @@ describe('workflows saved with an earlier version run in the current nodes', () 
 			for (let tick = 0; tick < 8; tick++) {
 				const outcome = await wf.tick();
 				if (outcome.error) throw outcome.error;
-				emitted.push(...(outcome.emitted ?? []).map((item) => item.json.appointmentid));
+				emitted.push(...(outcome.emitted ?? []).map((item) => String(item.json.appointmentid)));
 				if (tick === 0) {
 					const feed = saved.parameters.feed as string;
 					const departmentIds = saved.parameters.departmentIds as string[];
-					injected = ctx.sandbox.inject({ feed, count: 50, departmentIds }).map((r) => r.appointmentid);
+					injected = ctx.sandbox.inject({ feed, count: 50, departmentIds }).map((r) => String(r.appointmentid));
 				}
 			}
 			expect(injected).toHaveLength(50);
