@@ -5,7 +5,7 @@
 // workflow loads and runs as before, the trigger resumes from its old saved state and delivers the
 // rest exactly once, and the credential still works. One n8n boot per phase.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { STATE_VERSION } from '../../nodes/Athenahealth/trigger/state';
@@ -53,6 +53,8 @@ interface Before {
 	triggerItemKeys: string[];
 	state: Record<string, any>;
 	requestsLogged: number;
+	/** Records queued in athena when n8n stopped for the update. */
+	waiting: number;
 }
 
 /** Workflow fields an update must leave as they were. */
@@ -283,6 +285,7 @@ describe('updating the package under active workflows', () => {
 				before.state = nodeStaticData?.[STATE_KEY];
 				oldStates.push(nodeStaticData);
 				before.requestsLogged = (await sandbox.stats()).requests.length;
+				before.waiting = (await queue())?.queued ?? 0;
 				writeFileSync(join(observedDir, 'trigger-states.json'), `${JSON.stringify(oldStates, null, '\t')}\n`);
 				// Records wait in athena: the rest of the backlog, and more while n8n is down.
 				await inject(DEPARTMENTS.slice(0, 3), DURING_UPDATE);
@@ -291,7 +294,15 @@ describe('updating the package under active workflows', () => {
 			},
 		});
 		phase('n8n with the new package started');
+		expect(before.waiting).toBeGreaterThan(0);
+		// The new layout replaced the old one whole: exactly the files the new package.json names.
 		expect(installed?.dir).toBe(join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', n8n.packageName));
+		const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
+		const oldManifest = JSON.parse(spawnSync('tar', ['-xzf', old.tarball, '-O', 'package/package.json'], { encoding: 'utf8' }).stdout);
+		for (const file of manifest.n8n.nodes) expect(existsSync(join(installed!.dir, file))).toBe(true);
+		for (const file of oldManifest.n8n.nodes.filter((f: string) => !manifest.n8n.nodes.includes(f))) {
+			expect(existsSync(join(installed!.dir, file))).toBe(false);
+		}
 		expect(before.state).toEqual(expect.objectContaining({ v: expect.any(Number), feed: FEED }));
 		// Each shape an earlier version saves has a real fixture for the unit tests of its migration.
 		const fixtures = readdirSync(join(REPO_ROOT, 'test', 'fixtures', 'trigger-state'));
