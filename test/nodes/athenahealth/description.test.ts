@@ -30,7 +30,7 @@ describe('node description', () => {
 	});
 
 	test('offers every operation of the issue, each with an action an agent can act on', () => {
-		expect(operations('patientCase').map((option) => option.value)).toEqual(['close', 'create', 'get', 'getMany', 'reopen', 'update']);
+		expect(operations('patientCase').map((option) => option.value)).toEqual(['addActionNote', 'assign', 'close', 'create', 'get', 'getActionNotes', 'getMany', 'reopen', 'update']);
 		expect(operations('subscription').map((option) => option.value)).toEqual(['getEvents', 'getStatus', 'subscribe', 'unsubscribe']);
 		for (const option of [...operations('patientCase'), ...operations('subscription')]) {
 			expect(option.action).toMatch(/^[A-Z][a-z]+ /);
