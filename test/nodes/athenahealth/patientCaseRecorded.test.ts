@@ -193,6 +193,11 @@ describe("athena's other error shapes", () => {
 	});
 });
 
+test('get: an empty array from athena is no case, not an empty item', async () => {
+	const error = await failure(runAgainst([verbatim(200, '[]')], VALID.get));
+	expect(error.message).toBe('athena answered no patient case for this Patient Case ID (item 0)');
+});
+
 describe('a retried close or reopen that athena already did', () => {
 	const closedCase = JSON.stringify([{ patientcaseid: '173696', patientid: '12', status: 'CLOSED', createduser: 'API-15476' }]);
 	const alreadyClosed = verbatim(400, '{"error":"The patient case is already closed.","detailedmessage":"Patient case 173696 is CLOSED."}');
@@ -222,6 +227,8 @@ describe('a retried close or reopen that athena already did', () => {
 		);
 		expect(output[0].json).toMatchObject({ success: true, status: 'CLOSED', actionNoteWritten: true, versiontoken: '7' });
 		expect(server!.seen.at(-1)).toEqual({ method: 'POST', path: '/v1/195900/documents/patientcase/173696/actions', body: 'actionnote=Resolved+by+phone.' });
+		// The note never rides in the close body.
+		expect(server!.seen.filter((request) => request.method === 'PUT').map((request) => request.body)).toEqual(['actionreasonid=1', 'actionreasonid=1']);
 	});
 
 	test('a close refused on the first attempt is an error, not a success', async () => {
