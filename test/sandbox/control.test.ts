@@ -1,8 +1,8 @@
 import { changedPath, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
-import { useSandbox } from './harness';
+import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 import { DEFAULT_CLOCK_START, SEED_CASES } from './index';
 
-const t = useSandbox();
+const t = useSandbox(MANY_TOKENS);
 const appointments = getFeed('appointments');
 
 async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {

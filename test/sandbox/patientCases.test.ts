@@ -1,9 +1,9 @@
 import { changedPath, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
 import { CALLBACK_NUMBER_TYPES, DOCUMENT_SOURCES, INTERNAL_NOTE_MAX } from '../../nodes/Athenahealth/reference/patientCase';
-import { useSandbox } from './harness';
+import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 import { FIRST_NEW_CASE_ID, SEED_CASES, SEED_CASES_PATIENT_ID, type SandboxOptions } from './index';
 
-const t = useSandbox();
+const t = useSandbox(MANY_TOKENS);
 const EASTERN_STAMP = /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/;
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[-+]\d{2}:\d{2}$/;
 const CASES = `patients/${SEED_CASES_PATIENT_ID}/documents/patientcase`;
@@ -298,7 +298,7 @@ describe('assign and action notes', () => {
 
 /** A sandbox with other switches, for the behaviours athena's sources leave open. */
 function withBehaviour(patientCases: SandboxOptions['patientCases'], body: (s: ReturnType<typeof useSandbox>) => void) {
-	describe(`with ${JSON.stringify(patientCases)}`, () => body(useSandbox({ patientCases })));
+	describe(`with ${JSON.stringify(patientCases)}`, () => body(useSandbox({ ...MANY_TOKENS, patientCases })));
 }
 
 withBehaviour({ internalNoteOnUpdate: 'append' }, (s) => {

@@ -1,7 +1,8 @@
-import { AthenaClient, useSandbox } from './harness';
+import { AthenaClient } from '../harness/athenaClient';
+import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 import { SEED_CASES, startSandbox } from './index';
 
-const t = useSandbox();
+const t = useSandbox(MANY_TOKENS);
 
 test('departments 1..12 with ids as strings, as athena sends them', async () => {
 	const response = await t.api.get('departments');

@@ -13,11 +13,12 @@ export interface ApiClient {
 	apiUser?: string;
 }
 
-/** Two API keys, so tests can show a case created by another API user. */
-export const DEFAULT_CLIENTS: readonly ApiClient[] = [
-	{ clientId: 'sandbox-client', secret: 'sandbox-secret', apiUser: 'API-15476' },
-	{ clientId: 'other-client', secret: 'other-secret', apiUser: 'API-10536' },
-];
+/** The sandbox's demo API key: what `npm run dev`, the tests and the benchmarks log in with. */
+export const DEMO_CLIENT: ApiClient = { clientId: 'sandbox-client', secret: 'sandbox-secret', apiUser: 'API-15476' };
+/** A second API key, so tests can show a case made by another API user. */
+export const OTHER_CLIENT: ApiClient = { clientId: 'other-client', secret: 'other-secret', apiUser: 'API-10536' };
+
+export const DEFAULT_CLIENTS: readonly ApiClient[] = [DEMO_CLIENT, OTHER_CLIENT];
 
 /** The API user of the client at `index`: its own when set, else a fixed number by position. */
 export function apiUserOf(clients: readonly ApiClient[], index: number): string {

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operations } from '../types';
 import * as addActionNote from './addActionNote.operation';
 import * as assign from './assign.operation';
 import * as close from './close.operation';
@@ -10,7 +11,7 @@ import * as getMany from './getMany.operation';
 import * as reopen from './reopen.operation';
 import * as update from './update.operation';
 
-export { addActionNote, assign, close, create, get, getActionNotes, getMany, reopen, update };
+export const operations = { addActionNote, assign, close, create, get, getActionNotes, getMany, reopen, update } satisfies Operations;
 
 export const description: INodeProperties[] = [
 	{
