@@ -184,7 +184,7 @@ describe('the not-subscribed 403 and other 403s in the trigger', () => {
 	test('any other 403 is a permission error: no subscribing, no waiting', async () => {
 		server.answer = { ...notSubscribed, body: '{"error":"You do not have access to this resource."}' };
 		const { error } = await triggerWorkflow(true).tick();
-		expect(error?.message).toBe('athena refused access (HTTP 403): You do not have access to this resource.');
+		expect(error?.message).toBe('You do not have access to this resource.');
 		expect((error as { description?: string }).description).toContain('not a missing subscription');
 		expect(server.apiRequests().filter((request) => request.method === 'POST')).toEqual([]);
 	});

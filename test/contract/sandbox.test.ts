@@ -1,6 +1,7 @@
 import { subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
-import { PRACTICE_ID } from '../sandbox';
-import { basic, useSandbox } from '../sandbox/harness';
+import { DEMO_CLIENT, PRACTICE_ID } from '../sandbox';
+import { basic } from '../harness/athenaClient';
+import { useSandbox } from '../harness/sandbox';
 import { eventNames, leadingWhitespace, loadRecordings, recordedJson, shapeOf, targetOf, type Recording } from './recordings';
 
 /**
@@ -39,7 +40,7 @@ async function send(recording: Recording): Promise<Response> {
 	const target = targetOf(recording);
 	const local = target.kind === 'token' ? path : path.replace(/^\/v1\/\d+\//, `/v1/${PRACTICE_ID}/`);
 	const headers: Record<string, string> = {
-		authorization: target.kind === 'token' ? basic('sandbox-client', 'sandbox-secret') : `Bearer ${t.api.token ?? (await t.api.login())}`,
+		authorization: target.kind === 'token' ? basic(DEMO_CLIENT.clientId, DEMO_CLIENT.secret) : `Bearer ${t.api.token ?? (await t.api.login())}`,
 	};
 	if (form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
 	return await fetch(`${t.sandbox.url}${local}${query ? `?${query}` : ''}`, { method, headers, body: form });

@@ -1,4 +1,5 @@
-import { basic, requestToken, useSandbox } from './harness';
+import { basic, requestToken } from '../harness/athenaClient';
+import { useSandbox } from '../harness/sandbox';
 
 /** athena's recorded 401 of an expired or unknown token (docs/athena-contract.md#authentication). */
 const INVALID_TOKEN = {

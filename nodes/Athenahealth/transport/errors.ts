@@ -52,6 +52,9 @@ export interface FailedAttempt {
 	/** athena's `error` field, or the gateway's text. */
 	error?: string;
 	detailedmessage?: string;
+	/** athena's `missingfields` / `invalidfields`: field names, never values (docs/athena-contract.md#errors). */
+	missingFields?: string[];
+	invalidFields?: string[];
 	retryAfterMs?: number;
 	/** Node's error code for a failed connection, e.g. ECONNRESET. */
 	code?: string;
@@ -91,11 +94,28 @@ export function readFailure(thrown: unknown): FailedAttempt {
 		status,
 		error: typeof data.error === 'string' ? data.error : undefined,
 		detailedmessage: typeof data.detailedmessage === 'string' ? data.detailedmessage : undefined,
+		missingFields: fieldNames(data.missingfields),
+		invalidFields: fieldNames(data.invalidfields),
 		retryAfterMs: parseRetryAfter(response?.headers?.['retry-after']),
 		quota: readQuota(response?.headers),
 		code: response ? undefined : (axios.code ?? outer.code),
 		tokenEndpoint: String(axios.config?.url ?? '').includes('/oauth2/'),
 	};
+}
+
+/** A list of athena field names; anything that does not look like one is left out. */
+function fieldNames(value: unknown): string[] | undefined {
+	if (!Array.isArray(value)) return undefined;
+	const names = value.filter((name): name is string => typeof name === 'string' && /^[A-Za-z0-9_.]{1,64}$/.test(name));
+	return names.length ? names : undefined;
+}
+
+/** "athena needs these fields: a, b. athena refused these fields: c" */
+export function describeFields(failure: Pick<FailedAttempt, 'missingFields' | 'invalidFields'>): string | undefined {
+	const parts = [];
+	if (failure.missingFields) parts.push(`athena needs these fields: ${failure.missingFields.join(', ')}`);
+	if (failure.invalidFields) parts.push(`athena refused these fields: ${failure.invalidFields.join(', ')}`);
+	return parts.length ? parts.join('. ') : undefined;
 }
 
 /** The error in a cause chain that holds athena's answer (or the connection's error code). */
@@ -176,8 +196,7 @@ function summary(failure: FailedAttempt, attempts: number): string {
 		case 401:
 			return 'athena refused the access token even after fetching a new one';
 		case 403:
-			if (failure.error?.trim() === NOT_SUBSCRIBED) return NOT_SUBSCRIBED;
-			return `athena refused access (HTTP 403)${failure.error ? `: ${failure.error}` : ''}`;
+			return failure.error?.trim() || 'athena refused access to this resource (HTTP 403)';
 		case 404:
 			return failure.error ?? 'athena could not find this resource';
 		case 429:
@@ -188,9 +207,9 @@ function summary(failure: FailedAttempt, attempts: number): string {
 	}
 }
 
-/** What a 403 other than not-subscribed means, for the error's description. */
+/** What a 403 of a changed-data call other than not-subscribed means, for the error's description. */
 const PERMISSION_HINT =
-	"This is a permission problem, not a missing subscription: the app may lack access to this feed or resource, or the feed may sit behind one of athena's rollout toggles or practice settings. Ask athena (or the practice) to grant it; subscribing again does not help.";
+	"This is a permission problem, not a missing subscription: the app may lack access to this feed, or the feed may sit behind one of athena's rollout toggles or practice settings. Ask athena (or the practice) to grant it; subscribing again does not help.";
 
 const NOT_SUBSCRIBED_HINT =
 	'Subscribe to the feed (athenahealth node: Subscription > Subscribe, or the trigger\'s Subscribe Automatically). A new subscription takes about 10 minutes to take effect (15 to 20 in preview).';
@@ -215,24 +234,35 @@ export function toNodeApiError(
 	node: INode,
 	failure: FailedAttempt,
 	attempts: number,
-	context: { itemIndex?: number; redact?: string[] } = {},
+	context: { itemIndex?: number; redact?: string[]; feedCall?: boolean } = {},
 ): NodeApiError {
 	const clean = (text: string | undefined) => (text === undefined ? undefined : redactValues(text, context.redact));
 	const message = clean(summary(failure, attempts)) as string;
 	const networkError = failure.status === undefined ? `Network error: ${failure.code ?? 'no answer from athena'}` : undefined;
-	const hint = failure.status === 403 && !failure.tokenEndpoint ? (failure.error?.trim() === NOT_SUBSCRIBED ? NOT_SUBSCRIBED_HINT : PERMISSION_HINT) : undefined;
-	const said = failure.detailedmessage ?? (failure.error && !message.includes(failure.error) ? failure.error : undefined);
-	const description = clean([said ?? networkError, hint].filter(Boolean).join(' ') || undefined);
+	// A 403 of a feed or subscription call says which of the two it is (docs/athena-contract.md#errors).
+	const hint =
+		failure.status === 403 && !failure.tokenEndpoint && context.feedCall
+			? failure.error?.trim() === NOT_SUBSCRIBED
+				? NOT_SUBSCRIBED_HINT
+				: PERMISSION_HINT
+			: undefined;
+	const said = failure.detailedmessage ?? describeFields(failure) ?? (failure.error && !message.includes(failure.error) ? failure.error : networkError);
+	const description = clean([said, hint].filter(Boolean).join(' ') || undefined);
 	const body: JsonObject = { message };
 	if (failure.error) body.error = clean(failure.error) ?? null;
 	if (failure.detailedmessage) body.detailedmessage = clean(failure.detailedmessage) ?? null;
-	return new NodeApiError(node, body, {
+	if (failure.missingFields) body.missingfields = failure.missingFields;
+	if (failure.invalidFields) body.invalidfields = failure.invalidFields;
+	const error = new NodeApiError(node, body, {
 		message,
 		description,
 		httpCode: failure.status === undefined ? undefined : String(failure.status),
 		itemIndex: context.itemIndex,
 		failure: failureCause(failure),
 	});
+	// How many attempts were made: an operation tells a retried write athena already did from a refusal.
+	error.context.attempts = attempts;
+	return error;
 }
 
 export function redactValues(text: string, values: string[] | undefined): string {

@@ -47,6 +47,8 @@ export interface AthenaResponse {
 }
 
 const SAFE_PATH = /^[a-z0-9]+(\/[a-z0-9]+)*$/i;
+/** A changed-data read or subscription call (signed-off orders have no `/changed` segment). */
+const FEED_CALL = /(^|\/)changed(\/|$)|^orders\/signedoff(\/|$)/;
 
 /** Form encoding for athena: booleans as "true"/"false", lists comma-joined, empty values left out. */
 export function formEncode(body: IDataObject): string {
@@ -114,7 +116,11 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 		} catch (error) {
 			const failure = readFailure(error);
 			if (attempt >= policy.maxAttempts || !isRetryable(failure, idempotent)) {
-				throw toNodeApiError(node, failure, attempt, { itemIndex: request.itemIndex, redact: request.redact });
+				throw toNodeApiError(node, failure, attempt, {
+					itemIndex: request.itemIndex,
+					redact: request.redact,
+					feedCall: FEED_CALL.test(request.path),
+				});
 			}
 			await sleep(backoffDelay(attempt, policy, failure.retryAfterMs));
 		}

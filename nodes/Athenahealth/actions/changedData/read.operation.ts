@@ -7,13 +7,7 @@ import { athenaFeedIo } from '../../common/changedFeed';
 import { DEFAULT_MAX_RECORDS } from '../../common/defaults';
 import { departmentIdsField, departmentIdsSchema, departmentScopeProblem, feedField, feedSchema } from '../../common/feedFields';
 import { practiceIdOf } from '../../common/practice';
-import {
-	DEFAULT_QUOTA_RESERVE_PERCENT,
-	parallelBatchesOption,
-	readOptionFields,
-	readOptionQuery,
-	stopBelowQuotaOption,
-} from '../../common/readOptions';
+import { DEFAULT_QUOTA_RESERVE_PERCENT, feedOptionsCollection, readOptionQuery } from '../../common/readOptions';
 import { makeTransform } from '../../common/records';
 import { fieldLabels, parseItem, wholeNumber } from '../../common/validation';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, drain, peek, replay } from '../../drain';
@@ -104,14 +98,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { source: ['processed'] } },
 	},
 	departmentIdsField('Departments to read, 20 per call; leave empty for the whole practice.', 'read'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [parallelBatchesOption, stopBelowQuotaOption, ...readOptionFields()],
-	},
+	feedOptionsCollection(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['changedData'], operation: ['read'] } }, properties);
