@@ -98,12 +98,13 @@ describe('node description', () => {
 		expect((source?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual([...DOCUMENT_SOURCES]);
 		const feed = fieldsOf('subscription', 'subscribe').find((field) => field.name === 'feed');
 		expect((feed?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual(FEEDS.map((entry) => entry.id));
-		const flags = ['includeremindercall', 'includesuggestedoverbooking', 'showadditionalevents'];
-		const optional = fieldsOf('subscription', 'subscribe').filter((field) => flags.includes(field.name));
-		expect(optional.map((field) => [field.name, field.displayOptions?.show?.feed])).toEqual([
-			['includeremindercall', ['appointments']],
-			['includesuggestedoverbooking', ['appointments']],
-			['showadditionalevents', ['claims']],
+		// A feed's first optional event keeps the parameter name earlier versions saved.
+		const switches = ['includeOptionalEvent', 'includesuggestedoverbooking'];
+		const optional = fieldsOf('subscription', 'subscribe').filter((field) => switches.includes(field.name));
+		expect(optional.map((field) => [field.name, field.displayName, field.displayOptions?.show?.feed])).toEqual([
+			['includeOptionalEvent', 'Include UpdateReminderCall', ['appointments']],
+			['includesuggestedoverbooking', 'Include UpdateSuggestedOverbooking', ['appointments']],
+			['includeOptionalEvent', 'Include CreateClaim', ['claims']],
 		]);
 		// The department picker shows only for feeds whose subscriptions athena scopes by department.
 		const departments = fieldsOf('subscription', 'subscribe').find((field) => field.name === 'departmentIds');

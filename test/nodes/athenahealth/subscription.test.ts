@@ -68,19 +68,19 @@ describe('Subscription', () => {
 	});
 
 	test.each([
-		['appointments', 'UpdateReminderCall', 'includeremindercall'],
-		['appointments', 'UpdateSuggestedOverbooking', 'includesuggestedoverbooking'],
-		['claims', 'CreateClaim', 'showadditionalevents'],
-	])('%s: the optional event %s is included only when asked (%s)', async (feed, optional, flag) => {
+		['appointments', 'UpdateReminderCall', 'includeremindercall', 'includeOptionalEvent'],
+		['appointments', 'UpdateSuggestedOverbooking', 'includesuggestedoverbooking', 'includesuggestedoverbooking'],
+		['claims', 'CreateClaim', 'showadditionalevents', 'includeOptionalEvent'],
+	])('%s: the optional event %s is included only when asked (%s)', async (feed, optional, flag, field) => {
 		const [without] = await subscription('subscribe', { feed, scope: 'all' });
 		expect(without.json).toMatchObject({ [flag]: false });
 		expect(ctx.sandbox.state.subscription(CLIENT, feed).events).not.toContain(optional);
 
-		const [withIt] = await subscription('subscribe', { feed, scope: 'all', [flag]: true });
+		const [withIt] = await subscription('subscribe', { feed, scope: 'all', [field]: true });
 		expect(withIt.json).toMatchObject({ [flag]: true });
 		expect(ctx.sandbox.state.subscription(CLIENT, feed)).toMatchObject({ status: 'ACTIVE', events: [...getFeed(feed).events, optional] });
 		// The status asked with the same flag counts it; unsubscribing everything removes it too.
-		const [status] = await subscription('getStatus', { feed, [flag]: true });
+		const [status] = await subscription('getStatus', { feed, [field]: true });
 		expect(status.json).toMatchObject({ status: 'ACTIVE', events: [...getFeed(feed).events, optional] });
 		expect(ctx.sandbox.stats().requests.at(-1)!.path).toContain(flag);
 		await subscription('unsubscribe', { feed, scope: 'all' });

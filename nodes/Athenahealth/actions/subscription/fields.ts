@@ -42,19 +42,29 @@ export const eventField: INodeProperties = {
 };
 
 /**
- * One switch per optional event, named by athena's flag (e.g. includeremindercall) and shown only
- * for its feed; with `allScopeOnly`, only for an all-events scope.
+ * The parameter of an optional event's switch: the feed's first keeps the name earlier versions
+ * saved (`includeOptionalEvent`), so saved workflows keep their choice; others are named by flag.
+ */
+function switchName(feed: FeedDefinition, event: string): string {
+	const optional = feed.optionalEvents ?? [];
+	const index = optional.findIndex((entry) => entry.event === event);
+	return index === 0 ? 'includeOptionalEvent' : optional[index].flag;
+}
+
+/**
+ * One switch per optional event, shown only for its feed; with `allScopeOnly`, only for an
+ * all-events scope.
  */
 export function optionalEventFields(allScopeOnly: boolean, purpose: (event: string) => string): INodeProperties[] {
-	return FEEDS.flatMap(({ id, optionalEvents }) =>
-		(optionalEvents ?? []).map(
+	return FEEDS.flatMap((feed) =>
+		(feed.optionalEvents ?? []).map(
 			(optional): INodeProperties => ({
 				displayName: `Include ${optional.event}`,
-				name: optional.flag,
+				name: switchName(feed, optional.event),
 				type: 'boolean',
 				default: false,
 				description: `${purpose(optional.event)} (athena's ${optional.flag})`,
-				displayOptions: { show: allScopeOnly ? { feed: [id], scope: ['all'] } : { feed: [id] } },
+				displayOptions: { show: allScopeOnly ? { feed: [feed.id], scope: ['all'] } : { feed: [feed.id] } },
 			}),
 		),
 	);
@@ -63,7 +73,7 @@ export function optionalEventFields(allScopeOnly: boolean, purpose: (event: stri
 /** The optional events whose switch is on, for this feed. */
 export function chosenOptionalEvents(context: IExecuteFunctions, itemIndex: number, feed: FeedDefinition): string[] {
 	return (feed.optionalEvents ?? [])
-		.filter((optional) => context.getNodeParameter(optional.flag, itemIndex, false) === true)
+		.filter((optional) => context.getNodeParameter(switchName(feed, optional.event), itemIndex, false) === true)
 		.map((optional) => optional.event);
 }
 
