@@ -262,14 +262,14 @@ describe('the n8n editor in headless Chromium', () => {
 		const refill = page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'Refill clarification' }).first();
 		await refill.waitFor();
 		expect(await page.locator('[data-test-id="rlc-item"]').filter({ visible: true }).allInnerTexts()).toEqual([
-			'Refill clarification · OPEN · ID 173693',
-			'Billing question · OPEN · ID 173692',
+			'Refill clarification · FOLLOWUP · ID 173693',
+			'Billing question · REVIEW · ID 173692',
 			'Lab called with a result · CLOSED · ID 173694',
 		]);
 		await refill.click();
 		await waitForPage(
 			() => caseField.evaluate((el) => Array.from(el.querySelectorAll('input'), (input) => input.value).join(' ')),
-			(value) => value.includes('Refill clarification · OPEN · ID 173693'),
+			(value) => value.includes('Refill clarification · FOLLOWUP · ID 173693'),
 			'the case picked',
 		);
 	});

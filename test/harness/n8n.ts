@@ -100,7 +100,7 @@ export async function executeNode(
 ): Promise<INodeExecutionData[][]> {
 	const node = makeNode(type, parameters, {
 		continueOnFail: options.continueOnFail ?? false,
-		typeVersion: options.typeVersion ?? 1,
+		...(options.typeVersion === undefined ? {} : { typeVersion: options.typeVersion }),
 		...(options.nodeType ? { type: options.nodeType } : {}),
 	});
 	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(type) });
@@ -193,7 +193,7 @@ export class PolledWorkflow {
 
 	/** Loads the workflow again from what was persisted, as n8n does after a restart. */
 	restart() {
-		this.node = makeNode(this.type, this.parameters, { typeVersion: this.options.typeVersion ?? 1 });
+		this.node = makeNode(this.type, this.parameters, this.options.typeVersion === undefined ? {} : { typeVersion: this.options.typeVersion });
 		this.workflow = new Workflow({
 			id: 'wf-1',
 			nodes: [this.node],

@@ -1,6 +1,6 @@
-/** Read-only practice data: departments, providers, patients, the patient search and the case close reasons. */
+/** Read-only practice data: departments, providers, patients and the patient search (close reasons depend on a case: patientCases.ts). */
 import { countParam, jsonReply, param, refuse, refuseMissing, type Handler } from './protocol';
-import { CLOSE_REASONS, type Patient, type SeedData } from './seed';
+import type { Patient, SeedData } from './seed';
 
 /** athena's default for `maxresults` (docs/athena-contract.md#patient-cases). */
 export const SEARCH_DEFAULT_MAX = 50;
@@ -17,9 +17,7 @@ function matches(patient: Patient, term: string): boolean {
 	return words.length > 0 && words.every((word) => names.some((name) => name.startsWith(word)));
 }
 
-export function referenceHandlers(
-	seed: SeedData,
-): Record<'departments' | 'providers' | 'patient' | 'patientSearch' | 'closeReasons', Handler> {
+export function referenceHandlers(seed: SeedData): Record<'departments' | 'providers' | 'patient' | 'patientSearch', Handler> {
 	return {
 		departments: () => jsonReply(200, { totalcount: seed.departments.length, departments: seed.departments }),
 		providers: () => jsonReply(200, { totalcount: seed.providers.length, providers: seed.providers }),
@@ -35,6 +33,5 @@ export function referenceHandlers(
 			const found = [...seed.patients.values()].filter((patient) => matches(patient, term));
 			return jsonReply(200, { totalcount: found.length, patients: found.slice(0, max) });
 		},
-		closeReasons: () => jsonReply(200, CLOSE_REASONS),
 	};
 }

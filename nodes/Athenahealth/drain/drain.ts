@@ -4,8 +4,8 @@ import { departmentBatches } from './batches';
 import { fingerprint, fingerprintSet } from './fingerprint';
 import { CLOCK_TOLERANCE_MS, nextRecovery } from './recovery';
 import { catchUp, replayOwed, type Context } from './replay';
-import { Halt, PAGE_SIZE, Run, concurrencyOf, pool, type Batch, type DrainStats, type RunOptions } from './run';
-import type { DrainRecord, OwedReplay, RecoveryState } from './types';
+import { Halt, PAGE_SIZE, Run, concurrencyOf, pool, type Batch, type DrainStats, type RunOptions, type StopReason } from './run';
+import type { DrainRecord, OwedReplay, PageQuota, RecoveryState } from './types';
 
 export interface DrainOptions extends RunOptions {
 	feed: FeedDefinition;
@@ -22,10 +22,6 @@ export interface DrainOptions extends RunOptions {
 	 * was lost since (then the whole window is read again; owed replays are read in any case).
 	 */
 	recovery?: { state: RecoveryState; replay: boolean };
-	/** How far athena's record stamps may stray from its Date header. */
-	clockToleranceMs?: number;
-	/** Records per call (1 to 1000, default 1000). */
-	pageSize?: number;
 }
 
 export interface DrainResult {
@@ -35,13 +31,11 @@ export interface DrainResult {
 	recovery?: RecoveryState;
 	stats: DrainStats;
 	/** Why the drain stopped with records possibly left in athena's queue. */
-	stoppedBy?: 'budget' | 'maxRecords';
+	stoppedBy?: StopReason;
+	/** The lowest daily quota athena reported during the drain. */
+	quota?: PageQuota;
 	/** The first call that failed after its retries; the other batches stopped after their call in flight. */
 	error?: unknown;
-}
-
-function pageSizeOf(value: number | undefined): number {
-	return Math.min(PAGE_SIZE, Math.max(1, Math.floor(value ?? PAGE_SIZE)));
 }
 
 /** Replays owed now: those saved, plus every batch from the window's start when memory was lost. */
@@ -80,10 +74,10 @@ export async function drain(options: DrainOptions): Promise<DrainResult> {
 	const allowance = new Allowance(options.maxRecords ?? Infinity);
 	const ctx: Context = {
 		run,
-		pageSize: pageSizeOf(options.pageSize),
+		pageSize: PAGE_SIZE,
 		maxItems: Infinity,
 		canOwe: recovery !== undefined,
-		tolerance: options.clockToleranceMs ?? CLOCK_TOLERANCE_MS,
+		tolerance: CLOCK_TOLERANCE_MS,
 		dedupe: { seen: fingerprintSet(recovery?.state.recent), print: (record) => fingerprint(record, options.feed) },
 	};
 
@@ -102,6 +96,7 @@ export async function drain(options: DrainOptions): Promise<DrainResult> {
 		recovery: recovery && nextRecovery(recovery.state, run, batches, { drained, unpaid, tolerance: ctx.tolerance, print: ctx.dedupe.print }),
 		stats: run.stats(batches.length),
 		stoppedBy: run.stoppedBy,
+		quota: run.quota,
 		error: run.error,
 	};
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isOpenStatus } from '../reference/patientCase';
 import { athenaRequest } from '../transport/request';
 import { byName, departmentOption, listAll, providerOption } from './loadOptions';
 
@@ -89,8 +90,7 @@ export async function searchPatients(this: Context, filter?: string): Promise<IN
 
 /** Open means neither closed nor deleted: athena's open cases read REVIEW and others (docs/athena-contract.md#patient-case-values). */
 function isOpen(patientCase: IDataObject): boolean {
-	const status = String(patientCase.status ?? '').toUpperCase();
-	return status !== 'CLOSED' && status !== 'DELETED';
+	return isOpenStatus(patientCase.status);
 }
 
 function caseItem(patientCase: IDataObject): INodeListSearchItems {

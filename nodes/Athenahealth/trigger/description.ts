@@ -4,7 +4,7 @@ import { DEFAULT_MAX_RECORDS } from '../common/defaults';
 import { departmentIdsField, feedField } from '../common/feedFields';
 import { FROM_V1_1, simplifyField, V1 } from '../common/output';
 import { practiceField } from '../common/practice';
-import { parallelBatchesOption, readOptionFields } from '../common/readOptions';
+import { feedOptionsCollection } from '../common/readOptions';
 
 /** The trigger's parameters. The feed parameter is named `feed` so getFeedEvents can read it. */
 export const properties: INodeProperties[] = [
@@ -34,54 +34,46 @@ export const properties: INodeProperties[] = [
 			'Events to keep; leave empty for all. athena\'s records do not name their event, so the filter works through the subscription: with Subscribe Automatically on, only these events are subscribed. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	departmentIdsField(
-		'Departments to read, 20 per call as athena advises for large practices; leave empty for the whole practice.',
+		'Departments to read, 20 per call as athena advises for large practices; leave empty for the whole practice. Shown only for feeds whose reads athena limits by department.',
+		'read',
 	),
 	simplifyField(false, V1, 'record'),
 	simplifyField(true, FROM_V1_1, 'record'),
 	practiceField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Crash Recovery Replay',
-				name: 'crashRecovery',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to read again, after n8n restarts, what athena removed from the queue but n8n never saved, and emit only what was not emitted. The first poll then only marks where to start.',
-			},
-			{
-				displayName: 'Max Records per Poll',
-				name: 'maxRecordsPerPoll',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_MAX_RECORDS,
-				description: 'Records to read in one poll at most; the rest stays queued in athena for the next poll',
-			},
-			{
-				// The editor cannot go below athena's one read a minute; the check in settings.ts still
-				// takes 0, which only tests pass (through the parameter, without the editor).
-				displayName: 'Min Interval (Seconds)',
-				name: 'minIntervalSeconds',
-				type: 'number',
-				typeOptions: { minValue: 60 },
-				default: 60,
-				description: 'Seconds between two reads of the feed at least: athena allows one a minute. Polls sooner than this return nothing.',
-			},
-			parallelBatchesOption,
-			{
-				displayName: 'Subscribe Automatically',
-				name: 'autoSubscribe',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to subscribe to the feed (the chosen events and departments) when it is not subscribed. Records queue from then on.',
-			},
-			...readOptionFields(),
-		],
-	},
+	feedOptionsCollection([
+		{
+			displayName: 'Crash Recovery Replay',
+			name: 'crashRecovery',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to read again, after n8n restarts, what athena removed from the queue but n8n never saved, and emit only what was not emitted. The first poll then only marks where to start.',
+		},
+		{
+			displayName: 'Max Records per Poll',
+			name: 'maxRecordsPerPoll',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_RECORDS,
+			description: 'Records to read in one poll at most; the rest stays queued in athena for the next poll',
+		},
+		{
+			// The editor cannot go below athena's one read a minute; the check in settings.ts still
+			// takes 0, which only tests pass (through the parameter, without the editor).
+			displayName: 'Min Interval (Seconds)',
+			name: 'minIntervalSeconds',
+			type: 'number',
+			typeOptions: { minValue: 60 },
+			default: 60,
+			description: 'Seconds between two reads of the feed at least: athena allows one a minute. Polls sooner than this return nothing.',
+		},
+		{
+			displayName: 'Subscribe Automatically',
+			name: 'autoSubscribe',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to subscribe to the feed (the chosen events and departments) when it is not subscribed. Records queue from then on.',
+		},
+	]),
 ];

@@ -36,7 +36,7 @@ function recoveryOf(state: TriggerState): Recovery {
  */
 export async function scheduledPoll(context: IPollFunctions, settings: TriggerSettings): Promise<PollOutput> {
 	const staticData = context.getWorkflowStaticData('node');
-	const state = loadState(staticData, settings.feed.id, settings.practiceId, (message) => context.logger.info(message));
+	const state = loadState(staticData, settings.feed.id, (message) => context.logger.info(message), settings.practiceId);
 	saveState(staticData, state);
 	if (state.anchorPending && settings.crashRecovery && isLive(staticData)) {
 		// The window was marked by the previous poll; this empty result gets it saved (see anchor()).
@@ -84,6 +84,7 @@ async function pollOnce(
 		transform: makeTransform({ feed: feed.id, practiceId: settings.practiceId, keepEvents: settings.events, knownEvent: knownEvent(state) }),
 		deadline,
 		clockOffsetMs: state.clockOffsetMs,
+		stopBelowQuotaPercent: settings.stopBelowQuotaPercent,
 	};
 	if (settings.crashRecovery && state.windowStart === undefined) {
 		const marked = await anchor(context, settings, state, run);
@@ -139,7 +140,12 @@ function finish(context: IPollFunctions, result: DrainResult | undefined, fields
 	// Simplify narrows items only now: the drain fingerprints full records (crash recovery).
 	const items: INodeExecutionData[] = result.items.map((json: IDataObject) => ({ json: pickFields(json, fields) }));
 	if (result.error === undefined) {
-		if (result.stoppedBy) {
+		if (result.stoppedBy === 'quota' && result.quota) {
+			const { remaining, limit } = result.quota;
+			context.logger.info(
+				`athenahealth Trigger stopped below Stop Below Remaining Quota: athena allows ${remaining} more of ${limit} requests today (resets at midnight GMT); the rest stays queued in athena`,
+			);
+		} else if (result.stoppedBy) {
 			const limit = result.stoppedBy === 'budget' ? 'the poll time budget' : 'Max Records per Poll';
 			context.logger.debug(`athenahealth Trigger stopped at ${limit}; the rest stays queued in athena for the next poll`);
 		}

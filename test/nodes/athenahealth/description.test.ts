@@ -30,7 +30,7 @@ describe('node description', () => {
 	});
 
 	test('offers every operation of the issue, each with an action an agent can act on', () => {
-		expect(operations('patientCase').map((option) => option.value)).toEqual(['close', 'create', 'get', 'getMany', 'reopen', 'update']);
+		expect(operations('patientCase').map((option) => option.value)).toEqual(['addActionNote', 'assign', 'close', 'create', 'get', 'getActionNotes', 'getMany', 'reopen', 'update']);
 		expect(operations('subscription').map((option) => option.value)).toEqual(['getEvents', 'getStatus', 'subscribe', 'unsubscribe']);
 		for (const option of [...operations('patientCase'), ...operations('subscription')]) {
 			expect(option.action).toMatch(/^[A-Z][a-z]+ /);
@@ -67,13 +67,48 @@ describe('node description', () => {
 		expect(updateFields?.description).toContain('Department and Auto Close cannot be changed');
 	});
 
+	test("the patient-case choices are exactly athena's lists", () => {
+		const values = (field: INodeProperties | undefined) => ((field?.options ?? []) as INodePropertyOptions[]).map((option) => option.value);
+		const create = fieldsOf('patientCase', 'create');
+		const additional = (create.find((field) => field.name === 'additionalFields')?.options ?? []) as INodeProperties[];
+		expect(values(create.find((field) => field.name === 'documentSource'))).toEqual(
+			['PATIENT', 'CAREGIVER', 'PARTNER', 'PHARMACY', 'LAB', 'PCP', 'SPECIALIST', 'STAFF', 'HOSPITAL', 'OTHER', 'PORTAL', 'Live Operator'],
+		);
+		expect(values(create.find((field) => field.name === 'documentSubclass'))).toEqual(
+			['PATIENTCASE', 'ADMINISTRATIVE', 'BILLING', 'CLINICALQUESTION', 'ELECTRONICMEDICALRECORDS', 'MEDICALRECORDS', 'MEDICATION', 'NEWRX', 'OTHER', 'PATIENTNOSHOW', 'REFERRAL', 'REFILL'],
+		);
+		const callbackType = additional.find((field) => field.name === 'callbackNumberType');
+		expect(values(callbackType)).toEqual(['', 'home', 'work', 'mobile', 'emergency contact', 'guarantor']);
+		expect(callbackType?.default).toBe('');
+		expect(values(additional.find((field) => field.name === 'priority'))).toEqual(['1', '2']);
+		const filters = (fieldsOf('patientCase', 'getMany').find((field) => field.name === 'filters')?.options ?? []) as INodeProperties[];
+		const status = filters.find((field) => field.name === 'status');
+		expect(values(status)).toEqual([
+			'open',
+			...['ADMINISTER', 'CLOSED', 'DATAENTRY', 'DELETED', 'DISPENSE', 'FOLLOWUP', 'HOLD', 'NOTIFY', 'PEND', 'PENDING', 'PENDINGLABEL', 'PERFORM', 'REVIEW'],
+			...['SCHEDULE', 'SCHEDULED', 'SUBMIT', 'SUBMITTED'],
+		]);
+		expect(values(status)).not.toContain('OPEN');
+		// The default must be a valid choice: Open Only.
+		expect(values(status)).toContain(status?.default);
+	});
+
 	test('sources, feeds and optional events come from the reference and the catalog', () => {
 		const source = fieldsOf('patientCase', 'create').find((field) => field.name === 'documentSource');
 		expect((source?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual([...DOCUMENT_SOURCES]);
 		const feed = fieldsOf('subscription', 'subscribe').find((field) => field.name === 'feed');
 		expect((feed?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual(FEEDS.map((entry) => entry.id));
-		const optional = fieldsOf('subscription', 'subscribe').filter((field) => field.name === 'includeOptionalEvent');
-		expect(optional.map((field) => field.displayOptions?.show?.feed)).toEqual([['appointments'], ['claims']]);
+		// A feed's first optional event keeps the parameter name earlier versions saved.
+		const switches = ['includeOptionalEvent', 'includesuggestedoverbooking'];
+		const optional = fieldsOf('subscription', 'subscribe').filter((field) => switches.includes(field.name));
+		expect(optional.map((field) => [field.name, field.displayName, field.displayOptions?.show?.feed])).toEqual([
+			['includeOptionalEvent', 'Include UpdateReminderCall', ['appointments']],
+			['includesuggestedoverbooking', 'Include UpdateSuggestedOverbooking', ['appointments']],
+			['includeOptionalEvent', 'Include CreateClaim', ['claims']],
+		]);
+		// The department picker shows only for feeds whose subscriptions athena scopes by department.
+		const departments = fieldsOf('subscription', 'subscribe').find((field) => field.name === 'departmentIds');
+		expect(departments?.displayOptions?.show?.feed).toEqual(FEEDS.filter((entry) => entry.departments.subscribe).map((entry) => entry.id));
 	});
 
 	test('the delay notice is shown for subscribe and unsubscribe only', () => {

@@ -1,7 +1,7 @@
 import { SEED_CASES } from '../../sandbox/seed';
 import { sandboxCredentials } from '../../harness/credentials';
 import { VALID } from '../../harness/parameters';
-import { apiRequests, everythingShown, failure, run, search, useSandbox, type CaughtError } from './helpers';
+import { apiRequests, everythingShown, failure, options, run, search, useSandbox, type CaughtError } from './helpers';
 
 const ctx = useSandbox();
 
@@ -56,8 +56,8 @@ describe("patient case list (Patient Case > From list)", () => {
 	test("the chosen patient's cases from the patient's department: open ones first, newest first, with subject and status", async () => {
 		const { results } = await search(ctx, 'searchPatientCases', { ...VALID.update, patientId: picked('1') });
 		expect(results).toEqual([
-			{ name: `Refill clarification · OPEN · ID ${SEED_CASES.byOtherClient}`, value: String(SEED_CASES.byOtherClient) },
-			{ name: `Billing question · OPEN · ID ${SEED_CASES.byAthenaNetUser}`, value: String(SEED_CASES.byAthenaNetUser) },
+			{ name: `Refill clarification · FOLLOWUP · ID ${SEED_CASES.byOtherClient}`, value: String(SEED_CASES.byOtherClient) },
+			{ name: `Billing question · REVIEW · ID ${SEED_CASES.byAthenaNetUser}`, value: String(SEED_CASES.byAthenaNetUser) },
 			{ name: `Lab called with a result · CLOSED · ID ${SEED_CASES.closed}`, value: String(SEED_CASES.closed) },
 		]);
 		// The list call wants a department: the patient's registration department is read first.
@@ -121,6 +121,16 @@ describe('values picked from the lists run like IDs', () => {
 		});
 		expect(item.json).toMatchObject({ success: true, patientcaseid: Number(caseId) });
 		expect(ctx.sandbox.state.cases.get(Number(caseId))?.providerid).toBe('5');
+	});
+
+	test('the action-note operations and the close reasons take a picked case', async () => {
+		const [created] = await run(ctx, VALID.create);
+		const caseId = String(created.json.patientcaseid);
+		const [noted] = await run(ctx, { ...VALID.addActionNote, patientCaseId: picked(caseId, 'id') });
+		expect(noted.json).toMatchObject({ success: true });
+		const notes = await run(ctx, { ...VALID.getActionNotes, patientCaseId: picked(caseId, 'id') });
+		expect(notes.length).toBeGreaterThan(0);
+		expect((await options(ctx, 'getCloseReasons', { ...VALID.close, patientId: picked('12'), patientCaseId: picked(caseId) })).length).toBeGreaterThan(0);
 	});
 
 	test('a picked ID is checked like a typed one, before any request', async () => {

@@ -29,19 +29,19 @@ describe('Simplify on Patient Case Get and Get Many', () => {
 	test('a node added from now on (version 1.1) returns the simplified case', async () => {
 		const [patientCase] = await items(seededCase, 1.1);
 		expect(Object.keys(patientCase).every((key) => CASE_FIELDS.includes(key))).toBe(true);
-		expect(patientCase).toMatchObject({ patientcaseid: SEED_CASES.byOtherClient, patientid: 1, status: 'OPEN', subject: 'Refill clarification' });
-		expect(patientCase).not.toHaveProperty('createdby');
+		expect(patientCase).toMatchObject({ patientcaseid: SEED_CASES.byOtherClient, patientid: 1, status: 'FOLLOWUP', subject: 'Refill clarification' });
+		expect(patientCase).not.toHaveProperty('createduser');
 	});
 
 	test('a workflow saved at version 1 (no Simplify parameter) keeps the full case', async () => {
 		const [patientCase] = await items(seededCase, 1);
-		expect(patientCase).toHaveProperty('createdby');
+		expect(patientCase).toHaveProperty('createduser');
 		expect(patientCase).toHaveProperty('documentclass');
 	});
 
 	test('Simplify off on version 1.1 gives the full cases; on, Get Many simplifies every case', async () => {
 		const many = { ...VALID.getMany, patientId: '1' };
-		expect((await items({ ...many, simplify: false }, 1.1))[0]).toHaveProperty('createdby');
+		expect((await items({ ...many, simplify: false }, 1.1))[0]).toHaveProperty('createduser');
 		const simplified = await items(many, 1.1);
 		expect(simplified.length).toBeGreaterThan(1);
 		expect(simplified.every((record) => Object.keys(record).every((key) => CASE_FIELDS.includes(key)))).toBe(true);
@@ -70,17 +70,17 @@ describe('Output for AI agents', () => {
 
 	test('raw sends every field, even on version 1.1', async () => {
 		const [patientCase] = await items({ ...seededCase, output: 'raw' }, 1.1, true);
-		expect(patientCase).toHaveProperty('createdby');
+		expect(patientCase).toHaveProperty('createduser');
 	});
 
 	test('selected fields sends those listed plus the ids; names that are not field names are ignored', async () => {
-		const [patientCase] = await items({ ...seededCase, output: 'selected', outputFields: 'status, createdby, x-y, ' }, 1.1, true);
-		expect(patientCase).toEqual({ patientcaseid: SEED_CASES.byOtherClient, patientid: 1, status: 'OPEN', createdby: expect.any(String) });
+		const [patientCase] = await items({ ...seededCase, output: 'selected', outputFields: 'status, createduser, x-y, ' }, 1.1, true);
+		expect(patientCase).toEqual({ patientcaseid: SEED_CASES.byOtherClient, patientid: 1, status: 'FOLLOWUP', createduser: expect.any(String) });
 	});
 
 	test('Simplify is not what a tool reads: Output decides', async () => {
 		const [patientCase] = await items({ ...seededCase, simplify: true, output: 'raw' }, 1.1, true);
-		expect(patientCase).toHaveProperty('createdby');
+		expect(patientCase).toHaveProperty('createduser');
 	});
 });
 

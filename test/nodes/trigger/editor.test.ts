@@ -119,12 +119,12 @@ describe('Practice ID override on the trigger', () => {
 		const logged: string[] = [];
 		const staticData: Record<string, unknown> = {};
 		saveState(staticData, { ...freshState(FEED, 195900), windowStart: 1, lastDrainStart: 2 });
-		expect(loadState(staticData, FEED, 195900, (line) => logged.push(line))).toMatchObject({ windowStart: 1, practiceId: 195900 });
-		expect(loadState(staticData, FEED, 195901, (line) => logged.push(line))).toEqual({ v: 1, feed: FEED, practiceId: 195901 });
+		expect(loadState(staticData, FEED, (line) => logged.push(line), 195900)).toMatchObject({ windowStart: 1, practiceId: 195900 });
+		expect(loadState(staticData, FEED, (line) => logged.push(line), 195901)).toEqual({ v: 1, feed: FEED, practiceId: 195901 });
 		expect(logged).toEqual([`athenahealth Trigger: the practice changed from 195900 to 195901; starting afresh for the feed "${FEED}"`]);
 		// A state saved before the override named no practice: it is the node's.
 		saveState(staticData, { v: 1, feed: FEED, windowStart: 5 });
-		expect(loadState(staticData, FEED, 195900, () => undefined)).toMatchObject({ windowStart: 5, practiceId: 195900 });
+		expect(loadState(staticData, FEED, () => undefined, 195900)).toMatchObject({ windowStart: 5, practiceId: 195900 });
 	});
 });
 
