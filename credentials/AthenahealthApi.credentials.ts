@@ -19,14 +19,14 @@ import { singleFlight } from '../nodes/Athenahealth/transport/tokenFlight';
 export class AthenahealthApi implements ICredentialType {
 	name = 'athenahealthApi';
 
-	displayName = 'athenahealth API';
+	displayName = 'Athenahealth API';
 
 	icon: Icon = {
 		light: 'file:../nodes/Athenahealth/athenahealth.svg',
 		dark: 'file:../nodes/Athenahealth/athenahealth.dark.svg',
 	};
 
-	documentationUrl = 'https://docs.athenahealth.com/api/guides/authentication-with-client-credentials';
+	documentationUrl = 'https://github.com/n8n-nodes-athenahealth/n8n-nodes-athenahealth#credentials';
 
 	properties: INodeProperties[] = [
 		{

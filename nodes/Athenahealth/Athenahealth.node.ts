@@ -9,14 +9,14 @@ import * as loadOptions from './methods/loadOptions';
 
 export class Athenahealth implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'athenahealth',
+		displayName: 'Athenahealth',
 		name: 'athenahealth',
 		icon: { light: 'file:athenahealth.svg', dark: 'file:athenahealth.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create and update athenahealth patient cases, manage changed-data subscriptions and read changed data',
-		defaults: { name: 'athenahealth' },
+		description: 'Create and update Athenahealth patient cases, manage changed-data subscriptions and read changed data',
+		defaults: { name: 'Athenahealth' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -9,14 +9,14 @@ import { readSettings } from './settings';
 
 export class AthenahealthTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'athenahealth Trigger',
+		displayName: 'Athenahealth Trigger',
 		name: 'athenahealthTrigger',
 		icon: { light: 'file:athenahealth.svg', dark: 'file:athenahealth.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Feed: " + $parameter["feed"]}}',
-		description: 'Starts the workflow for every record that changes in an athenahealth changed-data feed',
-		defaults: { name: 'athenahealth Trigger' },
+		description: 'Starts the workflow for every record that changes in an Athenahealth changed-data feed',
+		defaults: { name: 'Athenahealth Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -57,7 +57,7 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 60,
-				description: 'athena allows one read of a feed per minute; polls sooner than this return nothing',
+				description: 'Polls sooner than this return nothing: athena allows one read of a feed per minute',
 			},
 			{
 				displayName: 'Parallel Batches',

@@ -26,14 +26,14 @@ export async function manualPoll(context: IPollFunctions, settings: TriggerSetti
 	});
 	if (found.items.length === 0 && isNotSubscribed(found.error)) {
 		await handleNotSubscribed(context, settings, { v: 1, feed: feed.id }, Date.now());
-		throw new NodeOperationError(context.getNode(), `The athenahealth feed "${feed.name}" was not subscribed; it is now`, {
+		throw new NodeOperationError(context.getNode(), `The Athenahealth feed "${feed.name}" was not subscribed; it is now`, {
 			description:
 				'athena queues records from the moment a subscription takes effect, about 10 minutes from now (15 to 20 in preview). Fetch a test event again once something has changed in athena.',
 		});
 	}
 	if (found.items.length === 0 && found.error !== undefined) throw found.error;
 	if (found.items.length === 0) {
-		throw new NodeOperationError(context.getNode(), `No records are waiting in the athenahealth feed "${feed.name}"`, {
+		throw new NodeOperationError(context.getNode(), `No records are waiting in the Athenahealth feed "${feed.name}"`, {
 			description:
 				'The test reads with athena\'s leaveunprocessed flag, so it never removes records from the queue. Change something in athena that this feed reports (for the chosen departments), or wait for a change, then fetch a test event again.',
 		});

@@ -83,7 +83,7 @@ export async function readSettings(context: IPollFunctions): Promise<TriggerSett
 	try {
 		practiceId = Number(resolvePracticeId(credentials));
 	} catch (error) {
-		throw new NodeOperationError(node, `athenahealth credential: ${(error as Error).message}`);
+		throw new NodeOperationError(node, `Athenahealth credential: ${(error as Error).message}`);
 	}
 	return {
 		...rest,

@@ -83,7 +83,7 @@ function summary(failure: FailedAttempt, attempts: number): string {
 	const tried = attempts > 1 ? ` (gave up after ${attempts} attempts)` : '';
 	if (failure.tokenEndpoint) {
 		if (failure.status === 401 || failure.status === 400) {
-			return 'athena refused the client ID or client secret of the athenahealth credential';
+			return 'athena refused the client ID or client secret of the Athenahealth credential';
 		}
 		if (failure.status === 429) return `athena's token limit was reached${tried}: too many new tokens this minute`;
 		return `athena's token endpoint could not be reached${tried}`;

@@ -72,6 +72,8 @@ describe('node description', () => {
 		expect((source?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual([...DOCUMENT_SOURCES]);
 		const feed = fieldsOf('subscription', 'subscribe').find((field) => field.name === 'feed');
 		expect((feed?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual(FEEDS.map((entry) => entry.id));
+		// The default is a literal (n8n's linter wants one): it must stay a feed of the catalog.
+		expect(FEEDS.map((entry) => entry.id)).toContain(feed?.default);
 		const optional = fieldsOf('subscription', 'subscribe').filter((field) => field.name === 'includeOptionalEvent');
 		expect(optional.map((field) => field.displayOptions?.show?.feed)).toEqual([['appointments'], ['claims']]);
 	});
