@@ -1,0 +1,18 @@
+// `npm run lint`, first leg: the rule set n8n's community scanner lints the package's source with
+// (community-nodes recommended, eslint-plugin-n8n-nodes-base's community, credentials and nodes
+// rules, no-console), taken from the scanner itself so the two cannot drift, plus the project's
+// own rules for the code that ships. Run as
+// `eslint -c scripts/verify/eslint.shipped.config.mjs nodes credentials package.json`
+// (with -c, patterns are relative to the working folder, the repository root).
+import { buildScanConfig } from './scanner.mjs';
+
+/** The project's own rules for nodes/ and credentials/. */
+const projectRules = [];
+
+export default [
+	{ ignores: ['dist/**', 'node_modules/**'] },
+	...(await buildScanConfig()),
+	// As in the scanner: an `eslint-disable` comment cannot hide an error.
+	{ linterOptions: { noInlineConfig: true } },
+	...projectRules,
+];
