@@ -11,7 +11,10 @@ export default tseslint.config({
 	rules: {
 		// Harnesses reach into untyped shapes: n8n-core internals, raw JSON answers, JS modules' .d.ts.
 		'@typescript-eslint/no-explicit-any': 'off',
-		'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+		'@typescript-eslint/no-unused-vars': [
+			'error',
+			{ argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+		],
 		'no-empty': ['error', { allowEmptyCatch: true }],
 	},
 });

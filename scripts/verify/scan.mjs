@@ -22,7 +22,9 @@ function count(dir, accept) {
 }
 
 function report(leg, files, result) {
-	console.log(`${result.passed ? 'passed' : 'FAILED'}  ${leg}: ${files} files linted${result.passed ? ', no errors' : ''}`);
+	console.log(
+		`${result.passed ? 'passed' : 'FAILED'}  ${leg}: ${files} files linted${result.passed ? ', no errors' : ''}`,
+	);
 	if (!result.passed) console.log(result.details ?? result.message);
 	return result.passed;
 }
@@ -37,17 +39,24 @@ const work = mkdtempSync(join(tmpdir(), 'scan-tarball-'));
 let tarball;
 try {
 	const [packed] = JSON.parse(
-		execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+			cwd: root,
+			encoding: 'utf8',
+		}),
 	);
 	const unpacked = join(work, 'package');
 	execFileSync('tar', ['-xzf', join(work, packed.filename), '-C', work]);
 	const files = count(unpacked, (path) => path === 'package.json' || path.endsWith('.js'));
-	tarball = { name: packed.filename, files, result: await analyzePackage(unpacked, TARBALL_FILE_PATTERNS) };
+	tarball = {
+		name: packed.filename,
+		files,
+		result: await analyzePackage(unpacked, TARBALL_FILE_PATTERNS),
+	};
 } finally {
 	rmSync(work, { recursive: true, force: true });
 }
 
-console.log("n8n community package scanner (@n8n/scan-community-package), lint legs, offline:");
+console.log('n8n community package scanner (@n8n/scan-community-package), lint legs, offline:');
 const ok = [
 	report('source (package.json, nodes/, credentials/)', sourceFiles, source),
 	report(`tarball ${tarball.name} (*.js, package.json)`, tarball.files, tarball.result),
