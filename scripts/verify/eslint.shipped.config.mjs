@@ -6,8 +6,21 @@
 // (with -c, patterns are relative to the working folder, the repository root).
 import { buildScanConfig } from './scanner.mjs';
 
-/** The project's own rules for nodes/ and credentials/. */
-const projectRules = [];
+/**
+ * The project's own rules for nodes/ and credentials/. ESLint keeps one `no-restricted-imports`
+ * per file (a later block replaces an earlier one's options), so a folder with stricter bounds
+ * repeats these patterns in its own block.
+ */
+const NOTHING_TEST_ONLY = {
+	group: ['**/test/**', '**/bench/**', '**/scripts/**'],
+	message: 'Shipped code must not import tests, benchmarks or scripts.',
+};
+const projectRules = [
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+		rules: { 'no-restricted-imports': ['error', { patterns: [NOTHING_TEST_ONLY] }] },
+	},
+];
 
 export default [
 	{ ignores: ['dist/**', 'node_modules/**'] },
