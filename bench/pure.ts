@@ -1,6 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { drain, makeTransform, recordsOf, toQuery, type FetchPage, type Page, type PageRequest } from '../nodes/Athenahealth/drain';
+import { classifyAthenaFailure } from '../nodes/Athenahealth/common/changedFeed';
+import { makeTransform } from '../nodes/Athenahealth/common/records';
+import { drain, recordsOf, toQuery, type FetchPage, type Page, type PageRequest } from '../nodes/Athenahealth/drain';
 import { changedPath, type FeedDefinition } from '../nodes/Athenahealth/feeds/catalog';
 import { RecordFactory } from '../test/sandbox/records';
 import { collect, median, sleep } from './measure';
@@ -95,7 +97,7 @@ export async function cpuPerRecord(feed: FeedDefinition, backlog: SyntheticBackl
 	const departmentIds = Array.from({ length: departments }, (_, index) => index + 1);
 	// As the trigger builds it; with an event list the filter runs (athena's records name no event, so all pass).
 	const transform = makeTransform({ feed: feed.id, practiceId: PRACTICE_ID, keepEvents: ['ScheduleAppointment', 'CheckIn'] });
-	const base = { feed, departmentIds, transform, sleep, concurrency: 5 };
+	const base = { feed, departmentIds, transform, sleep, classify: classifyAthenaFailure, concurrency: 5 };
 	// The fingerprints of the first 2000 records, as a saved drain's tail would hold them: replays drop them.
 	const first = [...backlog.byBatch.values()][0].slice(0, 2000);
 	const recent = { '0': first.map((record) => `${String(record[feed.idField])}@${String(record[feed.modifiedField!])}`) };

@@ -2,7 +2,9 @@ import './env';
 
 import { cpus, loadavg } from 'node:os';
 
-import { DEFAULT_CONCURRENCY, drain, makeTransform } from '../nodes/Athenahealth/drain';
+import { classifyAthenaFailure } from '../nodes/Athenahealth/common/changedFeed';
+import { makeTransform } from '../nodes/Athenahealth/common/records';
+import { DEFAULT_CONCURRENCY, drain } from '../nodes/Athenahealth/drain';
 import { getFeed, type FeedDefinition } from '../nodes/Athenahealth/feeds/catalog';
 import { sandboxCredentials } from '../test/harness/credentials';
 import { requestHelpers } from '../test/harness/n8n';
@@ -232,6 +234,7 @@ async function main(): Promise<void> {
 					feed,
 					departmentIds: Array.from({ length: DEPARTMENTS }, (_, id) => id + 1),
 					concurrency: PARALLEL,
+					classify: classifyAthenaFailure,
 					fetchPage: leanHttpFetchPage(sandbox.url, PRACTICE_ID, String(credentials.data.accessToken), feed),
 					transform: makeTransform({ feed: feed.id, practiceId: Number(PRACTICE_ID) }),
 					sleep,

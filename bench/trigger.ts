@@ -6,7 +6,7 @@ import { PolledWorkflow } from '../test/harness/n8n';
 // Under ts-node, `AthenahealthTrigger.node` resolves to AthenahealthTrigger.node.json (Node tries .json
 // before .ts), so the class is loaded by the file's full name; the type still comes from the source.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { AthenahealthTrigger } = require('../nodes/AthenahealthTrigger/AthenahealthTrigger.node.ts') as typeof import('../nodes/AthenahealthTrigger/AthenahealthTrigger.node');
+const { AthenahealthTrigger } = require('../nodes/Athenahealth/AthenahealthTrigger.node.ts') as typeof import('../nodes/Athenahealth/AthenahealthTrigger.node');
 
 interface SavedState {
 	windowStart?: number;

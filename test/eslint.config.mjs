@@ -13,7 +13,7 @@ export default tseslint.config({
 		'@typescript-eslint/no-explicit-any': 'off',
 		'@typescript-eslint/no-unused-vars': [
 			'error',
-			{ argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+			{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
 		],
 		'no-empty': ['error', { allowEmptyCatch: true }],
 	},

@@ -20,6 +20,28 @@ const projectRules = [
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
 		rules: { 'no-restricted-imports': ['error', { patterns: [NOTHING_TEST_ONLY] }] },
 	},
+	// The drain is plain code with its I/O passed in: nothing from n8n, the request layer or the nodes.
+	{
+		files: ['nodes/Athenahealth/drain/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						NOTHING_TEST_ONLY,
+						{
+							group: ['n8n-workflow', 'n8n-workflow/*', 'n8n-core', 'n8n-core/*', 'axios'],
+							message: 'The drain imports nothing from n8n: pass its I/O in (see drain/index.ts).',
+						},
+						{
+							regex: '^\\.\\./(?!feeds/catalog$)',
+							message: 'The drain may import only its own files and the feed catalog: pass the rest in.',
+						},
+					],
+				},
+			],
+		},
+	},
 ];
 
 export default [

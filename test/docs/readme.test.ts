@@ -6,7 +6,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { AthenahealthApi } from '../../credentials/AthenahealthApi.credentials';
 import { Athenahealth } from '../../nodes/Athenahealth/Athenahealth.node';
 import { FEEDS } from '../../nodes/Athenahealth/feeds/catalog';
-import { AthenahealthTrigger } from '../../nodes/AthenahealthTrigger/AthenahealthTrigger.node';
+import { AthenahealthTrigger } from '../../nodes/Athenahealth/AthenahealthTrigger.node';
 import { readmeWithTable } from '../../scripts/docs/feedTable';
 
 const root = join(__dirname, '..', '..');

@@ -1,6 +1,7 @@
-import { drain, peek, makeTransform, type DrainOptions, type RecoveryState } from '../../nodes/Athenahealth/drain';
+import { makeTransform } from '../../nodes/Athenahealth/common/records';
+import { drain, peek, type DrainOptions, type RecoveryState } from '../../nodes/Athenahealth/drain';
 import { getFeed } from '../../nodes/Athenahealth/feeds/catalog';
-import { FakeFeed, noSleep } from './fakeFeed';
+import { FakeFeed, classifyFake, noSleep } from './fakeFeed';
 
 const feed = getFeed('appointments');
 const departments = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
@@ -9,6 +10,7 @@ const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 function options(fake: FakeFeed, extra: Partial<DrainOptions> = {}): DrainOptions {
 	return {
 		fetchPage: fake.fetchPage,
+		classify: classifyFake,
 		transform: makeTransform({ feed: feed.id, practiceId: 195900 }),
 		sleep: noSleep,
 		feed,
@@ -154,7 +156,7 @@ describe('drain', () => {
 	test('peek reads with leaveunprocessed, batch after batch, up to the limit', async () => {
 		const fake = new FakeFeed();
 		fake.add(30, departments(40));
-		const result = await peek({ fetchPage: fake.fetchPage, transform: makeTransform({ feed: feed.id, practiceId: 1 }), sleep: noSleep, departmentIds: departments(40), limit: 5 });
+		const result = await peek({ fetchPage: fake.fetchPage, classify: classifyFake, transform: makeTransform({ feed: feed.id, practiceId: 1 }), sleep: noSleep, departmentIds: departments(40), limit: 5 });
 		expect(result.items).toHaveLength(5);
 		expect(fake.queue).toHaveLength(30);
 		expect(fake.requests.every((request) => request.leaveUnprocessed)).toBe(true);

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { PageRequest, Page } from '../../nodes/Athenahealth/drain';
+import type { FailureKind, PageRequest, Page } from '../../nodes/Athenahealth/drain';
 
 type Fault = 'http429' | 'http500' | 'drop' | 'dropAfterProcessing' | 'http403';
 
@@ -103,3 +103,11 @@ export class FakeFeed {
 }
 
 export const noSleep = async () => {};
+
+/** How the drain reads the fake's failures: the same rules the request layer's adapter applies. */
+export function classifyFake(error: unknown): FailureKind {
+	const { httpCode, failure } = error as { httpCode?: string | null; failure?: { retryAfterMs?: number } };
+	if (httpCode === '429') return { retry: true, retryAfterMs: failure?.retryAfterMs, maybeProcessed: false };
+	if (httpCode === null || httpCode === '500') return { retry: true, maybeProcessed: true };
+	return { retry: false, maybeProcessed: false };
+}

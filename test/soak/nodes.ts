@@ -4,7 +4,7 @@
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const action = require('../../nodes/Athenahealth/Athenahealth.node.ts') as typeof import('../../nodes/Athenahealth/Athenahealth.node');
-const trigger = require('../../nodes/AthenahealthTrigger/AthenahealthTrigger.node.ts') as typeof import('../../nodes/AthenahealthTrigger/AthenahealthTrigger.node');
+const trigger = require('../../nodes/Athenahealth/AthenahealthTrigger.node.ts') as typeof import('../../nodes/Athenahealth/AthenahealthTrigger.node');
 
 export const actionNode = new action.Athenahealth();
 export const triggerNode = new trigger.AthenahealthTrigger();

@@ -1,5 +1,3 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import type { FeedDefinition } from '../feeds/catalog';
 import { Allowance } from './allowance';
 import { departmentBatches } from './batches';
@@ -7,7 +5,7 @@ import { fingerprint, fingerprintSet } from './fingerprint';
 import { CLOCK_TOLERANCE_MS, nextRecovery } from './recovery';
 import { catchUp, replayOwed, type Context } from './replay';
 import { Halt, PAGE_SIZE, Run, concurrencyOf, pool, type Batch, type DrainStats, type RunOptions } from './run';
-import type { OwedReplay, RecoveryState } from './types';
+import type { DrainRecord, OwedReplay, RecoveryState } from './types';
 
 export interface DrainOptions extends RunOptions {
 	feed: FeedDefinition;
@@ -24,15 +22,11 @@ export interface DrainOptions extends RunOptions {
 	 * was lost since (then the whole window is read again; owed replays are read in any case).
 	 */
 	recovery?: { state: RecoveryState; replay: boolean };
-	/** How far athena's record stamps may stray from its Date header. */
-	clockToleranceMs?: number;
-	/** Records per call (1 to 1000, default 1000). */
-	pageSize?: number;
 }
 
 export interface DrainResult {
 	/** Every record read, transformed: nothing fetched is ever left out, even when `error` is set. */
-	items: IDataObject[];
+	items: DrainRecord[];
 	/** Crash-recovery state to save with the items (only with `recovery`). */
 	recovery?: RecoveryState;
 	stats: DrainStats;
@@ -40,10 +34,6 @@ export interface DrainResult {
 	stoppedBy?: 'budget' | 'maxRecords';
 	/** The first call that failed after its retries; the other batches stopped after their call in flight. */
 	error?: unknown;
-}
-
-function pageSizeOf(value: number | undefined): number {
-	return Math.min(PAGE_SIZE, Math.max(1, Math.floor(value ?? PAGE_SIZE)));
 }
 
 /** Replays owed now: those saved, plus every batch from the window's start when memory was lost. */
@@ -82,10 +72,10 @@ export async function drain(options: DrainOptions): Promise<DrainResult> {
 	const allowance = new Allowance(options.maxRecords ?? Infinity);
 	const ctx: Context = {
 		run,
-		pageSize: pageSizeOf(options.pageSize),
+		pageSize: PAGE_SIZE,
 		maxItems: Infinity,
 		canOwe: recovery !== undefined,
-		tolerance: options.clockToleranceMs ?? CLOCK_TOLERANCE_MS,
+		tolerance: CLOCK_TOLERANCE_MS,
 		dedupe: { seen: fingerprintSet(recovery?.state.recent), print: (record) => fingerprint(record, options.feed) },
 	};
 

@@ -1,15 +1,19 @@
 import { createHash } from 'crypto';
-import type { IDataObject } from 'n8n-workflow';
-
 import type { FeedDefinition } from '../feeds/catalog';
-import { META_KEY } from './transform';
+import type { DrainRecord } from './types';
+
+/**
+ * The key under which the nodes add their metadata to an output record (see common/records.ts):
+ * left out of content hashes, so a record and its replay hash alike.
+ */
+export const META_KEY = '_athena';
 
 /**
  * Identifies a record across a read and its replay. athena's records carry no message id
- * (athena-api.md): record id plus its last-modified stamp where the catalog names one, else a hash
+ * (docs/athena-contract.md#reading-a-feed): record id plus its last-modified stamp where the catalog names one, else a hash
  * of the record's content. Computed on normalised records; the metadata is left out.
  */
-export function fingerprint(record: IDataObject, feed: FeedDefinition): string {
+export function fingerprint(record: DrainRecord, feed: FeedDefinition): string {
 	const id = record[feed.idField];
 	const modified = feed.modifiedField === undefined ? undefined : record[feed.modifiedField];
 	if (id !== undefined && id !== null && typeof modified === 'string') return `${String(id)}@${modified}`;

@@ -1,10 +1,9 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { departmentBatches } from './batches';
 import { Halt, Run, type RunOptions } from './run';
+import type { DrainRecord } from './types';
 
 export interface PeekResult {
-	items: IDataObject[];
+	items: DrainRecord[];
 	/** athena's clock at its first answer. */
 	serverTime?: number;
 	error?: unknown;

@@ -1,11 +1,9 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import type { FeedDefinition } from '../feeds/catalog';
-import type { PageRequest } from './types';
+import type { DrainRecord, PageRequest } from './types';
 
 /** athena's query for one page; `extra` holds the feed's own read options (e.g. showpatientdetail). */
-export function toQuery(request: PageRequest, extra: IDataObject = {}): IDataObject {
-	const qs: IDataObject = { ...extra, limit: request.limit };
+export function toQuery(request: PageRequest, extra: DrainRecord = {}): DrainRecord {
+	const qs: DrainRecord = { ...extra, limit: request.limit };
 	if (request.departmentIds?.length) qs.departmentid = request.departmentIds.join(',');
 	if (request.leaveUnprocessed) qs.leaveunprocessed = 'true';
 	if (request.replay) {
@@ -16,14 +14,14 @@ export function toQuery(request: PageRequest, extra: IDataObject = {}): IDataObj
 	return qs;
 }
 
-/** The records of a `/changed` answer: the catalog's key, else the one list in it (keys of some feeds are [U]). */
-export function recordsOf(body: IDataObject | undefined, feed: FeedDefinition): IDataObject[] {
+/** The records of a `/changed` answer: the catalog's key, else the one list in it (some feeds' keys are unconfirmed: docs/athena-contract.md#unconfirmed). */
+export function recordsOf(body: DrainRecord | undefined, feed: FeedDefinition): DrainRecord[] {
 	if (!body) return [];
 	const listed = body[feed.recordKey];
-	if (Array.isArray(listed)) return listed as IDataObject[];
+	if (Array.isArray(listed)) return listed as DrainRecord[];
 	for (const key in body) {
 		const value = body[key];
-		if (Array.isArray(value) && key !== 'previous' && key !== 'next') return value as IDataObject[];
+		if (Array.isArray(value) && key !== 'previous' && key !== 'next') return value as DrainRecord[];
 	}
 	return [];
 }

@@ -1,8 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
-
 import { FINGERPRINT_CAP, boundFingerprints } from './fingerprint';
 import type { Batch, Run, Span } from './run';
-import type { OwedReplay, RecoveryState } from './types';
+import type { DrainRecord, OwedReplay, RecoveryState } from './types';
 
 /**
  * Crash recovery's window, in athena's clock. athena stamps a record processed when a read removes
@@ -36,7 +34,7 @@ interface Outcome {
 	/** Owed replays this drain could not complete. */
 	unpaid: OwedReplay[];
 	tolerance: number;
-	print: (record: IDataObject) => string;
+	print: (record: DrainRecord) => string;
 }
 
 function count(groups: Record<string, string[]>, fromSecond: number): number {

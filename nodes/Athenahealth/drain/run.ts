@@ -1,12 +1,9 @@
-import type { IDataObject } from 'n8n-workflow';
-
-import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from '../transport/retry';
-import { classifyFailure } from './failure';
-import type { FailureKind, FetchPage, Page, PageRequest, RecordTransform } from './types';
+import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './backoff';
+import type { DrainRecord, FailureKind, FetchPage, Page, PageRequest, RecordTransform } from './types';
 
 /** athena's maximum page (seed advice: use the default limit of 1000). */
 export const PAGE_SIZE = 1000;
-/** athena's per-second limits are unknown (athena-api.md [U]): a few batches at once by default. */
+/** athena's per-second limits are unpublished (docs/athena-contract.md#quotas-and-rate-limits): a few batches at once by default. */
 export const DEFAULT_CONCURRENCY = 5;
 export const MAX_CONCURRENCY = 20;
 
@@ -38,9 +35,14 @@ export interface RunOptions {
 	/** Local epoch ms after which no call starts. */
 	deadline?: number;
 	retry?: Partial<RetryPolicy>;
-	classify?: (error: unknown) => FailureKind;
+	/** Reads a failure of `fetchPage`: the caller knows the shape of its errors, the drain does not. */
+	classify: (error: unknown) => FailureKind;
 	/** athena's clock minus ours, from an earlier poll: estimates athena's time before it answers. */
 	clockOffsetMs?: number;
+}
+
+/** What a drain tells its run beyond the caller's options. */
+interface RunSettings extends RunOptions {
 	/**
 	 * athena time before which nothing this run removes can have been processed (crash recovery's
 	 * window start): bounds the catch-up of a lost first call, which has no earlier answer to go by.
@@ -70,7 +72,7 @@ export interface Span {
 /** Fingerprints already emitted, and how to take one. */
 export interface Dedupe {
 	seen: Set<string>;
-	print: (record: IDataObject) => string;
+	print: (record: DrainRecord) => string;
 }
 
 /** Thrown inside a run to stop a batch quietly (budget, or another batch failed). */
@@ -82,7 +84,7 @@ export class Halt extends Error {}
  * arrive so their raw form can be collected while the drain goes on.
  */
 export class Run {
-	readonly items: IDataObject[] = [];
+	readonly items: DrainRecord[] = [];
 	readonly spans: Span[] = [];
 	readonly calls: Record<CallKind, number> = { drain: 0, replay: 0, catchUp: 0, peek: 0 };
 	retries = 0;
@@ -103,7 +105,7 @@ export class Run {
 	private readonly policy: RetryPolicy;
 	readonly now: () => number;
 
-	constructor(private readonly options: RunOptions) {
+	constructor(private readonly options: RunSettings) {
 		this.policy = { ...DEFAULT_RETRY, ...options.retry };
 		this.now = options.now ?? Date.now;
 	}
@@ -164,7 +166,7 @@ export class Run {
 			} finally {
 				this.openGate();
 			}
-			const failure = (this.options.classify ?? classifyFailure)(failed);
+			const failure = this.options.classify(failed);
 			if (kind === 'drain' && failure.maybeProcessed) batch.suspect = Math.min(batch.suspect ?? Infinity, sentAfter);
 			if (!failure.retry || attempt >= this.policy.maxAttempts) {
 				this.fail(failed);

@@ -1,4 +1,12 @@
-import type { IDataObject } from 'n8n-workflow';
+/**
+ * The drain's own types: it imports nothing from n8n, so its records are plain JSON objects
+ * (structurally what n8n calls IDataObject) and its I/O is passed in.
+ */
+
+/** A record as athena sends it, and as the drain hands it on. */
+export interface DrainRecord {
+	[key: string]: string | number | boolean | object | null | undefined;
+}
 
 /** One `GET {feed}/changed` call as the drain asks for it; `toQuery` turns it into athena's parameters. */
 export interface PageRequest {
@@ -13,7 +21,7 @@ export interface PageRequest {
 }
 
 export interface Page {
-	records: IDataObject[];
+	records: DrainRecord[];
 	/** athena's clock (epoch ms, from the Date header) when it answered. */
 	serverTime?: number;
 }
@@ -31,7 +39,7 @@ export interface FailureKind {
 }
 
 /** Turns one raw record into an output record, or undefined to drop it (event filter). */
-export type RecordTransform = (record: IDataObject, origin: RecordOrigin) => IDataObject | undefined;
+export type RecordTransform = (record: DrainRecord, origin: RecordOrigin) => DrainRecord | undefined;
 
 export interface RecordOrigin {
 	/** The batch the page was read for; undefined for the whole practice. */
@@ -62,12 +70,4 @@ export interface RecoveryState {
 	owed?: OwedReplay[];
 	/** athena's clock minus the local clock, last seen. */
 	clockOffsetMs?: number;
-}
-
-/** What the trigger keeps in static data: recovery plus its own pacing. Local times are named so. */
-export interface DrainState extends RecoveryState {
-	v: 1;
-	feed: string;
-	/** Local time the last drain started (at most one drain per feed per minute, seed). */
-	lastDrainStart?: number;
 }

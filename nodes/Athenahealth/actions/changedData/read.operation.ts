@@ -1,14 +1,17 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, athenaFetchPage, drain, makeTransform, peek, replay } from '../../drain';
-import { resolvePracticeId } from '../../transport/baseUrl';
+import { athenaFeedIo } from '../../common/changedFeed';
+import { DEFAULT_MAX_RECORDS } from '../../common/defaults';
+import { departmentIdsField, departmentIdsSchema, feedField, feedSchema } from '../../common/feedFields';
+import { practiceIdOf } from '../../common/practice';
+import { feedOptionsCollection, readOptionQuery } from '../../common/readOptions';
+import { makeTransform } from '../../common/records';
+import { fieldLabels, parseItem, wholeNumber } from '../../common/validation';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, drain, peek, replay } from '../../drain';
 import { CREDENTIAL_TYPE } from '../../transport/request';
-import { departmentIdsField, departmentIdsSchema, feedField, feedSchema } from '../subscription/fields';
-import { fieldLabels, parseItem } from '../validation';
-import { readOptionFields, readOptionQuery } from './readOptions';
 
 const DAY_MS = 24 * 3_600_000;
 const fromQueue = { source: ['queue'] };
@@ -71,7 +74,7 @@ const properties: INodeProperties[] = [
 			name: 'maxRecords',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 10_000,
+			default: DEFAULT_MAX_RECORDS,
 			description: 'Records to read at most; the rest stays in athena',
 			displayOptions: { show },
 		}),
@@ -97,34 +100,12 @@ const properties: INodeProperties[] = [
 	departmentIdsField(
 		'Departments to read, 20 per call; leave empty for the whole practice.',
 	),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Parallel Batches',
-				name: 'parallelBatches',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
-				default: DEFAULT_CONCURRENCY,
-				description: 'Department batches read at the same time (never two calls for one department)',
-			},
-			...readOptionFields(),
-		],
-	},
+	feedOptionsCollection(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['changedData'], operation: ['read'] } }, properties);
 
 const labels = fieldLabels(properties);
-
-function whole(min: number, max: number) {
-	const message = `must be a whole number from ${min} to ${max}`;
-	return z.number({ message }).int(message).min(min, message).max(max, message);
-}
 
 /** A date and time from n8n's picker (ISO text, in the workflow's zone unless it names one) or an expression. */
 function instant(zone: string) {
@@ -149,11 +130,11 @@ const schema = z.object({
 	feed: feedSchema,
 	source: z.enum(['queue', 'processed']),
 	drainUntilEmpty: z.boolean(),
-	limit: whole(1, 1000),
+	limit: wholeNumber(1, 1000),
 	leaveUnprocessed: z.boolean(),
-	maxRecords: whole(1, 1_000_000),
+	maxRecords: wholeNumber(1, 1_000_000),
 	departmentIds: departmentIdsSchema,
-	parallelBatches: whole(1, MAX_CONCURRENCY),
+	parallelBatches: wholeNumber(1, MAX_CONCURRENCY),
 });
 
 function windowSchema(zone: string) {
@@ -183,7 +164,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		drainUntilEmpty: get('drainUntilEmpty', false),
 		limit: get('limit', 50),
 		leaveUnprocessed: get('leaveUnprocessed', false),
-		maxRecords: get('maxRecords', 10_000),
+		maxRecords: get('maxRecords', DEFAULT_MAX_RECORDS),
 		departmentIds: get('departmentIds', []),
 		parallelBatches: options.parallelBatches ?? DEFAULT_CONCURRENCY,
 	};
@@ -197,9 +178,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const run = {
-		fetchPage: athenaFetchPage(this, input.feed, query, itemIndex),
-		transform: makeTransform({ feed: input.feed.id, practiceId: Number(resolvePracticeId(credentials)) }),
-		sleep,
+		...athenaFeedIo(this, input.feed, query, itemIndex),
+		transform: makeTransform({ feed: input.feed.id, practiceId: practiceIdOf(this.getNode(), credentials, itemIndex) }),
 	};
 	const scope = { departmentIds: input.departmentIds, concurrency: input.parallelBatches };
 	const result =

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { getAvailableEvents } from '../../api/subscription';
-import { fieldLabels, parseItem } from '../validation';
-import { feedField, feedSchema } from './fields';
+import { getAvailableEvents } from '../../common/subscriptionApi';
+import { fieldLabels, parseItem } from '../../common/validation';
+import { feedField, feedSchema } from '../../common/feedFields';
 
 const properties: INodeProperties[] = [feedField];
 

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { getSubscription } from '../../api/subscription';
-import { fieldLabels, parseItem } from '../validation';
-import { feedField, feedSchema } from './fields';
+import { getSubscription } from '../../common/subscriptionApi';
+import { fieldLabels, parseItem } from '../../common/validation';
+import { feedField, feedSchema } from '../../common/feedFields';
 
 const properties: INodeProperties[] = [feedField];
 

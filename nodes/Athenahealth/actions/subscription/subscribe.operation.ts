@@ -2,14 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { subscribe } from '../../api/subscription';
-import { fieldLabels, parseItem } from '../validation';
+import { subscribe } from '../../common/subscriptionApi';
+import { fieldLabels, parseItem } from '../../common/validation';
+import { departmentIdsField, departmentIdsSchema, feedField } from '../../common/feedFields';
 import {
 	checkScopeEvent,
-	departmentIdsField,
-	departmentIdsSchema,
 	eventField,
-	feedField,
 	optionalEventFields,
 	readScope,
 	scopeField,

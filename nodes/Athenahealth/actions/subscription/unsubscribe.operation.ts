@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { unsubscribe } from '../../api/subscription';
-import { fieldLabels, parseItem } from '../validation';
-import { checkScopeEvent, eventField, feedField, readScope, scopeField, scopeShape, takesEffectNotice } from './fields';
+import { unsubscribe } from '../../common/subscriptionApi';
+import { fieldLabels, parseItem } from '../../common/validation';
+import { feedField } from '../../common/feedFields';
+import { checkScopeEvent, eventField, readScope, scopeField, scopeShape, takesEffectNotice } from './fields';
 
 const properties: INodeProperties[] = [takesEffectNotice, feedField, scopeField, eventField];
 

@@ -1,11 +1,11 @@
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { getDepartments, getFeedEvents } from '../Athenahealth/methods/loadOptions';
-import { properties } from './description';
-import { manualPoll } from './manual';
-import { scheduledPoll } from './poll';
-import { readSettings } from './settings';
+import { getDepartments, getFeedEvents } from './methods/loadOptions';
+import { properties } from './trigger/description';
+import { manualPoll } from './trigger/manual';
+import { scheduledPoll } from './trigger/poll';
+import { readSettings } from './trigger/settings';
 
 export class AthenahealthTrigger implements INodeType {
 	description: INodeTypeDescription = {

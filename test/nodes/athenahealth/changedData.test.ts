@@ -3,9 +3,10 @@ import type { INodeParameters } from 'n8n-workflow';
 import { Athenahealth } from '../../../nodes/Athenahealth/Athenahealth.node';
 import { META_KEY } from '../../../nodes/Athenahealth/drain';
 import { executeNode } from '../../harness/n8n';
-import { FEED, changedRequests, injectedIds, queued, range, subscribeWholePractice, useSandbox } from './helpers';
+import { FEED, changedRequests, injectedIds, queued, range, subscribeWholePractice } from '../../harness/feeds';
+import { useSandbox } from '../../harness/sandbox';
 
-const ctx = useSandbox();
+const ctx = useSandbox({ departments: 120, realTimeClock: true });
 const node = new Athenahealth();
 
 async function read(parameters: INodeParameters, items = [{ json: {} }]) {

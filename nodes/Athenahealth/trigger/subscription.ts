@@ -1,28 +1,13 @@
 import type { IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getSubscription, subscribe } from '../Athenahealth/api/subscription';
-import type { FeedDefinition } from '../Athenahealth/feeds/catalog';
-import type { DrainState } from '../Athenahealth/drain';
+import { getSubscription, subscribe } from '../common/subscriptionApi';
+import type { FeedDefinition } from '../feeds/catalog';
 import type { TriggerSettings } from './settings';
-
-/** What the trigger knows of the feed's subscription (for event metadata and auto-subscribe). */
-export interface KnownSubscription {
-	events: string[];
-	/** Local time of the last check. */
-	checkedAt: number;
-	/** Local time this trigger subscribed, while athena may still be applying it. */
-	subscribedAt?: number;
-}
-
-export type TriggerState = DrainState & {
-	subscription?: KnownSubscription;
-	/** The window was just marked; a scheduled tick must save it before the first drain. */
-	anchorPending?: boolean;
-};
+import type { TriggerState } from './state';
 
 const RECHECK_MS = 3_600_000;
-/** Seed: subscription changes take about 10 minutes (15-20 in preview); wait a little longer. */
+/** Subscription changes take about 10 minutes (15-20 in preview; docs/athena-contract.md#pacing): wait a little longer. */
 const TAKES_EFFECT_MS = 30 * 60_000;
 
 export function isNotSubscribed(error: unknown): boolean {

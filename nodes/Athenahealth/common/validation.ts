@@ -13,7 +13,7 @@ const ID_TEXT = /^[1-9]\d{0,9}$/;
 
 /** C0 controls and DEL (by code, as lint refuses control characters in a regex); multi-line text may keep tab, line feed and carriage return. */
 const LINE_BREAKS = new Set([0x09, 0x0a, 0x0d]);
-function hasControl(text: string, allowLineBreaks: boolean): boolean {
+export function hasControl(text: string, allowLineBreaks: boolean): boolean {
 	for (let index = 0; index < text.length; index++) {
 		const code = text.charCodeAt(index);
 		if ((code < 0x20 || code === 0x7f) && !(allowLineBreaks && LINE_BREAKS.has(code))) return true;
@@ -21,7 +21,7 @@ function hasControl(text: string, allowLineBreaks: boolean): boolean {
 	return false;
 }
 
-/** Limits we chose where athena publishes none (athena-api.md): generous, but bounded. */
+/** Limits we chose where athena publishes none (docs/athena-contract.md#patient-cases): generous, but bounded. */
 export const TEXT_LIMITS = {
 	subject: 255,
 	callbackName: 100,
@@ -45,6 +45,12 @@ export const positiveId = z
 		else if (!isPositiveId(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a positive whole number' });
 	})
 	.transform((value) => Number(typeof value === 'string' ? value.trim() : value));
+
+/** A whole number from `min` to `max` (a number field of n8n's, so never text). */
+export function wholeNumber(min: number, max: number) {
+	const message = `must be a whole number from ${min} to ${max}`;
+	return z.number({ message }).int(message).min(min, message).max(max, message);
+}
 
 /** An id that may be left empty. */
 export const optionalId = z.preprocess(blankToUndefined, positiveId.optional());
@@ -97,7 +103,7 @@ export function idList(max: number) {
  * Messages for zod's own checks, none of which may quote the value (it can be patient data).
  * Inline messages of the pieces above take precedence over this map.
  */
-const safeMessages: z.ZodErrorMap = (issue) => {
+export const safeMessages: z.ZodErrorMap = (issue) => {
 	switch (issue.code) {
 		case z.ZodIssueCode.invalid_type:
 			if (issue.received === 'undefined' || issue.received === 'null') return { message: 'is required' };
@@ -127,6 +133,23 @@ export function fieldLabels(properties: INodeProperties[]): Record<string, strin
 }
 
 /**
+ * One line per field, the first problem of each (the one to fix first), named by its display
+ * name: "Patient ID must be a positive whole number". Fields inside an Options collection are
+ * named by their own label; list entries by their place ("(entry 2)"). No value is ever quoted.
+ */
+export function describeIssues(issues: readonly z.ZodIssue[], labels: Record<string, string>): string[] {
+	const problems = new Map<string, string>();
+	for (const issue of issues) {
+		const path = issue.path[0] === 'options' ? issue.path.slice(1) : issue.path;
+		const [field, index] = path;
+		const label = labels[String(field)] ?? 'A parameter';
+		const name = typeof index === 'number' ? `${label} (entry ${index + 1})` : label;
+		if (!problems.has(name)) problems.set(name, `${name} ${issue.message}`);
+	}
+	return [...problems.values()];
+}
+
+/**
  * Parses one item's raw parameters. On failure throws a NodeOperationError such as
  * "Patient ID must be a positive whole number (item 2)": the item is n8n's item index (from 0),
  * as the editor shows it, and no refused value is ever quoted.
@@ -140,14 +163,6 @@ export function parseItem<S extends z.ZodTypeAny>(
 ): z.output<S> {
 	const result = schema.safeParse(raw, { errorMap: safeMessages });
 	if (result.success) return result.data as z.output<S>;
-	// The first problem of each field: the one to fix first.
-	const problems = new Map<string, string>();
-	for (const issue of result.error.issues) {
-		const [field, index] = issue.path;
-		const label = labels[String(field)] ?? 'Input';
-		const name = typeof index === 'number' ? `${label} (entry ${index + 1})` : label;
-		if (!problems.has(name)) problems.set(name, `${name} ${issue.message}`);
-	}
-	const message = `${[...problems.values()].join('; ')} (item ${itemIndex})`;
+	const message = `${describeIssues(result.error.issues, labels).join('; ')} (item ${itemIndex})`;
 	throw new NodeOperationError(context.getNode(), message, { itemIndex });
 }

@@ -1,27 +1,12 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
-import {
-	CLOCK_TOLERANCE_MS,
-	athenaFetchPage,
-	drain,
-	drainDue,
-	floorSecond,
-	isLive,
-	loadState,
-	makeTransform,
-	peek,
-	releaseLease,
-	saveState,
-	setLive,
-	takeLease,
-	type DrainResult,
-	type RecoveryState,
-	type RunOptions,
-} from '../Athenahealth/drain';
+import { athenaFeedIo } from '../common/changedFeed';
+import { makeTransform } from '../common/records';
+import { CLOCK_TOLERANCE_MS, drain, floorSecond, peek, type DrainResult, type RunOptions } from '../drain';
 import type { TriggerSettings } from './settings';
-import { checkSubscription, handleNotSubscribed, isNotSubscribed, knownEvent, type TriggerState } from './subscription';
+import { drainDue, isLive, loadState, releaseLease, saveState, setLive, takeLease, type TriggerState } from './state';
+import { checkSubscription, handleNotSubscribed, isNotSubscribed, knownEvent } from './subscription';
 
 /** n8n-workflow < 2.38 has no getPollBudgetMs: assume n8n's default of five minutes. */
 const DEFAULT_BUDGET_MS = 5 * 60_000;
@@ -30,7 +15,8 @@ const LEASE_SLACK_MS = 60_000;
 
 export type PollOutput = INodeExecutionData[][] | null;
 
-type Recovery = RecoveryState & { anchorPending?: boolean };
+/** The crash-recovery part of the saved state, as a poll hands it to the next. */
+type Recovery = Pick<TriggerState, 'windowStart' | 'guardUntil' | 'recent' | 'owed' | 'clockOffsetMs' | 'anchorPending'>;
 
 function budgetOf(context: IPollFunctions): number {
 	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : DEFAULT_BUDGET_MS;
@@ -49,7 +35,7 @@ function recoveryOf(state: TriggerState): Recovery {
  */
 export async function scheduledPoll(context: IPollFunctions, settings: TriggerSettings): Promise<PollOutput> {
 	const staticData = context.getWorkflowStaticData('node');
-	const state = loadState(staticData, settings.feed.id) as TriggerState;
+	const state = loadState(staticData, settings.feed.id, (message) => context.logger.info(message));
 	saveState(staticData, state);
 	if (state.anchorPending && settings.crashRecovery && isLive(staticData)) {
 		// The window was marked by the previous poll; this empty result gets it saved (see anchor()).
@@ -87,9 +73,8 @@ async function pollOnce(
 	const unchanged = { recovery: recoveryOf(state) };
 	if (!(await checkSubscription(context, settings, state, Date.now()))) return unchanged;
 	const run: RunOptions = {
-		fetchPage: athenaFetchPage(context, feed, settings.readQuery),
+		...athenaFeedIo(context, feed, settings.readQuery),
 		transform: makeTransform({ feed: feed.id, practiceId: settings.practiceId, keepEvents: settings.events, knownEvent: knownEvent(state) }),
-		sleep,
 		deadline,
 		clockOffsetMs: state.clockOffsetMs,
 	};

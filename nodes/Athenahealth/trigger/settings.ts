@@ -2,24 +2,20 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import type { FeedDefinition } from '../Athenahealth/feeds/catalog';
-import { readOptionQuery } from '../Athenahealth/actions/changedData/readOptions';
-import { departmentIdsSchema, eventNameProblem, eventSchema, feedSchema } from '../Athenahealth/actions/subscription/fields';
-import { fieldLabels } from '../Athenahealth/actions/validation';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../Athenahealth/drain';
-import { resolvePracticeId } from '../Athenahealth/transport/baseUrl';
-import { CREDENTIAL_TYPE } from '../Athenahealth/transport/request';
-import { DEFAULT_MAX_RECORDS, properties } from './description';
-
-function wholeNumber(min: number, max: number) {
-	const message = `must be a whole number from ${min} to ${max}`;
-	return z.number({ message }).int(message).min(min, message).max(max, message);
-}
+import { DEFAULT_MAX_RECORDS } from '../common/defaults';
+import { departmentIdsSchema, eventNameProblem, eventSchema, feedSchema } from '../common/feedFields';
+import { practiceIdOf } from '../common/practice';
+import { readOptionQuery } from '../common/readOptions';
+import { describeIssues, fieldLabels, safeMessages, wholeNumber } from '../common/validation';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../drain';
+import type { FeedDefinition } from '../feeds/catalog';
+import { CREDENTIAL_TYPE } from '../transport/request';
+import { properties } from './description';
 
 /**
  * Events must be written as athena names them. The catalog lists every event of the feeds whose
- * names are confirmed; for the others (athena-api.md [U]) athena's own list may hold names the
- * catalog lacks, so only a wrong case is refused there.
+ * names are confirmed; for the others (docs/athena-contract.md#unconfirmed) athena's own list may
+ * hold names the catalog lacks, so only a wrong case is refused there.
  */
 function checkEvents(feed: FeedDefinition, events: string[], ctx: z.RefinementCtx): void {
 	events.forEach((event, index) => {
@@ -65,26 +61,12 @@ export async function readSettings(context: IPollFunctions): Promise<TriggerSett
 		events: context.getNodeParameter('events', []),
 		departmentIds: context.getNodeParameter('departmentIds', []),
 		options: context.getNodeParameter('options', {}),
-	});
-	if (!parsed.success) {
-		const problems = parsed.error.issues.map(({ path, message }) => {
-			const [first, second] = path;
-			const label = labels[String(first === 'options' ? second : first)] ?? 'A parameter';
-			const entry = typeof second === 'number' ? ` (entry ${second + 1})` : '';
-			return `${label}${entry} ${/^(must|is) /.test(message) ? message : 'is not valid'}`;
-		});
-		throw new NodeOperationError(node, [...new Set(problems)].join('; '));
-	}
+	}, { errorMap: safeMessages });
+	if (!parsed.success) throw new NodeOperationError(node, describeIssues(parsed.error.issues, labels).join('; '));
 	const { options, ...rest } = parsed.data;
 	const { query, problem } = readOptionQuery(rest.feed, options as IDataObject);
 	if (problem) throw new NodeOperationError(node, problem);
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-	let practiceId: number;
-	try {
-		practiceId = Number(resolvePracticeId(credentials));
-	} catch (error) {
-		throw new NodeOperationError(node, `Athenahealth credential: ${(error as Error).message}`);
-	}
+	const practiceId = practiceIdOf(node, await context.getCredentials(CREDENTIAL_TYPE));
 	return {
 		...rest,
 		autoSubscribe: options.autoSubscribe,

@@ -1,8 +1,11 @@
 import type { INodeExecutionData, IPollFunctions } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { athenaFetchPage, makeTransform, peek } from '../Athenahealth/drain';
+import { athenaFeedIo } from '../common/changedFeed';
+import { makeTransform } from '../common/records';
+import { peek } from '../drain';
 import type { TriggerSettings } from './settings';
+import { freshState } from './state';
 import { handleNotSubscribed, isNotSubscribed } from './subscription';
 
 /** Records a test run shows at most: enough to build the workflow on. */
@@ -17,15 +20,14 @@ const MANUAL_BUDGET_MS = 60_000;
 export async function manualPoll(context: IPollFunctions, settings: TriggerSettings): Promise<INodeExecutionData[][]> {
 	const { feed } = settings;
 	const found = await peek({
-		fetchPage: athenaFetchPage(context, feed, settings.readQuery),
+		...athenaFeedIo(context, feed, settings.readQuery),
 		transform: makeTransform({ feed: feed.id, practiceId: settings.practiceId, keepEvents: settings.events }),
-		sleep,
 		deadline: Date.now() + MANUAL_BUDGET_MS,
 		departmentIds: settings.departmentIds,
 		limit: MANUAL_LIMIT,
 	});
 	if (found.items.length === 0 && isNotSubscribed(found.error)) {
-		await handleNotSubscribed(context, settings, { v: 1, feed: feed.id }, Date.now());
+		await handleNotSubscribed(context, settings, freshState(feed.id), Date.now());
 		throw new NodeOperationError(context.getNode(), `The Athenahealth feed "${feed.name}" was not subscribed; it is now`, {
 			description:
 				'athena queues records from the moment a subscription takes effect, about 10 minutes from now (15 to 20 in preview). Fetch a test event again once something has changed in athena.',

@@ -1,6 +1,18 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { FEEDS, type FeedDefinition, type FeedReadOption } from '../../feeds/catalog';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../drain';
+import { FEEDS, type FeedDefinition, type FeedReadOption } from '../feeds/catalog';
+
+/** How many department batches a drain reads at once: an option of the trigger and of Changed Data > Read. */
+export const parallelBatchesOption: INodeProperties = {
+	displayName: 'Parallel Batches',
+	name: 'parallelBatches',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+	default: DEFAULT_CONCURRENCY,
+	description:
+		'Department batches read at the same time (never two calls for one department). athena does not publish its per-second limits: raise with care.',
+};
 
 /**
  * The catalog's feed-specific read options (e.g. Show Patient Detail for appointments) as fields of
@@ -48,4 +60,20 @@ export function readOptionQuery(feed: FeedDefinition, options: IDataObject): { q
 		}
 	}
 	return { query };
+}
+
+/**
+ * The Options collection of the trigger and of Changed Data > Read: the node's own options and
+ * Parallel Batches in alphabetical order, then the feeds' read options.
+ */
+export function feedOptionsCollection(own: INodeProperties[] = []): INodeProperties {
+	const general = [...own, parallelBatchesOption].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...general, ...readOptionFields()],
+	};
 }

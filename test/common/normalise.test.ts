@@ -1,4 +1,4 @@
-import { normaliseRecord, normaliseRecordInPlace } from '../../nodes/Athenahealth/shared/normalise';
+import { normaliseRecord, normaliseRecordInPlace } from '../../nodes/Athenahealth/common/normalise';
 
 const sent = () => ({
 	patientid: '123',
