@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ATHENA_HOSTS, GRANT_PATH, resolveBaseUrl } from '../nodes/Athenahealth/transport/baseUrl';
+import { readFailure, tokenRefusal } from '../nodes/Athenahealth/transport/errors';
 import { singleFlight } from '../nodes/Athenahealth/transport/tokenFlight';
 
 /**
@@ -26,7 +27,7 @@ export class AthenahealthApi implements ICredentialType {
 		dark: 'file:../nodes/Athenahealth/athenahealth.dark.svg',
 	};
 
-	documentationUrl = 'https://github.com/n8n-nodes-athenahealth/n8n-nodes-athenahealth#credentials';
+	documentationUrl = 'https://docs.athenahealth.com/api/guides/authentication-and-url-locations';
 
 	properties: INodeProperties[] = [
 		{
@@ -34,9 +35,9 @@ export class AthenahealthApi implements ICredentialType {
 			name: 'environment',
 			type: 'options',
 			options: [
-				{ name: 'Preview (Sandbox)', value: 'preview', description: ATHENA_HOSTS.preview },
-				{ name: 'Production', value: 'production', description: ATHENA_HOSTS.production },
-				{ name: 'Custom Base URL', value: 'custom', description: 'A gateway or the local athena sandbox' },
+				{ name: 'Preview', value: 'preview', description: `athena's preview (test) environment: ${ATHENA_HOSTS.preview}` },
+				{ name: 'Production', value: 'production', description: `athena's production environment: ${ATHENA_HOSTS.production}` },
+				{ name: 'Custom Base URL', value: 'custom', description: 'A gateway or proxy in front of athena' },
 			],
 			default: 'preview',
 		},
@@ -46,7 +47,7 @@ export class AthenahealthApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://athena-gateway.example.org',
-			description: 'Must be https, unless it points at this machine (http://127.0.0.1:8790 for the local sandbox)',
+			description: 'The https address of a gateway or proxy in front of athena (plain http only on this machine)',
 			displayOptions: { show: { environment: ['custom'] } },
 			required: true,
 		},
@@ -96,14 +97,22 @@ export class AthenahealthApi implements ICredentialType {
 			[url, credentials.clientId, credentials.clientSecret, scope],
 			String(credentials.accessToken ?? ''),
 			async () => {
-				const response = (await this.helpers.httpRequest({
-					method: 'POST',
-					url,
-					auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
-					headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-					body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
-					json: true,
-				})) as { access_token?: string };
+				let response: { access_token?: string };
+				try {
+					response = (await this.helpers.httpRequest({
+						method: 'POST',
+						url,
+						auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
+						headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+						body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
+						json: true,
+					})) as { access_token?: string };
+				} catch (error) {
+					// The credential test shows this message: say what athena refused (scope and policy
+					// are not the secret; docs/athena-contract.md#authentication). The answer stays the cause.
+					throw new Error(tokenRefusal({ ...readFailure(error), tokenEndpoint: true }), { cause: error });
+				}
+				// expires_in comes as the string "3600": n8n's expirable field needs no lifetime.
 				return response.access_token ?? '';
 			},
 		);

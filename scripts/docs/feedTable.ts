@@ -5,13 +5,16 @@ import { FEEDS, changedPath, subscriptionPath } from '../../nodes/Athenahealth/f
 
 /** The README's feed table, rendered from the feed catalog so the docs cannot drift from the code. */
 export function renderFeedTable(): string {
+	const code = (text: string) => `\`${text}\``;
 	const rows = FEEDS.map((feed) => {
-		const events = feed.events.join(', ') + (feed.optionalEvent ? `; ${feed.optionalEvent.event} with \`${feed.optionalEvent.flag}\`` : '');
-		return `| ${feed.category} | ${feed.name} | \`${changedPath(feed)}\` | \`${subscriptionPath(feed)}\` | \`${feed.recordKey}\` | ${events} | ${feed.confirmed ? 'yes' : 'no'} |`;
+		const optional = (feed.optionalEvents ?? []).map((entry) => `; ${entry.event} with ${code(entry.flag)}`).join('');
+		const departments = `${feed.departments.subscribe ? 'subscribe' : '–'} / ${feed.departments.read === 'none' ? '–' : `read (${feed.departments.read === 'single' ? 'one' : 'list'})`}`;
+		const options = (feed.readOptions ?? []).map((option) => code(option.param)).join(', ') || '–';
+		return `| ${feed.category} | ${feed.name} | ${code(changedPath(feed))} | ${code(subscriptionPath(feed))} | ${code(feed.recordKey)} | ${code(feed.idField)}${feed.modifiedField ? ` @ ${code(feed.modifiedField)}` : ''} | ${feed.events.join(', ')}${optional} | ${departments} | ${options} | ${feed.confirmed ? 'yes' : 'no'} |`;
 	});
 	return [
-		'| Kind | Feed | Read | Subscription | Records under | Events | Confirmed |',
-		'|---|---|---|---|---|---|---|',
+		'| Kind | Feed | Read | Subscription | Records under | Id @ modified | Events | Departments | Read options | Confirmed |',
+		'|---|---|---|---|---|---|---|---|---|---|',
 		...rows,
 	].join('\n');
 }

@@ -77,6 +77,15 @@ describe('athenahealthApi credential', () => {
 	});
 });
 
+describe('what the credential shows', () => {
+	test("links athena's authentication page and speaks of athena's environments only", () => {
+		expect(credentialType.documentationUrl).toBe('https://docs.athenahealth.com/api/guides/authentication-and-url-locations');
+		const shown = JSON.stringify(credentialType.properties);
+		expect(shown).not.toMatch(/127\.0\.0\.1|8790|sandbox/i);
+		expect(shown).toContain('a gateway or proxy');
+	});
+});
+
 describe('base URL and practice id', () => {
 	test.each([
 		[{ environment: 'preview' }, ATHENA_HOSTS.preview],

@@ -86,6 +86,15 @@ describe('fingerprints', () => {
 });
 
 describe('query and records', () => {
+	test('toQuery never sends departmentid to a feed that ignores it: it refuses the read', () => {
+		const allergies = getFeed('chart/healthhistory/allergies');
+		expect(toQuery({ limit: 10 }, {}, allergies)).toEqual({ limit: 10 });
+		expect(() => toQuery({ departmentIds: [1], limit: 10 }, {}, allergies)).toThrow('reads no department');
+		const surgery = getFeed('surgerycases');
+		expect(toQuery({ departmentIds: [7], limit: 10 }, {}, surgery)).toEqual({ limit: 10, departmentid: '7' });
+		expect(() => toQuery({ departmentIds: [7, 8], limit: 10 }, {}, surgery)).toThrow('one department per call');
+	});
+
 	test('a page request becomes athena parameters', () => {
 		expect(toQuery({ departmentIds: [1, 2], limit: 1000 }, { showpatientdetail: 'true' })).toEqual({
 			showpatientdetail: 'true',
@@ -114,7 +123,7 @@ describe('transform', () => {
 		const transform = makeTransform({ feed: 'appointments', practiceId: 195900, knownEvent: 'CheckIn' });
 		const out = transform(
 			{ appointmentid: '12', departmentid: '3', patientid: '7', chargeentrynotrequired: 'false', note: 'x' },
-			{ retrievedAt: '2025-01-15T15:00:00.000Z', recovered: false, departmentIds: [3, 4] },
+			{ retrievedAt: '2025-01-15T15:00:00.000Z', recovered: false, departmentIds: [3, 4], quota: { limit: 50000, remaining: 49000 } },
 		);
 		expect(out).toEqual({
 			appointmentid: 12,
@@ -122,7 +131,15 @@ describe('transform', () => {
 			patientid: 7,
 			chargeentrynotrequired: false,
 			note: 'x',
-			[META_KEY]: { feed: 'appointments', event: 'CheckIn', departmentId: 3, practiceId: 195900, retrievedAt: '2025-01-15T15:00:00.000Z', replayed: false },
+			[META_KEY]: {
+				feed: 'appointments',
+				event: 'CheckIn',
+				departmentId: 3,
+				practiceId: 195900,
+				retrievedAt: '2025-01-15T15:00:00.000Z',
+				replayed: false,
+				quota: { limit: 50000, remaining: 49000 },
+			},
 		});
 	});
 

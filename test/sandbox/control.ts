@@ -11,6 +11,7 @@ import { jsonReply, type Reply } from './protocol';
 
 const clockBody = z.object({ ms: z.number() }).strict();
 const injectBody = injectSpecSchema.extend({ returnRecords: z.boolean().optional() });
+const quotaBody = z.object({ clientId: z.string().optional(), remaining: z.number().int().min(0) }).strict();
 
 type ControlRoute = (core: SandboxCore, input: unknown) => unknown;
 
@@ -32,6 +33,10 @@ const ROUTES: Record<string, ControlRoute> = {
 		return clockState(core);
 	},
 	'POST tokens/expire': (core) => core.tokens.expireAll(),
+	'POST quota': (core, input) => {
+		const { clientId, remaining } = quotaBody.parse(input);
+		for (const client of core.options.clients) if (!clientId || client.clientId === clientId) core.quota.setRemaining(client.clientId, remaining);
+	},
 	'GET stats': (core) => core.stats.snapshot(),
 	'POST reset': (core) => core.reset(),
 	'GET cases': (core) => core.caseList(),

@@ -11,6 +11,7 @@ import { RecordFactory } from './records';
 import { referenceHandlers } from './reference';
 import { createSeed, DEFAULT_CLIENTS, type SeedData } from './seed';
 import { Stats } from './stats';
+import { DailyQuota } from './quota';
 
 /** A fixed start keeps tests deterministic: 15 Jan 2025, 10:00 Eastern. */
 export const DEFAULT_CLOCK_START = Date.UTC(2025, 0, 15, 15, 0, 0);
@@ -20,8 +21,12 @@ const optionsSchema = z
 		port: z.number().int().min(0).max(65_535).optional(),
 		departments: z.number().int().min(1).max(10_000).default(12),
 		tokenLifetimeSec: z.number().int().min(1).default(3600),
-		/** athena-api.md [R]: 5 new tokens a minute in preview (50 in production). */
+		/** 5 new tokens a minute in preview, 50 in production (docs/athena-contract.md#quotas-and-rate-limits). */
 		tokenRateLimitPerMinute: z.number().int().min(1).default(5),
+		/** Requests a day per client (X-RateLimit-Limit; 50000 in preview), reset at midnight GMT. */
+		dailyQuota: z.number().int().min(1).default(50_000),
+		/** The guessed answer once the daily quota is used up (unconfirmed): 429, or 403. */
+		quotaExhaustedStatus: z.union([z.literal(429), z.literal(403)]).default(429),
 		/** Seed: unread messages are deleted after 24 hours (possibly as low as 1 hour). */
 		retentionMs: z.number().int().min(1).default(24 * 3600 * 1000),
 		faults: faultConfigSchema.optional(),
@@ -73,6 +78,7 @@ export class SandboxCore {
 	readonly faults = new Faults();
 	readonly seed: SeedData;
 	readonly tokens: TokenStore;
+	readonly quota: DailyQuota;
 	readonly feeds: FeedStore;
 	readonly cases: PatientCaseStore;
 	readonly reference: ReturnType<typeof referenceHandlers>;
@@ -88,6 +94,7 @@ export class SandboxCore {
 			lifetimeSec: options.tokenLifetimeSec,
 			rateLimitPerMinute: options.tokenRateLimitPerMinute,
 		});
+		this.quota = new DailyQuota(this.clock, { daily: options.dailyQuota, exhaustedStatus: options.quotaExhaustedStatus });
 		this.feeds = new FeedStore(this.clock, this.stats, this.seed, options.retentionMs);
 		this.cases = new PatientCaseStore(this.clock, this.seed, this.feeds, options.clients, options.patientCases);
 		this.reference = referenceHandlers(this.seed);
@@ -110,6 +117,7 @@ export class SandboxCore {
 		this.faults.clear();
 		if (this.options.faults) this.faults.configure(this.options.faults);
 		this.tokens.reset();
+		this.quota.reset();
 		this.feeds.reset();
 		this.cases.reset();
 		this.records.reset();

@@ -1,4 +1,4 @@
-/** Changed-data subscriptions and reads (seeds/003, athena-api.md), for every feed of the catalog. */
+/** Changed-data subscriptions and reads (docs/athena-contract.md#subscriptions, #reading-a-feed), for every feed of the catalog. */
 import { allEvents, changedPath, type FeedDefinition } from '../../nodes/Athenahealth/feeds/catalog';
 import type { SandboxClock } from './clock';
 import { parseEastern } from './eastern';
@@ -19,7 +19,13 @@ import { MessageQueue, type FeedRecord, type Message, type MessageFilter } from 
 import { PRACTICE_ID, type SeedData } from './seed';
 import type { Stats } from './stats';
 
-/** Default and maximum page (athena-api.md, from the seed's advice). */
+/**
+ * Feeds whose recorded answers put the record list before `totalcount` (key order is not
+ * guaranteed, docs/athena-contract.md#what-athena-ignores; the sandbox still answers as recorded).
+ */
+const LIST_FIRST = new Set(['orders/signedoff', 'claims', 'chart/healthhistory/medication', 'providers', 'labresults', 'patients']);
+
+/** Default and maximum page (the guide's advice; docs/athena-contract.md#reading-a-feed). */
 const MAX_LIMIT = 1000;
 /** Seed: a subscription with no /changed read for 7 days is removed. */
 const SUBSCRIPTION_IDLE_MS = 7 * 24 * 3600 * 1000;
@@ -39,8 +45,8 @@ export interface Channel {
 	events: Set<string>;
 	/** undefined: the whole practice. */
 	departments?: ReadonlySet<string>;
-	/** The last subscribe-to-all asked for the optional event, which then belongs to a complete subscription. */
-	withOptional: boolean;
+	/** Optional events the last subscribe-to-all asked for by flag: they then belong to a complete subscription. */
+	withOptional: string[];
 	lastActivity: number;
 	readonly queue: MessageQueue;
 	readonly inFlight: Set<InFlightRead>;
@@ -52,8 +58,26 @@ export interface SubscriptionView {
 	departmentIds?: string[];
 }
 
+/**
+ * How subscription answers look: athena's 2025 form by default. `statusDepartmentIds: false` is the
+ * form before department subscriptions (athena's 21.7 release; 2020 recordings have no key);
+ * `successAsString` the 2016 recording's `"success":"true"`.
+ */
+export interface AnswerStyle {
+	statusDepartmentIds: boolean;
+	successAsString: boolean;
+}
+
+const DEFAULT_STYLE: AnswerStyle = { statusDepartmentIds: true, successAsString: false };
+
 export class FeedStore {
 	private readonly channels = new Map<string, Map<string, Channel>>();
+	style: AnswerStyle = { ...DEFAULT_STYLE };
+	/**
+	 * Switch: events athena offers beyond the catalog's, per feed (the event names of unconfirmed
+	 * feeds are athena's to decide; docs/athena-contract.md#unconfirmed).
+	 */
+	readonly extraEvents = new Map<string, string[]>();
 
 	constructor(
 		private readonly clock: SandboxClock,
@@ -102,26 +126,43 @@ export class FeedStore {
 
 	view(clientId: string, feed: FeedDefinition): SubscriptionView {
 		const channel = this.channel(clientId, feed);
-		const events = channel ? allEvents(feed).filter((event) => channel.events.has(event)) : [];
-		return { status: subscriptionStatus(channel), events, departmentIds: channel?.departments && [...channel.departments] };
+		const events = channel ? this.known(feed).filter((event) => channel.events.has(event)) : [];
+		const complete = channel ? [...feed.events, ...(this.extraEvents.get(feed.id) ?? []), ...channel.withOptional] : [];
+		return { status: subscriptionStatus(channel, complete), events, departmentIds: channel ? [...(channel.departments ?? [])] : undefined };
 	}
 
 	reset(): void {
 		this.channels.clear();
+		this.extraEvents.clear();
+		this.style = { ...DEFAULT_STYLE };
 	}
 
-	/** `GET {subscription}/events`: every event, the optional one included. */
-	events(feed: FeedDefinition): Reply {
-		return jsonReply(200, { subscriptions: allEvents(feed).map((eventname) => ({ eventname })) });
+	/** Every event the feed offers here: the catalog's and the switch's. */
+	known(feed: FeedDefinition): string[] {
+		return [...allEvents(feed), ...(this.extraEvents.get(feed.id) ?? [])];
 	}
 
-	/** `GET {subscription}` */
+	/**
+	 * `GET {subscription}/events`: every event. Appointments list their optional events unasked
+	 * (recorded); claims list CreateClaim only with `showadditionalevents` (the spec's flag on `/events`).
+	 */
+	events(ctx: RequestContext, feed: FeedDefinition): Reply {
+		const hidden = (feed.optionalEvents ?? []).filter((optional) => optional.onEventsList && !flagParam(ctx.params, optional.flag));
+		const names = this.known(feed).filter((event) => !hidden.some((optional) => optional.event === event));
+		return jsonReply(200, { subscriptions: names.map((eventname) => ({ eventname })) });
+	}
+
+	/**
+	 * `GET {subscription}`: as recorded in 2025, `departmentids` is always there (`[]` for the
+	 * whole practice); unsubscribed reads `{"status":"INACTIVE","subscriptions":[]}`.
+	 */
 	status(ctx: RequestContext, feed: FeedDefinition): Reply {
 		const view = this.view(ctx.clientId!, feed);
+		if (view.status === 'INACTIVE') return jsonReply(200, { status: 'INACTIVE', subscriptions: [] });
 		return jsonReply(200, {
 			status: view.status,
 			subscriptions: view.events.map((eventname) => ({ eventname })),
-			...(view.departmentIds && { departmentids: view.departmentIds }),
+			...(this.style.statusDepartmentIds && { departmentids: (view.departmentIds ?? []).map(Number) }),
 		});
 	}
 
@@ -132,8 +173,9 @@ export class FeedStore {
 	 */
 	subscribe(ctx: RequestContext, feed: FeedDefinition): Reply {
 		const { params } = ctx;
-		const eventName = eventParam(params, feed);
-		const departmentIds = listParam(params, 'departmentids');
+		const eventName = eventParam(params, this.known(feed));
+		// A feed that takes no departmentids ignores them: the whole practice (unconfirmed; docs/athena-contract.md#unconfirmed).
+		const departmentIds = feed.departments.subscribe ? listParam(params, 'departmentids') : undefined;
 		for (const id of departmentIds ?? []) {
 			if (!this.seed.departmentIds.has(id)) refuseInvalid(`The value '${id}' is not a valid DEPARTMENTIDS.`);
 		}
@@ -142,23 +184,25 @@ export class FeedStore {
 		if (eventName) {
 			channel.events.add(eventName);
 		} else {
-			channel.withOptional = feed.optionalEvent !== undefined && flagParam(params, feed.optionalEvent.flag);
-			channel.events = new Set(channel.withOptional ? allEvents(feed) : feed.events);
+			channel.withOptional = (feed.optionalEvents ?? []).filter((optional) => flagParam(params, optional.flag)).map((optional) => optional.event);
+			// A complete subscription: the defaults, any event the switch offers, the flagged optional ones.
+			channel.events = new Set([...feed.events, ...(this.extraEvents.get(feed.id) ?? []), ...channel.withOptional]);
 		}
 		channel.departments = departmentIds && new Set(departmentIds);
-		return jsonReply(200, { success: 'true' });
+		// 2025 recordings answer a JSON true (2016: the string "true"); the nodes accept both.
+		return this.success();
 	}
 
 	/** `DELETE {subscription}`: everything, or the one `eventname` (query or form body). */
 	unsubscribe(ctx: RequestContext, feed: FeedDefinition): Reply {
-		const eventName = eventParam(ctx.params, feed);
+		const eventName = eventParam(ctx.params, this.known(feed));
 		const channel = this.channel(ctx.clientId!, feed);
 		if (channel) {
 			if (eventName) channel.events.delete(eventName);
 			// Without any event the subscription, and its queue, are gone.
 			if (!eventName || channel.events.size === 0) this.channels.get(ctx.clientId!)!.delete(feed.id);
 		}
-		return jsonReply(200, { success: 'true' });
+		return this.success();
 	}
 
 	/** `GET {changed}`: reads the queue (removing what it returns) or replays processed messages. */
@@ -172,11 +216,13 @@ export class FeedStore {
 			limit = MAX_LIMIT;
 		}
 		const offset = countParam(params, 'offset') ?? 0;
-		const departmentIds = listParam(params, 'departmentid');
+		// Recorded: a feed that takes no departmentid ignores it and answers for the whole practice.
+		const departmentIds = feed.departments.read === 'none' ? undefined : listParam(params, 'departmentid');
 		const filter: MessageFilter = {
 			departments: toSet(departmentIds),
-			patientIds: toSet(listParam(params, 'patientids')),
-			providerIds: toSet(listParam(params, 'providerid')),
+			// Filters only where the feed takes the parameter; elsewhere athena ignores it.
+			patientIds: toSet(takes(feed, 'patientid') ? listParam(params, 'patientid') : takes(feed, 'patientids') ? listParam(params, 'patientids') : undefined),
+			providerIds: toSet(takes(feed, 'providerid') ? listParam(params, 'providerid') : undefined),
 		};
 		const window = processedWindow(params);
 		ctx.logDepartments(departmentIds);
@@ -206,12 +252,16 @@ export class FeedStore {
 		return changedReply(ctx, feed, total, offset, limit, page);
 	}
 
+	private success(): Reply {
+		return jsonReply(200, { success: this.style.successAsString ? 'true' : true });
+	}
+
 	private open(clientId: string, feed: FeedDefinition): Channel {
 		const channel: Channel = {
 			clientId,
 			feed,
 			events: new Set(),
-			withOptional: false,
+			withOptional: [],
 			lastActivity: this.clock.now(),
 			queue: new MessageQueue(),
 			inFlight: new Set(),
@@ -227,16 +277,19 @@ export class FeedStore {
 }
 
 /** ACTIVE: every event of a complete subscription; PARTIAL: some; INACTIVE: none. */
-function subscriptionStatus(channel: Channel | undefined): SubscriptionStatus {
+function subscriptionStatus(channel: Channel | undefined, complete: readonly string[]): SubscriptionStatus {
 	if (!channel || channel.events.size === 0) return 'INACTIVE';
-	const complete = channel.withOptional ? allEvents(channel.feed) : channel.feed.events;
 	return complete.every((event) => channel.events.has(event)) ? 'ACTIVE' : 'PARTIAL';
 }
 
-function eventParam(params: URLSearchParams, feed: FeedDefinition): string | undefined {
+function eventParam(params: URLSearchParams, known: readonly string[]): string | undefined {
 	const eventName = param(params, 'eventname');
-	if (eventName !== undefined && !allEvents(feed).includes(eventName)) refuseEnum(eventName, 'EVENTNAME');
+	if (eventName !== undefined && !known.includes(eventName)) refuseEnum(eventName, 'EVENTNAME');
 	return eventName;
+}
+
+function takes(feed: FeedDefinition, param: string): boolean {
+	return feed.readOptions?.some((option) => option.param === param) ?? false;
 }
 
 function toSet(values: string[] | undefined): ReadonlySet<string> | undefined {
@@ -269,7 +322,7 @@ function processedWindow(params: URLSearchParams): { from: number; to: number } 
 /**
  * `{"totalcount", "<recordKey>": [...], "next"?, "previous"?}` built from pre-serialized records. `next`
  * points past this page in the ordering before the read: on a delete-on-read feed following it skips
- * records still queued, as athena's offset paging can (athena-api.md [U]).
+ * records still queued, as athena's offset paging can (docs/athena-contract.md#unconfirmed).
  */
 function changedReply(
 	ctx: RequestContext,
@@ -284,7 +337,8 @@ function changedReply(
 		query.set('offset', String(at));
 		return JSON.stringify(`/v1/${PRACTICE_ID}/${changedPath(feed)}?${query}`);
 	};
-	let body = `{"totalcount":${total},${JSON.stringify(feed.recordKey)}:[${page.map((message) => message.record.json).join(',')}]`;
+	const list = `${JSON.stringify(feed.recordKey)}:[${page.map((message) => message.record.json).join(',')}]`;
+	let body = LIST_FIRST.has(feed.id) ? `{${list},"totalcount":${total}` : `{"totalcount":${total},${list}`;
 	if (total > offset + page.length) body += `,"next":${link(offset + page.length)}`;
 	if (offset > 0) body += `,"previous":${link(Math.max(0, offset - limit))}`;
 	return { status: 200, body: `${body}}` };

@@ -4,6 +4,7 @@ import { changedPath, FEEDS, subscriptionPath } from '../../nodes/Athenahealth/f
 import { handleControl } from './control';
 import type { SandboxCore } from './core';
 import { faultReply, type FaultDecision } from './faults';
+import { INVALID_TOKEN_REPLY } from './auth';
 import { athenaError, Refusal, type Handler, type Reply, type RequestContext, type RouteName } from './protocol';
 import { PRACTICE_ID } from './seed';
 import { loggedPath, type RequestLogEntry } from './stats';
@@ -66,7 +67,7 @@ class Router {
 					DELETE: (ctx) => feeds.unsubscribe(ctx, feed),
 				},
 			});
-			this.exact.set(`${subscriptionPath(feed)}/events`, { route: 'subscription', handlers: { GET: () => feeds.events(feed) } });
+			this.exact.set(`${subscriptionPath(feed)}/events`, { route: 'subscription', handlers: { GET: (ctx) => feeds.events(ctx, feed) } });
 		}
 		this.exact.set('departments', { route: 'departments', handlers: { GET: reference.departments } });
 		this.exact.set('providers', { route: 'providers', handlers: { GET: reference.providers } });
@@ -196,19 +197,36 @@ async function dispatch(core: SandboxCore, target: Target, exchange: Exchange): 
 	try {
 		if (target.practiceId !== undefined) {
 			exchange.clientId = core.tokens.authenticate(exchange.authorization);
-			if (!exchange.clientId) return athenaError(401, 'Invalid or expired access token.');
-			if (target.practiceId !== PRACTICE_ID) {
-				return athenaError(404, 'The practice ID is not valid.', `Practice ${target.practiceId} does not exist.`);
-			}
+			if (!exchange.clientId) return INVALID_TOKEN_REPLY;
+			// Every API answer carries the client's daily quota; none left: the guessed refusal.
+			const quota = core.quota.take(exchange.clientId);
+			if (quota.refusal) return quota.refusal;
+			return withHeaders(await answer(target, exchange), quota.headers);
 		}
-		if (!target.endpoint) return athenaError(404, 'The requested resource does not exist.', `No endpoint ${exchange.method} ${exchange.url.pathname}.`);
-		const handler = target.endpoint.handlers[exchange.method];
-		if (!handler) return athenaError(405, 'Method not allowed.', `${exchange.method} is not supported on ${exchange.url.pathname}.`);
+		return await answer(target, exchange);
+	} catch (error) {
+		if (error instanceof Refusal) return error.reply;
+		throw error;
+	}
+}
+
+async function answer(target: Target, exchange: Exchange): Promise<Reply> {
+	if (target.practiceId !== undefined && target.practiceId !== PRACTICE_ID) {
+		return athenaError(404, 'The practice ID is not valid.', `Practice ${target.practiceId} does not exist.`);
+	}
+	if (!target.endpoint) return athenaError(404, 'The requested resource does not exist.', `No endpoint ${exchange.method} ${exchange.url.pathname}.`);
+	const handler = target.endpoint.handlers[exchange.method];
+	if (!handler) return athenaError(405, 'Method not allowed.', `${exchange.method} is not supported on ${exchange.url.pathname}.`);
+	try {
 		return await handler(exchange, target.args);
 	} catch (error) {
 		if (error instanceof Refusal) return error.reply;
 		throw error;
 	}
+}
+
+function withHeaders(reply: Reply, headers: Record<string, string>): Reply {
+	return { ...reply, headers: { ...headers, ...reply.headers } };
 }
 
 /** Form body first, then the query: athena takes parameters from either. */

@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { SandboxClock } from './clock';
 import { SandboxCore, type SandboxOptions, type SandboxState } from './core';
+import type { AnswerStyle } from './feeds';
 import type { FaultConfig } from './faults';
 import { createSandboxServer, Timers } from './http';
 import type { InjectSpec } from './inject';
@@ -14,6 +15,7 @@ import type { SandboxStats } from './stats';
 export type { SandboxOptions, SandboxState, QueuedMessage, QueueSummary } from './core';
 export { DEFAULT_CLOCK_START } from './core';
 export type { FaultConfig, FaultKind } from './faults';
+export type { AnswerStyle } from './feeds';
 export type { InjectSpec } from './inject';
 export type { PatientCase } from './patientCases';
 export type { SandboxStats, RequestLogEntry, ViolationKind } from './stats';
@@ -41,6 +43,12 @@ export interface Sandbox {
 	expireTokens(): void;
 	setTokenLifetime(seconds: number): void;
 	setTokenRateLimit(perMinute: number): void;
+	/** Switch: subscription answers as athena gave them before 2021 or in 2016 (see AnswerStyle). */
+	setAnswerStyle(style: Partial<AnswerStyle>): void;
+	/** Switch: the feed's `/events` also offers these names (and subscriptions take them). */
+	offerEvents(feed: string, names: string[]): void;
+	/** What every client (or one) has left of today's request quota. */
+	setQuotaRemaining(remaining: number, clientId?: string): void;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -76,6 +84,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		expireTokens: () => core.tokens.expireAll(),
 		setTokenLifetime: (seconds) => {
 			core.tokens.settings.lifetimeSec = positiveInteger(seconds, 'token lifetime');
+		},
+		setAnswerStyle: (style) => {
+			core.feeds.style = { ...core.feeds.style, ...style };
+		},
+		offerEvents: (feed, names) => {
+			core.feeds.extraEvents.set(feed, [...names]);
+		},
+		setQuotaRemaining: (remaining, clientId) => {
+			for (const client of core.options.clients) if (!clientId || client.clientId === clientId) core.quota.setRemaining(client.clientId, remaining);
 		},
 		setTokenRateLimit: (perMinute) => {
 			core.tokens.settings.rateLimitPerMinute = positiveInteger(perMinute, 'token rate limit');

@@ -356,6 +356,7 @@ describe('writes reach the patient-case feed', () => {
 		await t.api.put(`${CASES}/${id}`, { subject: 'x' });
 		await createCase({ departmentid: 2 });
 		expect(t.sandbox.state.queue('sandbox-client', caseFeed.id).map((message) => message.event)).toEqual([caseFeed.events[1]]);
-		expect(t.sandbox.state.queue('other-client', caseFeed.id).map((message) => message.departmentId)).toEqual(['2']);
+		// The patient-case feed takes no departmentids: athena ignores them, the whole practice is subscribed.
+		expect(t.sandbox.state.queue('other-client', caseFeed.id).map((message) => message.departmentId)).toEqual(['1', '1', '2']);
 	});
 });

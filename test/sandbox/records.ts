@@ -1,4 +1,5 @@
 /** Plausible fake changed records, one shape per catalog feed, each around 300-500 bytes of JSON. */
+import { DateTime } from 'luxon';
 import type { FeedDefinition } from '../../nodes/Athenahealth/feeds/catalog';
 import { DOCUMENT_SOURCES, DOCUMENT_SUBCLASSES, NEW_CASE_STATUS, PRIORITIES, storedSubclass } from '../../nodes/Athenahealth/reference/patientCase';
 import { formatEastern } from './eastern';
@@ -14,6 +15,21 @@ interface Shape {
 	/** Whether records name a patient (`patientid`), drawn from the seeded patients. */
 	patient: boolean;
 	fields(n: number, now: number): Fields;
+	/**
+	 * Id fields athena sends as JSON numbers in this feed (the rest are strings), as recorded
+	 * (docs/athena-contract.md#reading-a-feed): appointments and patients all strings, problems and
+	 * providers numbers, lab results mixed.
+	 */
+	numeric?: readonly string[];
+	/** Recorded records of this feed carry no `departmentid`. */
+	noDepartment?: boolean;
+	/** The last-modified stamp's format, when not `mm/dd/yyyy hh:mi:ss` Eastern. */
+	modified?: (now: number) => string;
+}
+
+/** ISO 8601 with the US Eastern offset, as lab results and patient cases carry it. */
+export function isoEastern(ms: number): string {
+	return DateTime.fromMillis(ms, { zone: 'America/New_York' }).toISO({ suppressMilliseconds: true })!;
 }
 
 const pick = <T>(list: readonly T[], n: number): T => list[n % list.length];
@@ -86,7 +102,11 @@ const SHAPES: Record<string, Shape> = {
 	},
 	'chart/healthhistory/problems': {
 		patient: true,
+		numeric: ['problemid', 'patientid'],
+		noDepartment: true,
 		fields: (n, now) => ({
+			// A date only: not a stamp fingerprints can use (the catalog names no modified field).
+			lastmodifieddatetime: usDate(now),
 			code: pick(['38341003', '44054006', '195967001', '239873007'], n),
 			codeset: 'SNOMED',
 			name: pick(['Hypertensive disorder', 'Diabetes mellitus type 2', 'Asthma', 'Osteoarthritis of knee'], n),
@@ -117,7 +137,6 @@ const SHAPES: Record<string, Shape> = {
 	'chart/healthhistory/allergies': {
 		patient: true,
 		fields: (n, now) => ({
-			allergenid: String(10_000 + (n % 900)),
 			allergenname: pick(['Penicillins', 'Peanut', 'Latex', 'Sulfa drugs', 'Shellfish'], n),
 			criticality: pick(['low', 'high', 'unable to assess'], n),
 			onsetdate: usDate(now - (n % 3000) * DAY_MS),
@@ -181,6 +200,7 @@ const SHAPES: Record<string, Shape> = {
 	},
 	'documents/patientcase': {
 		patient: true,
+		modified: isoEastern,
 		fields: (n, now) => ({
 			providerid: providerId(n),
 			documentclass: 'PATIENTCASE',
@@ -189,8 +209,8 @@ const SHAPES: Record<string, Shape> = {
 			subject: pick(['Refill request', 'Billing question', 'Test result question', 'Appointment request'], n),
 			priority: pick(PRIORITIES, n).value,
 			status: NEW_CASE_STATUS,
-			createddatetime: formatEastern(now),
-			createdby: staff(n),
+			createddatetime: isoEastern(now),
+			createduser: staff(n),
 		}),
 	},
 	imagingresults: {
@@ -199,6 +219,8 @@ const SHAPES: Record<string, Shape> = {
 	},
 	labresults: {
 		patient: true,
+		numeric: ['labresultid', 'patientid', 'providerid'],
+		modified: isoEastern,
 		fields: (n, now) => ({ ...resultFields(n, now), description: pick(['Lipid panel', 'Hemoglobin A1c', 'CBC with differential', 'TSH'], n), loinc: pick(['57698-3', '4548-4', '57021-8', '3016-3'], n) }),
 	},
 	ccmenrollmentstatus: {
@@ -229,6 +251,8 @@ const SHAPES: Record<string, Shape> = {
 	},
 	providers: {
 		patient: false,
+		numeric: ['providerid', 'npi'],
+		noDepartment: true,
 		fields: (n) => ({
 			firstname: pick(FIRST_NAMES, n + 3),
 			lastname: pick(LAST_NAMES, n + 5),
@@ -388,17 +412,20 @@ export class RecordFactory {
 	private nextId = FIRST_RECORD_ID;
 
 	/**
-	 * A new record with a unique id: the catalog's `idField` as a string (athena's type drift), its
-	 * department, a patient where the feed has one, and the catalog's `modifiedField` in Eastern time.
-	 * No event name and no message id: athena's records carry neither (athena-api.md [R]).
+	 * A new record with a unique id: the catalog's `idField`, a string or a number as athena sends it
+	 * in that feed; its department (unless the feed's records carry none), a patient where the feed
+	 * has one, and the catalog's `modifiedField` in the feed's format.
+	 * No event name and no message id: athena's records carry neither (docs/athena-contract.md#reading-a-feed).
 	 */
 	create(feed: FeedDefinition, departmentId: string, now: number): Record<string, unknown> {
 		const n = this.nextId++;
 		const shape = SHAPES[feed.id] ?? GENERIC_SHAPE;
-		const record: Record<string, unknown> = { [feed.idField]: String(n), departmentid: departmentId };
+		const record: Record<string, unknown> = { [feed.idField]: String(n) };
+		if (!shape.noDepartment) record.departmentid = departmentId;
 		if (shape.patient && feed.idField !== 'patientid') record.patientid = String((n % PATIENT_COUNT) + 1);
 		for (const [key, value] of Object.entries(shape.fields(n, now))) if (value !== undefined) record[key] = value;
-		if (feed.modifiedField) record[feed.modifiedField] = formatEastern(now);
+		if (feed.modifiedField) record[feed.modifiedField] = (shape.modified ?? formatEastern)(now);
+		for (const field of shape.numeric ?? []) if (typeof record[field] === 'string') record[field] = Number(record[field]);
 		return record;
 	}
 

@@ -8,16 +8,15 @@ const eventNames = (body: { subscriptions: Array<{ eventname: string }> }) => bo
 describe.each(FEEDS.map((feed) => [feed.id, feed] as const))('%s', (_id, feed) => {
 	test('events, subscribe, status and unsubscribe at the catalog paths', async () => {
 		const sub = subscriptionPath(feed);
-		const events = await t.api.get(`${sub}/events`);
+		const events = await t.api.get(`${sub}/events`, { showadditionalevents: 'true' });
 		expect(events.status).toBe(200);
 		expect(eventNames(events.body)).toEqual(allEvents(feed));
 		expect((await t.api.get(sub)).body).toEqual({ status: 'INACTIVE', subscriptions: [] });
-		expect((await t.api.post(sub)).body).toEqual({ success: 'true' });
+		expect((await t.api.post(sub)).body).toEqual({ success: true });
 		const active = await t.api.get(sub);
-		expect(active.body.status).toBe('ACTIVE');
-		expect(eventNames(active.body)).toEqual(feed.events);
+		expect(active.body).toEqual({ status: 'ACTIVE', subscriptions: feed.events.map((eventname) => ({ eventname })), departmentids: [] });
 		expect((await t.api.get(changedPath(feed))).status).toBe(200);
-		expect((await t.api.delete(sub)).body).toEqual({ success: 'true' });
+		expect((await t.api.delete(sub)).body).toEqual({ success: true });
 		expect((await t.api.get(sub)).body.status).toBe('INACTIVE');
 		expect((await t.api.get(changedPath(feed))).status).toBe(403);
 	});
@@ -33,37 +32,42 @@ test('signed-off orders have no /changed segment', async () => {
 });
 
 describe('optional events', () => {
-	const withOptional = FEEDS.filter((feed) => feed.optionalEvent);
+	const optional = FEEDS.flatMap((feed) => (feed.optionalEvents ?? []).map((entry) => [feed.id, entry.event, entry.flag, feed] as const));
 
-	test('appointments and claims have one, behind includeremindercall and showadditionalevents', () => {
-		expect(withOptional.map((feed) => [feed.id, feed.optionalEvent!.flag])).toEqual([
-			['appointments', 'includeremindercall'],
-			['claims', 'showadditionalevents'],
+	test('appointments have two (reminder call, suggested overbooking), claims one (create claim)', () => {
+		expect(optional.map(([id, event, flag]) => [id, event, flag])).toEqual([
+			['appointments', 'UpdateReminderCall', 'includeremindercall'],
+			['appointments', 'UpdateSuggestedOverbooking', 'includesuggestedoverbooking'],
+			['claims', 'CreateClaim', 'showadditionalevents'],
 		]);
 	});
 
-	test.each(withOptional.map((feed) => [feed.id, feed.optionalEvent!.flag, feed] as const))(
-		'%s: only a subscription with %s=true includes the optional event',
-		async (_id, flag, feed) => {
-			const sub = subscriptionPath(feed);
-			await t.api.post(sub);
-			expect(eventNames((await t.api.get(sub)).body)).not.toContain(feed.optionalEvent!.event);
-			await t.api.post(sub, { [flag]: 'true' });
-			const status = await t.api.get(sub);
-			expect(status.body.status).toBe('ACTIVE');
-			expect(eventNames(status.body)).toEqual(allEvents(feed));
-			// Once the flag belongs to the subscription, dropping the optional event leaves it partial.
-			await t.api.delete(sub, { eventname: feed.optionalEvent!.event });
-			expect((await t.api.get(sub)).body.status).toBe('PARTIAL');
-		},
-	);
+	test('/events lists both appointment optional events unasked; claims list CreateClaim only with showadditionalevents', async () => {
+		expect(eventNames((await t.api.get(`${subscriptionPath(appointments)}/events`)).body)).toEqual(allEvents(appointments));
+		const claims = subscriptionPath(getFeed('claims'));
+		expect(eventNames((await t.api.get(`${claims}/events`)).body)).toEqual(['UpdateClaim']);
+		expect(eventNames((await t.api.get(`${claims}/events`, { showadditionalevents: 'true' })).body)).toEqual(['UpdateClaim', 'CreateClaim']);
+	});
+
+	test.each(optional)('%s: only a subscription with the flag of %s includes it', async (_id, event, flag, feed) => {
+		const sub = subscriptionPath(feed);
+		await t.api.post(sub);
+		expect(eventNames((await t.api.get(sub)).body)).not.toContain(event);
+		await t.api.post(sub, { [flag]: 'true' });
+		const status = await t.api.get(sub);
+		expect(status.body.status).toBe('ACTIVE');
+		expect(eventNames(status.body)).toEqual([...feed.events, event]);
+		// Once the flag belongs to the subscription, dropping the optional event leaves it partial.
+		await t.api.delete(sub, { eventname: event });
+		expect((await t.api.get(sub)).body.status).toBe('PARTIAL');
+	});
 });
 
 describe('single events', () => {
 	test('one event is PARTIAL, every event one by one is ACTIVE', async () => {
 		const sub = subscriptionPath(appointments);
 		await t.api.post(sub, { eventname: 'CheckIn' });
-		expect((await t.api.get(sub)).body).toEqual({ status: 'PARTIAL', subscriptions: [{ eventname: 'CheckIn' }] });
+		expect((await t.api.get(sub)).body).toEqual({ status: 'PARTIAL', subscriptions: [{ eventname: 'CheckIn' }], departmentids: [] });
 		for (const event of appointments.events) await t.api.post(sub, { eventname: event });
 		expect((await t.api.get(sub)).body.status).toBe('ACTIVE');
 	});
@@ -105,14 +109,20 @@ describe('department scope', () => {
 	test('departmentids scopes the subscription; every call sets the whole list', async () => {
 		const sub = subscriptionPath(appointments);
 		await t.api.post(sub, { departmentids: '1,2' });
-		expect((await t.api.get(sub)).body).toMatchObject({ status: 'ACTIVE', departmentids: ['1', '2'] });
+		expect((await t.api.get(sub)).body).toMatchObject({ status: 'ACTIVE', departmentids: [1, 2] });
 		t.sandbox.inject({ feed: 'appointments', count: 12 });
 		const queued = t.sandbox.state.queue('sandbox-client', appointments.id);
 		expect(queued.map((message) => message.departmentId)).toEqual(['1', '2']);
 		await t.api.post(sub);
-		expect((await t.api.get(sub)).body).not.toHaveProperty('departmentids');
+		expect((await t.api.get(sub)).body.departmentids).toEqual([]);
 		t.sandbox.inject({ feed: 'appointments', count: 12 });
 		expect(t.sandbox.state.queue('sandbox-client', appointments.id)).toHaveLength(14);
+	});
+
+	test('a feed that takes no departmentids ignores them: the whole practice is subscribed', async () => {
+		const providers = subscriptionPath(getFeed('providers'));
+		await t.api.post(providers, { departmentids: '1' });
+		expect((await t.api.get(providers)).body.departmentids).toEqual([]);
 	});
 
 	test('an unknown department is refused', async () => {

@@ -13,8 +13,10 @@ import { athenaRequest, type AthenaContext } from '../transport/request';
  */
 export function classifyAthenaFailure(error: unknown): FailureKind {
 	if (typeof error !== 'object' || error === null || !('httpCode' in error)) return { retry: false, maybeProcessed: false };
-	const { httpCode, failure } = error as { httpCode?: string | null; failure?: { retryAfterMs?: number } };
+	const { httpCode, failure } = error as { httpCode?: string | null; failure?: { cause?: string; retryAfterMs?: number } };
 	const status = httpCode ? Number(httpCode) : undefined;
+	// The daily quota is used up until midnight GMT: trying again only spends the wait.
+	if (failure?.cause === 'quota-exhausted') return { retry: false, maybeProcessed: false };
 	if (status === 429) return { retry: true, retryAfterMs: failure?.retryAfterMs, maybeProcessed: false };
 	// No answer, or a server error: athena may have deleted the page it never delivered.
 	if (status === undefined || Number.isNaN(status) || status >= 500) return { retry: true, maybeProcessed: true };
@@ -35,14 +37,14 @@ export function athenaFeedIo(
 	const path = changedPath(feed);
 	return {
 		fetchPage: async (request) => {
-			const { body, serverTime } = await athenaRequest.call(context, {
+			const { body, serverTime, quota } = await athenaRequest.call(context, {
 				method: 'GET',
 				path,
-				qs: toQuery(request, readOptions),
+				qs: toQuery(request, readOptions, feed),
 				itemIndex,
 				retry: { maxAttempts: 1 },
 			});
-			return { records: recordsOf(body, feed), serverTime };
+			return { records: recordsOf(body, feed), serverTime, quota };
 		},
 		classify: classifyAthenaFailure,
 		sleep,

@@ -26,6 +26,11 @@ export interface AthenaMeta {
 	 * action's read of already-processed records) rather than taken from the queue.
 	 */
 	replayed: boolean;
+	/**
+	 * athena's daily request quota after the call that read the record (X-RateLimit headers;
+	 * resets at midnight GMT), or null when athena sent none.
+	 */
+	quota: { limit: number; remaining: number } | null;
 }
 
 export interface TransformConfig {
@@ -54,6 +59,7 @@ export function makeTransform(config: TransformConfig): RecordTransform {
 			practiceId: config.practiceId,
 			retrievedAt: origin.retrievedAt,
 			replayed: origin.recovered,
+			quota: origin.quota ? { limit: origin.quota.limit, remaining: origin.quota.remaining } : null,
 		};
 		json[META_KEY] = meta;
 		return json;

@@ -4,8 +4,8 @@ import { departmentBatches } from './batches';
 import { fingerprint, fingerprintSet } from './fingerprint';
 import { CLOCK_TOLERANCE_MS, nextRecovery } from './recovery';
 import { catchUp, replayOwed, type Context } from './replay';
-import { Halt, PAGE_SIZE, Run, concurrencyOf, pool, type Batch, type DrainStats, type RunOptions } from './run';
-import type { DrainRecord, OwedReplay, RecoveryState } from './types';
+import { Halt, PAGE_SIZE, Run, concurrencyOf, pool, type Batch, type DrainStats, type RunOptions, type StopReason } from './run';
+import type { DrainRecord, OwedReplay, PageQuota, RecoveryState } from './types';
 
 export interface DrainOptions extends RunOptions {
 	feed: FeedDefinition;
@@ -31,7 +31,9 @@ export interface DrainResult {
 	recovery?: RecoveryState;
 	stats: DrainStats;
 	/** Why the drain stopped with records possibly left in athena's queue. */
-	stoppedBy?: 'budget' | 'maxRecords';
+	stoppedBy?: StopReason;
+	/** The lowest daily quota athena reported during the drain. */
+	quota?: PageQuota;
 	/** The first call that failed after its retries; the other batches stopped after their call in flight. */
 	error?: unknown;
 }
@@ -94,6 +96,7 @@ export async function drain(options: DrainOptions): Promise<DrainResult> {
 		recovery: recovery && nextRecovery(recovery.state, run, batches, { drained, unpaid, tolerance: ctx.tolerance, print: ctx.dedupe.print }),
 		stats: run.stats(batches.length),
 		stoppedBy: run.stoppedBy,
+		quota: run.quota,
 		error: run.error,
 	};
 }

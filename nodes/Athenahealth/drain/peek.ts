@@ -1,11 +1,13 @@
 import { departmentBatches } from './batches';
 import { Halt, Run, type RunOptions } from './run';
-import type { DrainRecord } from './types';
+import type { DrainRecord, PageQuota } from './types';
 
 export interface PeekResult {
 	items: DrainRecord[];
 	/** athena's clock at its first answer. */
 	serverTime?: number;
+	/** The lowest daily quota athena reported. */
+	quota?: PageQuota;
 	error?: unknown;
 }
 
@@ -28,5 +30,5 @@ export async function peek(options: RunOptions & { departmentIds?: readonly numb
 	} catch (error) {
 		if (!(error instanceof Halt)) run.fail(error);
 	}
-	return { items: run.items, serverTime, error: run.error };
+	return { items: run.items, serverTime, quota: run.quota, error: run.error };
 }

@@ -53,7 +53,7 @@ export async function replay(options: ReplayOptions): Promise<Omit<DrainResult, 
 	await pool(batches, concurrencyOf(options.concurrency), async (batch) => {
 		await replayPages(ctx, 'replay', batch, window);
 	});
-	return { items: run.items, stats: run.stats(batches.length), stoppedBy: run.stoppedBy, error: run.error };
+	return { items: run.items, stats: run.stats(batches.length), stoppedBy: run.stoppedBy, quota: run.quota, error: run.error };
 }
 
 /** Replays [suspect - tolerance, now] for the batch and emits what this drain never received. */

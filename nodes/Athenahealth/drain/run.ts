@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './backoff';
-import type { DrainRecord, FailureKind, FetchPage, Page, PageRequest, RecordTransform } from './types';
+import type { DrainRecord, FailureKind, FetchPage, Page, PageQuota, PageRequest, RecordTransform } from './types';
 
 /** athena's maximum page (seed advice: use the default limit of 1000). */
 export const PAGE_SIZE = 1000;
@@ -39,6 +39,11 @@ export interface RunOptions {
 	classify: (error: unknown) => FailureKind;
 	/** athena's clock minus ours, from an earlier poll: estimates athena's time before it answers. */
 	clockOffsetMs?: number;
+	/**
+	 * Percent of athena's daily quota to keep: once an answer reports fewer requests remaining, no
+	 * further call starts (stoppedBy `quota`) and the rest stays queued. 0 or undefined: never.
+	 */
+	stopBelowQuotaPercent?: number;
 }
 
 /** What a drain tells its run beyond the caller's options. */
@@ -49,6 +54,9 @@ interface RunSettings extends RunOptions {
 	 */
 	notBefore?: number;
 }
+
+/** Why a run stopped with records possibly left in athena's queue. */
+export type StopReason = 'budget' | 'maxRecords' | 'quota';
 
 /** With no answer yet to read athena's clock from, a lost call is assumed processed at most this long before our estimate. */
 const UNKNOWN_CLOCK_SLACK_MS = 10_000;
@@ -93,7 +101,9 @@ export class Run {
 	filtered = 0;
 	duplicates = 0;
 	error?: unknown;
-	stoppedBy?: 'budget' | 'maxRecords';
+	stoppedBy?: StopReason;
+	/** The lowest quota an answer of this run reported. */
+	quota?: PageQuota;
 	/** Latest athena time seen, and our time when it was seen. */
 	private server?: { time: number; local: number };
 	/** Latest athena time of an answer to a destructive read. */
@@ -160,6 +170,7 @@ export class Run {
 				const page = await this.options.fetchPage(request);
 				this.slowestMs = Math.max(this.slowestMs, this.now() - started);
 				if (page.serverTime !== undefined) this.seen(page.serverTime, kind === 'drain');
+				if (page.quota) this.quotaSeen(page.quota);
 				return page;
 			} catch (error) {
 				failed = error;
@@ -187,6 +198,13 @@ export class Run {
 		return { batches, calls, retries, fetched, recovered, filtered, duplicates };
 	}
 
+	/** Keeps the lowest quota seen; below the reserve, no further call starts. */
+	private quotaSeen(quota: PageQuota): void {
+		if (!this.quota || quota.remaining <= this.quota.remaining) this.quota = quota;
+		const percent = this.options.stopBelowQuotaPercent ?? 0;
+		if (percent > 0 && quota.remaining < (quota.limit * percent) / 100) this.stoppedBy ??= 'quota';
+	}
+
 	private seen(time: number, destructive: boolean): void {
 		if (!this.server || time >= this.server.time) this.server = { time, local: this.now() };
 		if (destructive) this.lastDrainTime = Math.max(this.lastDrainTime ?? time, time);
@@ -201,6 +219,7 @@ export class Run {
 			departmentIds: batch.departmentIds,
 			retrievedAt: new Date(page.serverTime ?? this.serverNow()).toISOString(),
 			recovered,
+			quota: page.quota,
 		};
 		const start = this.items.length;
 		const { transform } = this.options;

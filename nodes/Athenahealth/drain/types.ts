@@ -20,10 +20,18 @@ export interface PageRequest {
 	leaveUnprocessed?: boolean;
 }
 
+/** athena's daily request quota as its answer reported it (X-RateLimit-Limit / -Remaining). */
+export interface PageQuota {
+	limit: number;
+	remaining: number;
+}
+
 export interface Page {
 	records: DrainRecord[];
 	/** athena's clock (epoch ms, from the Date header) when it answered. */
 	serverTime?: number;
+	/** athena's daily quota after this call, when it said. */
+	quota?: PageQuota;
 }
 
 /** Injected by the caller: the trigger and the action pass one built on athenaRequest, a benchmark its own. */
@@ -48,6 +56,8 @@ export interface RecordOrigin {
 	retrievedAt: string;
 	/** The record came from a replay of already-processed records (crash recovery). */
 	recovered: boolean;
+	/** athena's daily quota after the call that brought the record, when it said. */
+	quota?: PageQuota;
 }
 
 /** A stretch of already-processed records to read again: these departments (all when absent), from `from`. */

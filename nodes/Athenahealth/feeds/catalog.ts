@@ -1,17 +1,39 @@
 /**
  * The changed-data feed catalog: the one table of athena's feeds that the nodes, the sandbox and
- * the README all read. Sources: seeds/003 (the feed list and its events in words) and
- * athena-api.md (paths, response keys, event names). `confirmed: false` marks facts athena-api.md
- * tags [U]: kept here, in one place, so they are easy to correct.
+ * the README all read (docs/athena-contract.md#the-feeds holds the same facts with their sources).
+ * `confirmed: false` marks feeds whose event names or record shape no public source confirms: kept
+ * here, in one place, so they are easy to correct, and athena's own `/events` list wins at run time.
  */
 
-/** Read option a feed accepts on `GET .../changed` beyond the common ones. */
+/** Read option a feed accepts on `GET .../changed` beyond the common ones (docs/athena-contract.md#the-feeds). */
 export interface FeedReadOption {
 	/** athena's query parameter. */
 	param: string;
 	displayName: string;
-	type: 'boolean' | 'string';
+	/** `ids`: comma-separated positive ids; `word`: one code such as an order type. */
+	type: 'boolean' | 'ids' | 'word';
 	description: string;
+}
+
+/** The flags that add an optional event to a complete subscription (docs/athena-contract.md#subscriptions). */
+export type OptionalEventFlag = 'includeremindercall' | 'includesuggestedoverbooking' | 'showadditionalevents';
+
+export interface OptionalEvent {
+	event: string;
+	flag: OptionalEventFlag;
+	/** Whether `GET {sub}/events` also takes the flag (claims); appointments list theirs unasked. */
+	onEventsList?: boolean;
+}
+
+/**
+ * How a feed takes departments. athena ignores a department parameter a feed does not take and
+ * answers for the whole practice (docs/athena-contract.md#what-athena-ignores).
+ */
+export interface DepartmentScope {
+	/** `POST {sub}` takes `departmentids` (the whole list on every call). */
+	subscribe: boolean;
+	/** `GET {read}` takes `departmentid`: a list, one integer, or not at all. */
+	read: 'list' | 'single' | 'none';
 }
 
 export interface FeedDefinition {
@@ -21,32 +43,70 @@ export interface FeedDefinition {
 	category: 'Ambulatory' | 'Inpatient';
 	/** Path below `/v1/{practiceid}/`, e.g. `chart/healthhistory/problems`. */
 	path: string;
-	/** Signed-off orders have no `/changed` segment (athena-api.md [R]). */
+	/** Signed-off orders have no `/changed` segment. */
 	noChangedSegment?: boolean;
 	/** Key of the record array in a `/changed` response. */
 	recordKey: string;
 	/** Field that identifies a record, used for fingerprints and item metadata. */
 	idField: string;
-	/** Field that carries the record's last change, when athena sends one. */
+	/**
+	 * Field that carries the time of the record's last change, when athena sends one with a time
+	 * (a date-only field cannot tell two changes of one day apart, so it is not named here).
+	 */
 	modifiedField?: string;
-	/** Events a complete subscription covers. */
+	/** Events a complete subscription covers without any flag. */
 	events: string[];
-	/** An event that only a subscription with `flag=true` includes (seed). */
-	optionalEvent?: { event: string; flag: 'includeremindercall' | 'showadditionalevents' };
-	/** false where the event names or record key are [U] in athena-api.md. */
+	/** Events only a subscription with their flag `true` includes. */
+	optionalEvents?: OptionalEvent[];
+	departments: DepartmentScope;
+	/** The spec's maximum `limit`; undefined where unknown (the drain sends at most 1000 anyway). */
+	maxLimit?: number;
+	/** false where the event names or record key are unconfirmed. */
 	confirmed: boolean;
 	readOptions?: FeedReadOption[];
 	description: string;
 }
 
-const showPatientDetail: FeedReadOption = {
-	param: 'showpatientdetail',
-	displayName: 'Show Patient Detail',
-	type: 'boolean',
-	description: 'Whether athena includes the patient record in each changed appointment',
-};
+const bool = (param: string, displayName: string, description: string): FeedReadOption => ({ param, displayName, type: 'boolean', description });
+const ids = (param: string, displayName: string, description: string): FeedReadOption => ({ param, displayName, type: 'ids', description });
 
-/** The seed lists 24 feeds; order follows the seed page. */
+/** Read options, one definition per athena parameter (a parameter several feeds take reads alike). */
+const OPTION = {
+	showpatientdetail: bool('showpatientdetail', 'Show Patient Detail', 'Whether athena includes the patient record in each changed appointment'),
+	ignorerestrictions: bool(
+		'ignorerestrictions',
+		'Ignore Restrictions',
+		'Whether to include the data of restricted and blocked patients: athena hides it unless this is true. Only for workflows allowed to see those patients.',
+	),
+	showinsurance: bool('showinsurance', 'Show Insurance', 'Whether athena includes the patient\'s insurance with each appointment'),
+	showcopay: bool('showcopay', 'Show Copay', 'Whether athena includes the expected copay with each appointment'),
+	showclaimdetail: bool('showclaimdetail', 'Show Claim Detail', 'Whether athena includes the claim of each appointment'),
+	showremindercalldetail: bool('showremindercalldetail', 'Show Reminder Call Detail', 'Whether athena includes the reminder-call details of each appointment'),
+	showexpectedprocedurecodes: bool('showexpectedprocedurecodes', 'Show Expected Procedure Codes', 'Whether athena includes the procedure codes expected for each appointment'),
+	providerid: ids('providerid', 'Provider IDs', 'Only records of these provider IDs (comma-separated)'),
+	patientid: ids('patientid', 'Patient IDs', 'Only records of these patient IDs (comma-separated)'),
+	patientids: ids('patientids', 'Patient IDs (Cases)', 'Only cases of these patient IDs (comma-separated)'),
+	returnglobalid: bool('returnglobalid', 'Return Global ID', 'Whether athena includes each patient\'s enterprise-wide global ID'),
+	showpreviouspatientids: bool('showpreviouspatientids', 'Show Previous Patient IDs', 'Whether athena includes the IDs a merged patient had before'),
+	showenterprisedetails: bool('showenterprisedetails', 'Show Enterprise Details', 'Whether athena includes enterprise details of each patient'),
+	showportalonly: bool('showportalonly', 'Show Portal Only', 'Whether to read only results published to the patient portal'),
+	ordertype: {
+		param: 'ordertype',
+		displayName: 'Order Type',
+		type: 'word',
+		description: 'Only orders of this type, as athena names it (e.g. LAB, IMAGING)',
+	} as FeedReadOption,
+	clinicalproviderid: ids('clinicalproviderid', 'Clinical Provider IDs', 'Only orders for these clinical provider IDs (comma-separated)'),
+	showservicetypeaddons: bool('showservicetypeaddons', 'Show Service Type Add-Ons', 'Whether athena includes service type add-ons of each claim'),
+} as const;
+
+/** Where a feed takes no department at all, subscribing or reading. */
+const NO_DEPARTMENTS: DepartmentScope = { subscribe: false, read: 'none' };
+/** Subscriptions scoped by department, reads not (athena reads the subscription's queue whole). */
+const SUBSCRIBE_ONLY: DepartmentScope = { subscribe: true, read: 'none' };
+const BOTH: DepartmentScope = { subscribe: true, read: 'list' };
+
+/** athena's 24 feeds, in the order of its changed-data guide. */
 export const FEEDS: readonly FeedDefinition[] = [
 	{
 		id: 'appointments',
@@ -67,16 +127,23 @@ export const FEEDS: readonly FeedDefinition[] = [
 			'DeleteAppointment',
 			'AddAppointmentSlot',
 		],
-		optionalEvent: { event: 'UpdateReminderCall', flag: 'includeremindercall' },
+		optionalEvents: [
+			{ event: 'UpdateReminderCall', flag: 'includeremindercall' },
+			{ event: 'UpdateSuggestedOverbooking', flag: 'includesuggestedoverbooking' },
+		],
+		departments: BOTH,
+		maxLimit: 10000,
 		confirmed: true,
 		readOptions: [
-			showPatientDetail,
-			{
-				param: 'providerid',
-				displayName: 'Provider ID',
-				type: 'string',
-				description: 'Only appointments for these provider IDs (comma-separated)',
-			},
+			OPTION.showpatientdetail,
+			OPTION.ignorerestrictions,
+			OPTION.showinsurance,
+			OPTION.showcopay,
+			OPTION.showclaimdetail,
+			OPTION.showremindercalldetail,
+			OPTION.showexpectedprocedurecodes,
+			OPTION.providerid,
+			OPTION.patientid,
 		],
 		description: 'Appointments created, cancelled, updated, checked in or out, frozen or unfrozen',
 	},
@@ -87,12 +154,21 @@ export const FEEDS: readonly FeedDefinition[] = [
 		path: 'patients',
 		recordKey: 'patients',
 		idField: 'patientid',
-		modifiedField: 'lastmodified',
 		events: ['AddPatient', 'DeletePatient', 'UpdatePatient', 'MergePatient', 'UpdatePatientCustomField'],
+		departments: BOTH,
+		maxLimit: 10000,
 		confirmed: true,
+		readOptions: [
+			OPTION.ignorerestrictions,
+			OPTION.patientid,
+			OPTION.returnglobalid,
+			OPTION.showpreviouspatientids,
+			OPTION.showenterprisedetails,
+		],
 		description: 'Patients added, deleted, updated or merged',
 	},
 	{
+		// Its `lastmodifieddatetime` is a date only: not a fingerprint stamp.
 		id: 'chart/healthhistory/problems',
 		name: 'Problems (Health History)',
 		category: 'Ambulatory',
@@ -100,7 +176,10 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'problems',
 		idField: 'problemid',
 		events: ['ProblemAdd', 'ProblemUpdate'],
+		departments: SUBSCRIBE_ONLY,
+		maxLimit: 5000,
 		confirmed: true,
+		readOptions: [OPTION.patientid],
 		description: 'Problems added to or updated in health history',
 	},
 	{
@@ -111,7 +190,10 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'medications',
 		idField: 'medicationentryid',
 		events: ['MedicationHxAdd', 'MedicationHxUpdate', 'MedicationHxDelete'],
+		departments: SUBSCRIBE_ONLY,
+		maxLimit: 5000,
 		confirmed: true,
+		readOptions: [OPTION.patientid],
 		description: 'Medication history entries added, updated or deleted',
 	},
 	{
@@ -120,8 +202,10 @@ export const FEEDS: readonly FeedDefinition[] = [
 		category: 'Ambulatory',
 		path: 'chart/healthhistory/allergies',
 		recordKey: 'allergies',
-		idField: 'allergyid',
+		idField: 'allergenid',
 		events: ['AllergyAdd', 'AllergyUpdate'],
+		departments: SUBSCRIBE_ONLY,
+		maxLimit: 5000,
 		confirmed: true,
 		description: 'Allergies added or updated',
 	},
@@ -130,9 +214,11 @@ export const FEEDS: readonly FeedDefinition[] = [
 		name: 'Family History (Health History)',
 		category: 'Ambulatory',
 		path: 'chart/healthhistory/familyhistory',
-		recordKey: 'familyhistory',
+		recordKey: 'problems',
 		idField: 'problemid',
 		events: ['FamilyHxAdd', 'FamilyHxUpdate'],
+		departments: NO_DEPARTMENTS,
+		maxLimit: 5000,
 		confirmed: false,
 		description: 'Family history entries added or updated',
 	},
@@ -144,6 +230,8 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'vaccines',
 		idField: 'vaccineid',
 		events: ['HxVaccineAdd', 'HxVaccineUpdate', 'HxVaccineDelete'],
+		departments: SUBSCRIBE_ONLY,
+		maxLimit: 5000,
 		confirmed: true,
 		description: 'Historical vaccines added, updated or deleted',
 	},
@@ -153,9 +241,11 @@ export const FEEDS: readonly FeedDefinition[] = [
 		category: 'Ambulatory',
 		path: 'orders',
 		recordKey: 'orders',
-		idField: 'orderid',
+		idField: 'documentid',
 		events: ['AdministerVaccine', 'DenyOrder', 'CreateOrder'],
+		departments: BOTH,
 		confirmed: false,
+		readOptions: [OPTION.ordertype, OPTION.clinicalproviderid],
 		description: 'Orders created or denied, vaccines administered',
 	},
 	{
@@ -165,9 +255,12 @@ export const FEEDS: readonly FeedDefinition[] = [
 		path: 'orders/signedoff',
 		noChangedSegment: true,
 		recordKey: 'orders',
-		idField: 'orderid',
-		events: ['OrderSignedOff', 'DocumentationOnlyOrderSignedOff'],
-		confirmed: false,
+		idField: 'documentid',
+		// Both kinds of sign-off the guide describes arrive as this one event.
+		events: ['OrderSignOffNotify'],
+		departments: BOTH,
+		confirmed: true,
+		readOptions: [OPTION.ordertype, OPTION.clinicalproviderid],
 		description: 'Orders (lab, imaging, DME, surgery, referral, patient info, other) and documentation-only orders signed off',
 	},
 	{
@@ -186,6 +279,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 			'PrescriptionPreApproval',
 			'PrescriptionRefillUpdate',
 		],
+		departments: SUBSCRIBE_ONLY,
 		confirmed: true,
 		description: 'Prescriptions and refills added, updated, deleted, reopened or pre-approved',
 	},
@@ -198,15 +292,10 @@ export const FEEDS: readonly FeedDefinition[] = [
 		idField: 'patientcaseid',
 		modifiedField: 'lastmodifieddatetime',
 		events: ['PatientCaseAdd', 'PatientCaseUpdate', 'PatientCaseActionUpdate', 'PatientCaseNotifyPatient'],
+		departments: NO_DEPARTMENTS,
+		maxLimit: 5000,
 		confirmed: true,
-		readOptions: [
-			{
-				param: 'patientids',
-				displayName: 'Patient IDs',
-				type: 'string',
-				description: 'Only cases of these patient IDs (comma-separated)',
-			},
-		],
+		readOptions: [OPTION.patientids],
 		description: 'Patient cases added or updated',
 	},
 	{
@@ -217,7 +306,9 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'imagingresults',
 		idField: 'imagingresultid',
 		events: ['AddImagingResult', 'AddResult', 'DeleteResult'],
+		departments: SUBSCRIBE_ONLY,
 		confirmed: false,
+		readOptions: [OPTION.showportalonly],
 		description: 'Imaging results added or deleted',
 	},
 	{
@@ -227,12 +318,16 @@ export const FEEDS: readonly FeedDefinition[] = [
 		path: 'labresults',
 		recordKey: 'labresults',
 		idField: 'labresultid',
+		modifiedField: 'lastmodifieddatetime',
 		events: ['LabResultAdd', 'LabResultUpdate', 'LabResultClose'],
+		departments: SUBSCRIBE_ONLY,
+		maxLimit: 5000,
 		confirmed: true,
+		readOptions: [OPTION.showportalonly],
 		description: 'Lab results added, updated or closed',
 	},
 	{
-		// The seed spells the path `ccmenrollementstatus`; athena-api.md's spelling is used.
+		// The guide spells the path `ccmenrollementstatus`; the spec's spelling is used.
 		id: 'ccmenrollmentstatus',
 		name: 'CCM Enrollment Status',
 		category: 'Ambulatory',
@@ -240,6 +335,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'ccmenrollmentstatus',
 		idField: 'patientid',
 		events: ['UpdateCCMStatus'],
+		departments: NO_DEPARTMENTS,
 		confirmed: false,
 		description: 'Chronic care management enrollment status updated',
 	},
@@ -251,8 +347,10 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'claims',
 		idField: 'claimid',
 		events: ['UpdateClaim'],
-		optionalEvent: { event: 'CreateClaim', flag: 'showadditionalevents' },
+		optionalEvents: [{ event: 'CreateClaim', flag: 'showadditionalevents', onEventsList: true }],
+		departments: { subscribe: false, read: 'list' },
 		confirmed: true,
+		readOptions: [OPTION.patientid, OPTION.showservicetypeaddons],
 		description: 'Claims updated (and created, with additional events)',
 	},
 	{
@@ -263,6 +361,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'providers',
 		idField: 'providerid',
 		events: ['ProviderAdd', 'ProviderUpdate', 'ProviderDelete', 'ProviderUndelete'],
+		departments: NO_DEPARTMENTS,
 		confirmed: true,
 		description: 'Providers added, updated, deleted or undeleted',
 	},
@@ -274,6 +373,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'providernumbers',
 		idField: 'providernumberid',
 		events: ['ProviderNumberAdd', 'ProviderNumberUpdate', 'ProviderNumberDelete'],
+		departments: NO_DEPARTMENTS,
 		confirmed: false,
 		description: 'Provider numbers added, updated or deleted',
 	},
@@ -285,6 +385,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'referringproviders',
 		idField: 'referringproviderid',
 		events: ['ReferringProviderAdd', 'ReferringProviderUpdate', 'ReferringProviderDelete', 'ReferringProviderUndelete'],
+		departments: NO_DEPARTMENTS,
 		confirmed: false,
 		description: 'Referring providers added, updated, deleted or undeleted',
 	},
@@ -296,11 +397,12 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'referringprovidernumbers',
 		idField: 'referringprovidernumberid',
 		events: ['ReferringProviderNumberAdd', 'ReferringProviderNumberUpdate'],
+		departments: NO_DEPARTMENTS,
 		confirmed: false,
 		description: 'Referring provider numbers added or updated',
 	},
 	{
-		// The seed's Hospital Visits section points at `stays`; the spec names the feed `visits`.
+		// The guide's Hospital Visits section points at `stays`; the spec names the feed `visits`.
 		id: 'visits',
 		name: 'Hospital Visits',
 		category: 'Inpatient',
@@ -316,6 +418,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 			'DeleteVisit',
 			'DischargeVisit',
 		],
+		departments: BOTH,
 		confirmed: false,
 		description: 'Hospital visits admitted, updated, undeleted, deleted or discharged',
 	},
@@ -336,6 +439,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 			'CloseStay',
 			'UpdateLocation',
 		],
+		departments: NO_DEPARTMENTS,
 		confirmed: false,
 		description: 'Hospital stays created, admitted, cancelled, discharged, transferred, closed or moved',
 	},
@@ -347,6 +451,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'orcases',
 		idField: 'orcaseid',
 		events: ['CreatePreferenceCard', 'UpdatePreferenceCard', 'ConsumptionsSubmission'],
+		departments: NO_DEPARTMENTS,
 		confirmed: false,
 		description: 'Operating room preference cards created or updated, consumptions submitted',
 	},
@@ -358,6 +463,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'surgerycases',
 		idField: 'surgerycaseid',
 		events: ['CreateSurgeryCase', 'UpdateSurgeryCase', 'DeleteSurgeryCase'],
+		departments: { subscribe: false, read: 'single' },
 		confirmed: false,
 		description: 'Surgery cases created, updated or deleted',
 	},
@@ -369,6 +475,7 @@ export const FEEDS: readonly FeedDefinition[] = [
 		recordKey: 'chargecodes',
 		idField: 'chargecodeid',
 		events: ['DenyChargeCode', 'MapChargeRequest'],
+		departments: NO_DEPARTMENTS,
 		confirmed: false,
 		description: 'Charge codes denied or charge requests mapped',
 	},
@@ -392,9 +499,19 @@ export function subscriptionPath(feed: FeedDefinition): string {
 	return `${changedPath(feed)}/subscription`;
 }
 
-/** Every event a subscription can hold, the optional one included. */
+/** Every event a subscription can hold, the optional ones included. */
 export function allEvents(feed: FeedDefinition): string[] {
-	return feed.optionalEvent ? [...feed.events, feed.optionalEvent.event] : [...feed.events];
+	return [...feed.events, ...(feed.optionalEvents ?? []).map((optional) => optional.event)];
+}
+
+/** The optional event named `event`, if the feed has one. */
+export function optionalEventOf(feed: FeedDefinition, event: string): OptionalEvent | undefined {
+	return feed.optionalEvents?.find((optional) => optional.event === event);
+}
+
+/** Whether the feed honours departments for this use (elsewhere athena ignores them: whole practice). */
+export function takesDepartments(feed: FeedDefinition, use: 'subscribe' | 'read'): boolean {
+	return use === 'subscribe' ? feed.departments.subscribe : feed.departments.read !== 'none';
 }
 
 /** n8n options for a feed picker, grouped by category in the display name. */

@@ -10,7 +10,7 @@ import type {
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { CredentialSettingError, resolveBaseUrl, resolvePracticeId } from './baseUrl';
-import { isRetryable, readFailure, toNodeApiError } from './errors';
+import { isRetryable, readFailure, readQuota, toNodeApiError, type Quota } from './errors';
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry';
 
 export type AthenaContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions;
@@ -42,9 +42,13 @@ export interface AthenaResponse {
 	statusCode: number;
 	/** athena's clock, from the `Date` header (ms), when sent. */
 	serverTime?: number;
+	/** athena's daily request quota, from the X-RateLimit headers, when sent. */
+	quota?: Quota;
 }
 
 const SAFE_PATH = /^[a-z0-9]+(\/[a-z0-9]+)*$/i;
+/** A changed-data read or subscription call (signed-off orders have no `/changed` segment). */
+const FEED_CALL = /(^|\/)changed(\/|$)|^orders\/signedoff(\/|$)/;
 
 /** Form encoding for athena: booleans as "true"/"false", lists comma-joined, empty values left out. */
 export function formEncode(body: IDataObject): string {
@@ -88,7 +92,7 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 		returnFullResponse: true,
 	};
 	if (request.body) {
-		// DELETE carries its form in the query too: where athena reads it is unconfirmed (docs/athena-contract.md#unconfirmed).
+		// DELETE takes eventname and the flags in the query (docs/athena-contract.md#subscriptions); the form too, harmlessly.
 		options.body = formEncode(request.body);
 		options.headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
 		if (request.method === 'DELETE') options.qs = { ...request.qs, ...request.body };
@@ -107,11 +111,16 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 				body: response.body,
 				statusCode: response.statusCode,
 				serverTime: Number.isNaN(date) ? undefined : date,
+				quota: readQuota(response.headers),
 			};
 		} catch (error) {
 			const failure = readFailure(error);
 			if (attempt >= policy.maxAttempts || !isRetryable(failure, idempotent)) {
-				throw toNodeApiError(node, failure, attempt, { itemIndex: request.itemIndex, redact: request.redact });
+				throw toNodeApiError(node, failure, attempt, {
+					itemIndex: request.itemIndex,
+					redact: request.redact,
+					feedCall: FEED_CALL.test(request.path),
+				});
 			}
 			await sleep(backoffDelay(attempt, policy, failure.retryAfterMs));
 		}

@@ -24,7 +24,8 @@ export const properties: INodeProperties[] = [
 			'Events to keep; leave empty for all. athena\'s records do not name their event, so the filter works through the subscription: with Subscribe Automatically on, only these events are subscribed. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	departmentIdsField(
-		'Departments to read, 20 per call as athena advises for large practices; leave empty for the whole practice.',
+		'Departments to read, 20 per call as athena advises for large practices; leave empty for the whole practice. Shown only for feeds whose reads athena limits by department.',
+		'read',
 	),
 	feedOptionsCollection([
 		{

@@ -77,6 +77,7 @@ async function pollOnce(
 		transform: makeTransform({ feed: feed.id, practiceId: settings.practiceId, keepEvents: settings.events, knownEvent: knownEvent(state) }),
 		deadline,
 		clockOffsetMs: state.clockOffsetMs,
+		stopBelowQuotaPercent: settings.stopBelowQuotaPercent,
 	};
 	if (settings.crashRecovery && state.windowStart === undefined) {
 		const marked = await anchor(context, settings, state, run);
@@ -131,7 +132,12 @@ function finish(context: IPollFunctions, result: DrainResult | undefined): PollO
 	if (!result) return null;
 	const items: INodeExecutionData[] = result.items.map((json: IDataObject) => ({ json }));
 	if (result.error === undefined) {
-		if (result.stoppedBy) {
+		if (result.stoppedBy === 'quota' && result.quota) {
+			const { remaining, limit } = result.quota;
+			context.logger.info(
+				`athenahealth Trigger stopped below Stop Below Remaining Quota: athena allows ${remaining} more of ${limit} requests today (resets at midnight GMT); the rest stays queued in athena`,
+			);
+		} else if (result.stoppedBy) {
 			const limit = result.stoppedBy === 'budget' ? 'the poll time budget' : 'Max Records per Poll';
 			context.logger.debug(`athenahealth Trigger stopped at ${limit}; the rest stays queued in athena for the next poll`);
 		}

@@ -3,9 +3,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { DEFAULT_MAX_RECORDS } from '../common/defaults';
-import { departmentIdsSchema, eventNameProblem, eventSchema, feedSchema } from '../common/feedFields';
+import { departmentIdsSchema, departmentScopeProblem, eventNameProblem, eventSchema, feedSchema } from '../common/feedFields';
 import { practiceIdOf } from '../common/practice';
-import { readOptionQuery } from '../common/readOptions';
+import { DEFAULT_QUOTA_RESERVE_PERCENT, readOptionQuery } from '../common/readOptions';
+import { eventsAthenaLacks } from '../common/subscriptionApi';
 import { describeIssues, fieldLabels, safeMessages, wholeNumber } from '../common/validation';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../drain';
 import type { FeedDefinition } from '../feeds/catalog';
@@ -13,14 +14,13 @@ import { CREDENTIAL_TYPE } from '../transport/request';
 import { properties } from './description';
 
 /**
- * Events must be written as athena names them. The catalog lists every event of the feeds whose
- * names are confirmed; for the others (docs/athena-contract.md#unconfirmed) athena's own list may
- * hold names the catalog lacks, so only a wrong case is refused there.
+ * Events must be written as athena names them: a wrong case is refused here. A name the catalog
+ * lacks is checked against athena's own `/events` list afterwards (docs/athena-contract.md#unconfirmed).
  */
 function checkEvents(feed: FeedDefinition, events: string[], ctx: z.RefinementCtx): void {
 	events.forEach((event, index) => {
 		const problem = eventNameProblem(feed, event);
-		if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['events', index], message: problem });
+		if (problem && !problem.unknown) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['events', index], message: problem.message });
 	});
 }
 
@@ -34,8 +34,14 @@ const schema = z.object({
 		maxRecordsPerPoll: wholeNumber(1, 1_000_000).default(DEFAULT_MAX_RECORDS),
 		minIntervalSeconds: wholeNumber(0, 86_400).default(60),
 		parallelBatches: wholeNumber(1, MAX_CONCURRENCY).default(DEFAULT_CONCURRENCY),
+		stopBelowQuota: z.number({ message: 'must be a number from 0 to 100' }).min(0).max(100).default(DEFAULT_QUOTA_RESERVE_PERCENT),
 	}).passthrough(),
-}).superRefine((input, ctx) => checkEvents(input.feed, input.events, ctx));
+}).superRefine((input, ctx) => {
+	checkEvents(input.feed, input.events, ctx);
+	// athena ignores departments on a feed that takes none: the trigger would drain the whole practice.
+	const problem = departmentScopeProblem(input.feed, input.departmentIds, 'read');
+	if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['departmentIds'], message: problem });
+});
 
 export interface TriggerSettings {
 	feed: FeedDefinition;
@@ -45,6 +51,8 @@ export interface TriggerSettings {
 	crashRecovery: boolean;
 	maxRecordsPerPoll: number;
 	parallelBatches: number;
+	/** Percent of athena's daily quota a drain leaves untouched. */
+	stopBelowQuotaPercent: number;
 	minIntervalMs: number;
 	/** The feed's own read options, as athena's query. */
 	readQuery: IDataObject;
@@ -67,12 +75,18 @@ export async function readSettings(context: IPollFunctions): Promise<TriggerSett
 	const { query, problem } = readOptionQuery(rest.feed, options as IDataObject);
 	if (problem) throw new NodeOperationError(node, problem);
 	const practiceId = practiceIdOf(node, await context.getCredentials(CREDENTIAL_TYPE));
+	// Only names the catalog lacks cost a call: athena's own list decides them.
+	const lacking = await eventsAthenaLacks.call(context, rest.feed, rest.events);
+	if (lacking.length) {
+		throw new NodeOperationError(node, `Event Names or IDs must be events athena offers for the feed "${rest.feed.name}"; it does not offer ${lacking.join(', ')}`);
+	}
 	return {
 		...rest,
 		autoSubscribe: options.autoSubscribe,
 		crashRecovery: options.crashRecovery,
 		maxRecordsPerPoll: options.maxRecordsPerPoll,
 		parallelBatches: options.parallelBatches,
+		stopBelowQuotaPercent: options.stopBelowQuota,
 		minIntervalMs: options.minIntervalSeconds * 1000,
 		readQuery: query,
 		practiceId,

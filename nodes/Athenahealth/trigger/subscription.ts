@@ -2,7 +2,8 @@ import type { IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getSubscription, subscribe } from '../common/subscriptionApi';
-import type { FeedDefinition } from '../feeds/catalog';
+import { optionalEventOf, type FeedDefinition } from '../feeds/catalog';
+import { isNotSubscribed } from '../transport/errors';
 import type { TriggerSettings } from './settings';
 import type { TriggerState } from './state';
 
@@ -10,8 +11,12 @@ const RECHECK_MS = 3_600_000;
 /** Subscription changes take about 10 minutes (15-20 in preview; docs/athena-contract.md#pacing): wait a little longer. */
 const TAKES_EFFECT_MS = 30 * 60_000;
 
-export function isNotSubscribed(error: unknown): boolean {
-	return (error as { httpCode?: string | null } | undefined)?.httpCode === '403';
+/** Only athena's exact not-subscribed 403 (docs/athena-contract.md#errors); any other 403 is a permission error. */
+export { isNotSubscribed };
+
+/** The optional events among the trigger's events: their flags go with every subscription call. */
+function optionalEventsOf(settings: TriggerSettings): string[] {
+	return settings.events.filter((event) => optionalEventOf(settings.feed, event) !== undefined);
 }
 
 /** The one event every record is for, when the subscription holds exactly one. */
@@ -46,15 +51,20 @@ export async function handleNotSubscribed(
 	if (!settings.autoSubscribe) throw notSubscribedError(context, feed);
 	const since = state.subscription?.subscribedAt;
 	if (since !== undefined && now - since >= 0 && now - since < TAKES_EFFECT_MS) return;
-	const optional = feed.optionalEvent?.event;
 	if (events.length === 0) {
 		await subscribe.call(context, feed, { departmentIds });
 	} else {
-		for (const eventName of events) {
-			await subscribe.call(context, feed, { eventName, departmentIds, includeOptionalEvent: eventName === optional });
-		}
+		for (const eventName of events) await subscribe.call(context, feed, { eventName, departmentIds });
 	}
-	state.subscription = { events: events.length ? [...events] : [...feed.events], checkedAt: now, subscribedAt: now };
+	// Record what athena reports, not what the catalog expects a subscription to hold.
+	let reported: string[] | undefined;
+	try {
+		reported = (await getSubscription.call(context, feed, undefined, optionalEventsOf(settings))).events;
+	} catch {
+		reported = undefined;
+	}
+	const recorded = reported?.length ? reported : events.length ? [...events] : [];
+	state.subscription = { events: recorded, checkedAt: now, subscribedAt: now };
 	context.logger.info(`athenahealth Trigger subscribed to the feed "${feed.id}"; records queue from now on`);
 }
 
@@ -73,7 +83,7 @@ export async function checkSubscription(
 	if (known && now - known.checkedAt < RECHECK_MS && now >= known.checkedAt) return true;
 	let current;
 	try {
-		current = await getSubscription.call(context, settings.feed);
+		current = await getSubscription.call(context, settings.feed, undefined, optionalEventsOf(settings));
 	} catch {
 		return true;
 	}

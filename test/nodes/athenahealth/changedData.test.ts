@@ -57,6 +57,25 @@ describe('athenahealth node: Changed Data > Read', () => {
 		expect(ctx.sandbox.stats().violations.concurrentChanged).toBe(0);
 	});
 
+	test('Stop Below Remaining Quota ends a drain cleanly; the quota left shows in each record', async () => {
+		ctx.sandbox.inject({ feed: FEED, count: 2600 });
+		ctx.sandbox.setQuotaRemaining(2000);
+		const output = await read({ drainUntilEmpty: true });
+		expect(output).toHaveLength(1000);
+		expect(queued(ctx.sandbox)).toBe(1600);
+		expect(output[0].json[META_KEY]).toMatchObject({ quota: { limit: 50000, remaining: 1999 } });
+		// A reserve of 1% (500 requests) lets it finish.
+		expect(await read({ drainUntilEmpty: true, options: { stopBelowQuota: 1 } })).toHaveLength(1600);
+	});
+
+	test('appointments take their documented read options, as athena names them', async () => {
+		ctx.sandbox.inject({ feed: FEED, count: 2 });
+		await read({ limit: 10, options: { ignorerestrictions: true, showinsurance: true, showcopay: true, patientid: '1, 2' } });
+		const [call] = changedRequests(ctx.sandbox);
+		for (const name of ['ignorerestrictions', 'showinsurance', 'showcopay', 'patientid']) expect(call.path).toContain(name);
+		expect(call.path).not.toContain('showportalonly');
+	});
+
 	test('reads already-processed records again in a window entered in the workflow time zone', async () => {
 		const records = ctx.sandbox.inject({ feed: FEED, count: 25 });
 		await read({ limit: 1000 });
@@ -80,7 +99,7 @@ describe('athenahealth node: Changed Data > Read', () => {
 		[{ source: 'processed', processedStart: '2025-01-15T10:00:00', processedEnd: '2025-01-15T09:00:00' }, 'Processed To must not be before Processed From (item 0)'],
 		[{ source: 'processed', processedStart: '2025-01-14T09:00:00', processedEnd: '2025-01-15T10:00:00' }, 'Processed To must be at most 24 hours after Processed From (item 0)'],
 		[{ drainUntilEmpty: true, maxRecords: -5 }, 'Max Records must be a whole number from 1 to 1000000 (item 0)'],
-		[{ options: { providerid: '12;DROP' } }, 'Provider ID must be IDs separated by commas, such as 12,34 (item 0)'],
+		[{ options: { providerid: '12;DROP' } }, 'Provider IDs must be IDs separated by commas, such as 12,34 (item 0)'],
 	])('refuses %j before any request', async (parameters, message) => {
 		const before = ctx.sandbox.stats().requests.length;
 		const error = await refusal(parameters as INodeParameters);

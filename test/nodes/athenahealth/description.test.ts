@@ -100,8 +100,17 @@ describe('node description', () => {
 		expect((feed?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual(FEEDS.map((entry) => entry.id));
 		// The default is a literal (n8n's linter wants one): it must stay a feed of the catalog.
 		expect(FEEDS.map((entry) => entry.id)).toContain(feed?.default);
-		const optional = fieldsOf('subscription', 'subscribe').filter((field) => field.name === 'includeOptionalEvent');
-		expect(optional.map((field) => field.displayOptions?.show?.feed)).toEqual([['appointments'], ['claims']]);
+		// A feed's first optional event keeps the parameter name earlier versions saved.
+		const switches = ['includeOptionalEvent', 'includesuggestedoverbooking'];
+		const optional = fieldsOf('subscription', 'subscribe').filter((field) => switches.includes(field.name));
+		expect(optional.map((field) => [field.name, field.displayName, field.displayOptions?.show?.feed])).toEqual([
+			['includeOptionalEvent', 'Include UpdateReminderCall', ['appointments']],
+			['includesuggestedoverbooking', 'Include UpdateSuggestedOverbooking', ['appointments']],
+			['includeOptionalEvent', 'Include CreateClaim', ['claims']],
+		]);
+		// The department picker shows only for feeds whose subscriptions athena scopes by department.
+		const departments = fieldsOf('subscription', 'subscribe').find((field) => field.name === 'departmentIds');
+		expect(departments?.displayOptions?.show?.feed).toEqual(FEEDS.filter((entry) => entry.departments.subscribe).map((entry) => entry.id));
 	});
 
 	test('the delay notice is shown for subscribe and unsubscribe only', () => {

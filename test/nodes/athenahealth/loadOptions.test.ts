@@ -56,7 +56,8 @@ describe('load options', () => {
 		expect(events.map((option) => option.value)).toEqual(allEvents(getFeed(feed)));
 		const asked = ctx.sandbox.stats().requests.filter((entry) => entry.route === 'subscription');
 		expect(asked.map((entry) => `${entry.path} ${entry.status}`)).toEqual([
-			`/v1/195900/${feed === 'orders/signedoff' ? feed : `${feed}/changed`}/subscription/events 200`,
+			// Claims' /events takes showadditionalevents: asked, so CreateClaim is listed.
+			`/v1/195900/${feed === 'orders/signedoff' ? feed : `${feed}/changed`}/subscription/events${feed === 'claims' ? '?showadditionalevents' : ''} 200`,
 		]);
 	});
 

@@ -1,8 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { allEvents, getFeed } from '../../../nodes/Athenahealth/feeds/catalog';
+import { departmentScopeProblem } from '../../../nodes/Athenahealth/common/feedFields';
 import { DEMO_CLIENT } from '../../sandbox';
-import { failure, run, useSandbox } from './helpers';
+import { failure, node, run, useSandbox } from './helpers';
 
 const ctx = useSandbox();
 const CLIENT = DEMO_CLIENT.clientId;
@@ -24,19 +25,33 @@ describe('Subscription', () => {
 		const [before] = await subscription('getStatus', { feed: 'documents/patientcase' });
 		expect(before.json).toEqual({ feed: 'documents/patientcase', feedName: 'Patient Cases', status: 'INACTIVE', events: [], departmentIds: [] });
 
-		const [subscribed] = await subscription('subscribe', { feed: 'documents/patientcase', scope: 'all', departmentIds: ['2', '5'] });
-		expect(subscribed.json).toEqual({ success: true, feed: 'documents/patientcase', event: 'all', departmentIds: [2, 5] });
-		expect(ctx.sandbox.state.subscription(CLIENT, 'documents/patientcase')).toMatchObject({ status: 'ACTIVE', departmentIds: ['2', '5'] });
+		const [subscribed] = await subscription('subscribe', { feed: 'chart/healthhistory/problems', scope: 'all', departmentIds: ['2', '5'] });
+		expect(subscribed.json).toEqual({ success: true, feed: 'chart/healthhistory/problems', event: 'all', departmentIds: [2, 5] });
+		expect(ctx.sandbox.state.subscription(CLIENT, 'chart/healthhistory/problems')).toMatchObject({ status: 'ACTIVE', departmentIds: ['2', '5'] });
 
-		const [after] = await subscription('getStatus', { feed: 'documents/patientcase' });
+		const [after] = await subscription('getStatus', { feed: 'chart/healthhistory/problems' });
 		expect(after.json).toEqual({
-			feed: 'documents/patientcase',
-			feedName: 'Patient Cases',
+			feed: 'chart/healthhistory/problems',
+			feedName: 'Problems (Health History)',
 			status: 'ACTIVE',
-			events: getFeed('documents/patientcase').events,
+			events: getFeed('chart/healthhistory/problems').events,
 			departmentIds: [2, 5],
 		});
 	});
+
+	test.each(['documents/patientcase', 'providers', 'claims'])(
+		'%s takes no departmentids: the field is hidden, and a department list is refused before any request',
+		async (feed) => {
+			const field = node.description.properties.find(
+				(property) => property.name === 'departmentIds' && property.displayOptions?.show?.operation?.includes('subscribe'),
+			)!;
+			expect(field.displayOptions?.show?.feed).not.toContain(feed);
+			expect(field.displayOptions?.show?.feed).toContain('appointments');
+			// n8n drops a hidden field's value; a list that still reaches the node is refused, naming the field.
+			expect(departmentScopeProblem(getFeed(feed), [2], 'subscribe')).toMatch(/^must be empty for the feed .*subscribe the whole practice$/);
+			expect(departmentScopeProblem(getFeed(feed), [], 'subscribe')).toBeUndefined();
+		},
+	);
 
 	test('one event makes a PARTIAL subscription; unsubscribing it and then all empties it', async () => {
 		await subscription('subscribe', { feed: 'patients', scope: 'one', eventName: 'AddPatient' });
@@ -53,16 +68,24 @@ describe('Subscription', () => {
 	});
 
 	test.each([
-		['appointments', 'UpdateReminderCall', 'includeremindercall'],
-		['claims', 'CreateClaim', 'showadditionalevents'],
-	])('%s: the optional event %s is included only when asked (%s)', async (feed, optional, flag) => {
+		['appointments', 'UpdateReminderCall', 'includeremindercall', 'includeOptionalEvent'],
+		['appointments', 'UpdateSuggestedOverbooking', 'includesuggestedoverbooking', 'includesuggestedoverbooking'],
+		['claims', 'CreateClaim', 'showadditionalevents', 'includeOptionalEvent'],
+	])('%s: the optional event %s is included only when asked (%s)', async (feed, optional, flag, field) => {
 		const [without] = await subscription('subscribe', { feed, scope: 'all' });
 		expect(without.json).toMatchObject({ [flag]: false });
 		expect(ctx.sandbox.state.subscription(CLIENT, feed).events).not.toContain(optional);
 
-		const [withIt] = await subscription('subscribe', { feed, scope: 'all', includeOptionalEvent: true });
+		const [withIt] = await subscription('subscribe', { feed, scope: 'all', [field]: true });
 		expect(withIt.json).toMatchObject({ [flag]: true });
-		expect(ctx.sandbox.state.subscription(CLIENT, feed)).toMatchObject({ status: 'ACTIVE', events: allEvents(getFeed(feed)) });
+		expect(ctx.sandbox.state.subscription(CLIENT, feed)).toMatchObject({ status: 'ACTIVE', events: [...getFeed(feed).events, optional] });
+		// The status asked with the same flag counts it; unsubscribing everything removes it too.
+		const [status] = await subscription('getStatus', { feed, [field]: true });
+		expect(status.json).toMatchObject({ status: 'ACTIVE', events: [...getFeed(feed).events, optional] });
+		expect(ctx.sandbox.stats().requests.at(-1)!.path).toContain(flag);
+		await subscription('unsubscribe', { feed, scope: 'all' });
+		expect(ctx.sandbox.stats().requests.at(-1)!.path).toContain(flag);
+		expect(ctx.sandbox.state.subscription(CLIENT, feed).status).toBe('INACTIVE');
 	});
 
 	test('signed-off orders use their own path', async () => {
@@ -71,11 +94,19 @@ describe('Subscription', () => {
 		expect(ctx.sandbox.state.subscription(CLIENT, 'orders/signedoff').status).toBe('ACTIVE');
 	});
 
-	test('on a feed whose events are unconfirmed, athena decides: an unknown event is its enum refusal', async () => {
+	test("on a feed whose events are unconfirmed, athena's /events list decides", async () => {
+		// An event athena offers, though the catalog lacks it, is subscribed.
+		ctx.sandbox.offerEvents('imagingresults', ['ImagingResultUpdate']);
+		const [offered] = await subscription('subscribe', { feed: 'imagingresults', scope: 'one', eventName: 'ImagingResultUpdate' });
+		expect(offered.json).toMatchObject({ success: true, event: 'ImagingResultUpdate' });
+		expect(ctx.sandbox.state.subscription(CLIENT, 'imagingresults').events).toEqual(['ImagingResultUpdate']);
+		// One athena does not offer is refused by the node, naming the field, before the POST.
+		const posts = () => ctx.sandbox.stats().requests.filter((entry) => entry.method === 'POST' && entry.route === 'subscription').length;
+		const before = posts();
 		const error = await failure(subscription('subscribe', { feed: 'imagingresults', scope: 'one', eventName: 'ScheduleAppointment' }));
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.httpCode).toBe('400');
-		expect(error.description).toBe("The value 'ScheduleAppointment' did not match any of the enum values for EVENTNAME");
+		expect(error).not.toBeInstanceOf(NodeApiError);
+		expect(error.message).toMatch(/^Event Name or ID must be one of the feed's events/);
+		expect(posts()).toBe(before);
 	});
 
 	test('a department athena does not know is refused by athena', async () => {

@@ -37,6 +37,8 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 			practiceId: 195900,
 			retrievedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 			replayed: false,
+			// athena's daily quota after the call, from its X-RateLimit headers.
+			quota: { limit: 50000, remaining: expect.any(Number) },
 		});
 		// Nothing more: the next poll makes one short call per batch and emits nothing.
 		expect((await wf.tick()).emitted).toBeNull();
@@ -143,7 +145,7 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 		[{ departmentIds: ['1', '2/..'] }, 'Department Names or IDs (entry 2) must be a positive whole number'],
 		[{ options: { maxRecordsPerPoll: 0 } }, 'Max Records per Poll must be a whole number from 1 to 1000000'],
 		[{ options: { parallelBatches: 21 } }, 'Parallel Batches must be a whole number from 1 to 20'],
-		[{ options: { providerid: '..' } }, 'Provider ID must be IDs separated by commas'],
+		[{ options: { providerid: '..' } }, 'Provider IDs must be IDs separated by commas'],
 	])('refuses %j before any request, naming the field', async (parameters, message) => {
 		const wf = workflow(ctx, parameters);
 		const { error } = await wf.tick();

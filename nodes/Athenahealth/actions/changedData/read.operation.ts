@@ -5,9 +5,9 @@ import { z } from 'zod';
 
 import { athenaFeedIo } from '../../common/changedFeed';
 import { DEFAULT_MAX_RECORDS } from '../../common/defaults';
-import { departmentIdsField, departmentIdsSchema, feedField, feedSchema } from '../../common/feedFields';
+import { departmentIdsField, departmentIdsSchema, departmentScopeProblem, feedField, feedSchema } from '../../common/feedFields';
 import { practiceIdOf } from '../../common/practice';
-import { feedOptionsCollection, readOptionQuery } from '../../common/readOptions';
+import { DEFAULT_QUOTA_RESERVE_PERCENT, feedOptionsCollection, readOptionQuery } from '../../common/readOptions';
 import { makeTransform } from '../../common/records';
 import { fieldLabels, parseItem, wholeNumber } from '../../common/validation';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, drain, peek, replay } from '../../drain';
@@ -97,9 +97,7 @@ const properties: INodeProperties[] = [
 		description: 'End of the window (at most 24 hours after its start: athena keeps records a day)',
 		displayOptions: { show: { source: ['processed'] } },
 	},
-	departmentIdsField(
-		'Departments to read, 20 per call; leave empty for the whole practice.',
-	),
+	departmentIdsField('Departments to read, 20 per call; leave empty for the whole practice.', 'read'),
 	feedOptionsCollection(),
 ];
 
@@ -126,16 +124,23 @@ function instant(zone: string) {
 	});
 }
 
-const schema = z.object({
-	feed: feedSchema,
-	source: z.enum(['queue', 'processed']),
-	drainUntilEmpty: z.boolean(),
-	limit: wholeNumber(1, 1000),
-	leaveUnprocessed: z.boolean(),
-	maxRecords: wholeNumber(1, 1_000_000),
-	departmentIds: departmentIdsSchema,
-	parallelBatches: wholeNumber(1, MAX_CONCURRENCY),
-});
+const schema = z
+	.object({
+		feed: feedSchema,
+		source: z.enum(['queue', 'processed']),
+		drainUntilEmpty: z.boolean(),
+		limit: wholeNumber(1, 1000),
+		leaveUnprocessed: z.boolean(),
+		maxRecords: wholeNumber(1, 1_000_000),
+		departmentIds: departmentIdsSchema,
+		parallelBatches: wholeNumber(1, MAX_CONCURRENCY),
+		stopBelowQuota: z.number({ message: 'must be a number from 0 to 100' }).min(0).max(100),
+	})
+	.superRefine((input, ctx) => {
+		// athena ignores departments on a feed that takes none: the read would drain the whole practice.
+		const problem = departmentScopeProblem(input.feed, input.departmentIds, 'read');
+		if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['departmentIds'], message: problem });
+	});
 
 function windowSchema(zone: string) {
 	return z
@@ -167,6 +172,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		maxRecords: get('maxRecords', DEFAULT_MAX_RECORDS),
 		departmentIds: get('departmentIds', []),
 		parallelBatches: options.parallelBatches ?? DEFAULT_CONCURRENCY,
+		stopBelowQuota: options.stopBelowQuota ?? DEFAULT_QUOTA_RESERVE_PERCENT,
 	};
 	const input = parseItem(this, itemIndex, schema, raw, labels);
 	const window =
@@ -180,6 +186,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const run = {
 		...athenaFeedIo(this, input.feed, query, itemIndex),
 		transform: makeTransform({ feed: input.feed.id, practiceId: practiceIdOf(this.getNode(), credentials, itemIndex) }),
+		stopBelowQuotaPercent: input.stopBelowQuota,
 	};
 	const scope = { departmentIds: input.departmentIds, concurrency: input.parallelBatches };
 	const result =
@@ -194,6 +201,22 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						maxRecords: input.drainUntilEmpty ? input.maxRecords : input.limit,
 						maxPagesPerBatch: input.drainUntilEmpty ? undefined : 1,
 					});
+	const { quota } = result as { quota?: { limit: number; remaining: number } };
+	if (quota) {
+		const stopped = 'stoppedBy' in result && result.stoppedBy === 'quota';
+		this.addExecutionHints({
+			message: stopped
+				? `Stopped below the daily quota reserve: athena allows ${quota.remaining} more requests of ${quota.limit} today (until midnight GMT); the rest stays queued`
+				: `athena's daily quota: ${quota.remaining} of ${quota.limit} requests left (resets at midnight GMT)`,
+			type: stopped ? 'warning' : 'info',
+			location: 'outputPane',
+		});
+		if (stopped) {
+			this.logger.info(
+				`athenahealth Changed Data read of "${input.feed.id}" stopped below the quota reserve (${quota.remaining} of ${quota.limit} requests left today); the rest stays queued`,
+			);
+		}
+	}
 	if (result.error === undefined) return result.items;
 	if (result.items.length === 0) throw result.error;
 	// The records are already gone from athena's queue: hand them on and say what failed.

@@ -4,9 +4,11 @@ import { z } from 'zod';
 
 import { subscribe } from '../../common/subscriptionApi';
 import { fieldLabels, parseItem } from '../../common/validation';
-import { departmentIdsField, departmentIdsSchema, feedField } from '../../common/feedFields';
+import { departmentIdsField, departmentIdsSchema, departmentScopeProblem, feedField } from '../../common/feedFields';
 import {
+	checkEventWithAthena,
 	checkScopeEvent,
+	chosenOptionalEvents,
 	eventField,
 	optionalEventFields,
 	readScope,
@@ -20,9 +22,10 @@ const properties: INodeProperties[] = [
 	feedField,
 	scopeField,
 	eventField,
-	...optionalEventFields,
+	...optionalEventFields(true, (event) => `an all-events subscription also covers ${event}, which athena leaves out unless asked`),
 	departmentIdsField(
 		'Limit the subscription to these departments; leave empty for the whole practice. athena keeps the list of the latest call.',
+		'subscribe',
 	),
 ];
 
@@ -30,26 +33,21 @@ export const description = updateDisplayOptions({ show: { resource: ['subscripti
 
 const labels = fieldLabels(properties);
 const schema = z
-	.object({ ...scopeShape, includeOptionalEvent: z.boolean(), departmentIds: departmentIdsSchema })
-	.superRefine(checkScopeEvent);
+	.object({ ...scopeShape, departmentIds: departmentIdsSchema })
+	.superRefine(checkScopeEvent)
+	.superRefine((input, ctx) => {
+		// Where athena takes no departments it would ignore them and subscribe the whole practice.
+		const problem = departmentScopeProblem(input.feed, input.departmentIds, 'subscribe');
+		if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['departmentIds'], message: problem });
+	});
 
 /** `POST {feed}/changed/subscription`: every event, or the one named (athena: one event per call). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const raw = {
-		...readScope(this, itemIndex),
-		includeOptionalEvent: this.getNodeParameter('includeOptionalEvent', itemIndex, false),
-		departmentIds: this.getNodeParameter('departmentIds', itemIndex, []),
-	};
-	const { feed, eventName, includeOptionalEvent, departmentIds } = parseItem(this, itemIndex, schema, raw, labels);
-	// The optional event alone may need its flag as well (athena-api.md [U]); sending it is harmless.
-	const optional = feed.optionalEvent;
-	const wantsOptional = eventName === undefined ? includeOptionalEvent : eventName === optional?.event;
-	await subscribe.call(this, feed, { eventName, departmentIds, includeOptionalEvent: wantsOptional, itemIndex });
-	return {
-		success: true,
-		feed: feed.id,
-		event: eventName ?? 'all',
-		...(optional && eventName === undefined ? { [optional.flag]: includeOptionalEvent } : {}),
-		departmentIds,
-	};
+	const raw = { ...readScope(this, itemIndex), departmentIds: this.getNodeParameter('departmentIds', itemIndex, []) };
+	const { feed, eventName, departmentIds } = parseItem(this, itemIndex, schema, raw, labels);
+	await checkEventWithAthena(this, itemIndex, feed, eventName);
+	const optionalEvents = eventName === undefined ? chosenOptionalEvents(this, itemIndex, feed) : [];
+	await subscribe.call(this, feed, { eventName, departmentIds, optionalEvents, itemIndex });
+	const flags = Object.fromEntries((feed.optionalEvents ?? []).map((optional) => [optional.flag, optionalEvents.includes(optional.event)]));
+	return { success: true, feed: feed.id, event: eventName ?? 'all', ...(eventName === undefined ? flags : {}), departmentIds };
 }
