@@ -50,10 +50,7 @@ async function send(recording: Recording): Promise<Response> {
  * Known mismatches outside this suite's lane, each with its reason: the test is expected to fail
  * (jest's test.failing) and turns red once the sandbox matches, so the entry is then removed here.
  */
-const KNOWN_MISMATCH: Record<string, string> = {
-	'create-patient-case': "the sandbox's seeded practice has no provider 71 (athena's preview practice has)",
-	'create-patient-case-lowercase-source': 'the same missing provider 71 is refused before the source',
-};
+const KNOWN_MISMATCH: Record<string, string> = {};
 
 describe.each(recordings.map((recording) => [recording.id, recording] as const))('%s', (id, recording) => {
 	(KNOWN_MISMATCH[id] ? test.failing : test)('the sandbox answers with the recorded status and shape', async () => {

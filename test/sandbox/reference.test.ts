@@ -25,9 +25,10 @@ test('the department count is an option', async () => {
 	}
 });
 
-test('providers 1..20 with numeric ids', async () => {
+test('providers 1..20 and the recorded provider 71, with numeric ids', async () => {
 	const response = await t.api.get('providers');
-	expect(response.body.totalcount).toBe(20);
+	expect(response.body.totalcount).toBe(21);
+	expect(response.body.providers[20]).toMatchObject({ providerid: 71 });
 	expect(response.body.providers[19]).toMatchObject({ providerid: 20, firstname: expect.any(String), lastname: expect.any(String), specialty: expect.any(String) });
 });
 

@@ -40,6 +40,8 @@ export const SEED_CASES_PATIENT_ID = '1';
 export const FIRST_NEW_CASE_ID = 173696;
 
 export const PROVIDER_COUNT = 20;
+/** The provider id of athena's recorded patient-case creates (preview practice 195900). */
+export const RECORDED_PROVIDER_ID = 71;
 export const PATIENT_COUNT = 100;
 
 export const FIRST_NAMES = ['Avery', 'Jordan', 'Riley', 'Morgan', 'Casey', 'Quinn', 'Harper', 'Rowan', 'Emerson', 'Parker'];
@@ -137,6 +139,9 @@ export function createSeed(departmentCount: number): SeedData {
 			billable: true,
 		};
 	});
+	// The provider athena's recorded creates name (docs/athena-contract.md#patient-cases): a request
+	// replayed from the recordings then meets the same practice.
+	providers.push({ ...providers[0], providerid: RECORDED_PROVIDER_ID, firstname: 'Recorded', displayname: `${providers[0].lastname}, Recorded` });
 	const patients = new Map<string, Patient>();
 	for (let index = 0; index < PATIENT_COUNT; index++) {
 		const patientid = String(index + 1);

@@ -16,7 +16,7 @@ describe('load options', () => {
 
 	test('providers: every provider, with the specialty as description', async () => {
 		const providers = await options(ctx, 'getProviders');
-		expect(providers).toHaveLength(20);
+		expect(providers).toHaveLength(21);
 		expect(providers).toContainEqual({ name: 'Okafor, Amara (1)', value: '1', description: 'Family Medicine' });
 	});
 
