@@ -135,8 +135,6 @@ describe('README', () => {
 	});
 
 	test('its links to files of the repository and to its own sections resolve', () => {
-		// Written on another branch (issue 10); drop from this list once it is merged.
-		const pending = new Set(['docs/athena-contract.md']);
 		const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)]
 			.map((match) => match[1])
 			.filter((target) => !/^https?:/.test(target));
@@ -144,7 +142,7 @@ describe('README', () => {
 		expect(targets).toContain('docs/athena-contract.md');
 		for (const target of targets) {
 			if (target.startsWith('#')) expect(headings.map(slug)).toContain(target.slice(1));
-			else if (!pending.has(target)) expect(existsSync(join(root, target))).toBe(true);
+			else expect(existsSync(join(root, target))).toBe(true);
 		}
 	});
 });
@@ -153,13 +151,12 @@ describe('docs/DEVELOPMENT.md', () => {
 	const development = readFileSync(join(root, 'docs', 'DEVELOPMENT.md'), 'utf8');
 
 	test('its links to files of the repository resolve', () => {
-		const pending = new Set(['athena-contract.md']);
 		const targets = [...development.matchAll(/\]\(([^)\s#]+)(#[^)]*)?\)/g)]
 			.map((match) => match[1])
 			.filter((target) => !/^https?:/.test(target));
 		expect(targets.length).toBeGreaterThan(3);
 		for (const target of targets) {
-			if (!pending.has(target)) expect(existsSync(join(root, 'docs', target))).toBe(true);
+			expect(existsSync(join(root, 'docs', target))).toBe(true);
 		}
 	});
 });
