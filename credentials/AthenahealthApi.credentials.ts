@@ -20,7 +20,7 @@ import { singleFlight } from '../nodes/Athenahealth/transport/tokenFlight';
 export class AthenahealthApi implements ICredentialType {
 	name = 'athenahealthApi';
 
-	displayName = 'athenahealth API';
+	displayName = 'Athenahealth API';
 
 	icon: Icon = {
 		light: 'file:../nodes/Athenahealth/athenahealth.svg',

@@ -9,7 +9,6 @@ const installed = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
 
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
-	// Not `npm ci`: see .ci/run (optional builds for other platforms are missing from the registry here).
-	console.log('Installing devDependencies (npm install with the lockfile)...');
-	execSync('npm install --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
+	console.log('Installing devDependencies (npm ci: exactly the lockfile)...');
+	execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
 }

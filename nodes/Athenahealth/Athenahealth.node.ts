@@ -11,7 +11,7 @@ import { getCloseReasons, getDepartments, getFeedEvents, getProviders } from './
 
 export class Athenahealth implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'athenahealth',
+		displayName: 'Athenahealth',
 		name: 'athenahealth',
 		icon: { light: 'file:athenahealth.svg', dark: 'file:athenahealth.dark.svg' },
 		group: ['transform'],
@@ -19,8 +19,8 @@ export class Athenahealth implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create and update athenahealth patient cases, manage changed-data subscriptions and read changed data',
-		defaults: { name: 'athenahealth' },
+		description: 'Create and update Athenahealth patient cases, manage changed-data subscriptions and read changed data',
+		defaults: { name: 'Athenahealth' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

@@ -13,7 +13,7 @@ const FEED_SUBTITLE = `={{ (${JSON.stringify(Object.fromEntries(FEEDS.map((feed)
 
 export class AthenahealthTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'athenahealth Trigger',
+		displayName: 'Athenahealth Trigger',
 		name: 'athenahealthTrigger',
 		icon: { light: 'file:athenahealth.svg', dark: 'file:athenahealth.dark.svg' },
 		group: ['trigger'],
@@ -21,8 +21,8 @@ export class AthenahealthTrigger implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: FEED_SUBTITLE,
-		description: 'Starts the workflow for every record that changes in an athenahealth changed-data feed',
-		defaults: { name: 'athenahealth Trigger' },
+		description: 'Starts the workflow for every record that changes in an Athenahealth changed-data feed',
+		defaults: { name: 'Athenahealth Trigger' },
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

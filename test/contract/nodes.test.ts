@@ -178,7 +178,7 @@ describe('the not-subscribed 403 and other 403s in the trigger', () => {
 	test("athena's exact not-subscribed answer names the feed and the fix", async () => {
 		server.answer = notSubscribed;
 		const { error } = await triggerWorkflow(false).tick();
-		expect(error?.message).toBe(`The athenahealth feed "${feed.feed.name}" (${feed.feed.id}) is not subscribed for this API client`);
+		expect(error?.message).toBe(`The Athenahealth feed "${feed.feed.name}" (${feed.feed.id}) is not subscribed for this API client`);
 	});
 
 	test('any other 403 is a permission error: no subscribing, no waiting', async () => {

@@ -58,7 +58,7 @@ describe('athenahealthApi credential', () => {
 			() => undefined,
 			(thrown: Error) => thrown,
 		);
-		expect(nodeError?.message).toBe('athena refused the client ID or client secret of the athenahealth credential');
+		expect(nodeError?.message).toBe('athena refused the client ID or client secret of the Athenahealth credential');
 		expect(JSON.stringify(nodeError) + nodeError?.message).not.toContain('wrong-secret-value');
 	});
 
@@ -70,7 +70,7 @@ describe('athenahealthApi credential', () => {
 			(thrown: Error) => thrown,
 		);
 		expect(error?.message).toBe(
-			'athenahealth credential: Custom Base URL must use https:// unless it points at this machine (localhost or 127.0.0.1)',
+			'Athenahealth credential: Custom Base URL must use https:// unless it points at this machine (localhost or 127.0.0.1)',
 		);
 		expect(credentials.tokenFetches).toBe(0);
 		expect(sandbox.stats().requests.length).toBe(before);

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 const DRAIN = join(ROOT, 'nodes', 'Athenahealth', 'drain');
 
-/** The project's own lint (eslint.config.mjs) on `code` as if it were a file of the drain; its messages. */
+/** `npm run lint`'s rules for shipped code (scripts/verify/eslint.shipped.config.mjs) on `code` as if it were a file of the drain; its messages. */
 function lintAsDrain(code: string): string[] {
 	const eslint = join(ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js');
-	const args = [eslint, '--stdin', '--stdin-filename', join(DRAIN, 'fixture.ts'), '--format', 'json'];
+	const config = join(ROOT, 'scripts', 'verify', 'eslint.shipped.config.mjs');
+	const args = [eslint, '-c', config, '--stdin', '--stdin-filename', join(DRAIN, 'fixture.ts'), '--format', 'json'];
 	let output: string;
 	try {
 		output = execFileSync(process.execPath, args, { cwd: ROOT, input: code, encoding: 'utf8' });

@@ -116,15 +116,15 @@ describe('the n8n editor in headless Chromium', () => {
 		await item.click();
 		// The package's entry: its trigger and its actions.
 		const panel = page.locator('[data-test-id="node-creator"]');
-		await panel.getByText('On new athenahealth event').waitFor();
+		await panel.getByText('On new Athenahealth event').waitFor();
 		await expect(panel.innerText()).resolves.toMatch(/Actions \(\d+\)/);
 	});
 
 	it("opens the trigger's parameters, with the sandbox credential and the feed's events loaded", async () => {
-		await page.locator('[data-test-id="node-creator"]').getByText('On new athenahealth event').click();
+		await page.locator('[data-test-id="node-creator"]').getByText('On new Athenahealth event').click();
 		const ndv = page.locator('[data-test-id="ndv"]');
 		await ndv.waitFor();
-		await expect(ndv.locator('[data-test-id="node-title-container"]').innerText()).resolves.toContain('athenahealth Trigger');
+		await expect(ndv.locator('[data-test-id="node-title-container"]').innerText()).resolves.toContain('Athenahealth Trigger');
 		for (const name of ['feed', 'events', 'departmentIds']) {
 			await ndv.locator(`[data-test-id="parameter-input-${name}"]`).waitFor();
 		}

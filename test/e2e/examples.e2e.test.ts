@@ -23,9 +23,9 @@ const dev = require('../../scripts/n8n/dev') as {
 	WORKFLOWS_DIR: string;
 };
 
-const FORM_NAME = 'athenahealth: create a patient case from a form';
-const FEED_NAME = 'athenahealth: new patient cases from the feed';
-const SUBSCRIPTION_NAME = 'athenahealth: manage a feed subscription';
+const FORM_NAME = 'Athenahealth: create a patient case from a form';
+const FEED_NAME = 'Athenahealth: new patient cases from the feed';
+const SUBSCRIPTION_NAME = 'Athenahealth: manage a feed subscription';
 
 interface ExampleWorkflow {
 	name: string;

@@ -12,7 +12,7 @@ export const feedField: INodeProperties = {
 	type: 'options',
 	options: feedOptions(),
 	required: true,
-	default: FEEDS[0].id,
+	default: 'appointments',
 	description: 'The changed-data feed (athena: ambulatory and inpatient)',
 };
 
@@ -83,7 +83,7 @@ export function departmentIdsField(purpose: string, use: DepartmentUse): INodePr
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getDepartments' },
 		default: [],
-		description: `${purpose} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		description: `${purpose} Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 		displayOptions: { show: { feed: feedsTakingDepartments(use) } },
 	};
 }

@@ -13,22 +13,38 @@ export const V1: IDisplayOptions['show'] = { '@version': [1] };
 export const FROM_V1_1: IDisplayOptions['show'] = { '@version': [{ _cnd: { gte: 1.1 } }] };
 const AS_TOOL: IDisplayOptions['hide'] = { '@tool': [true] };
 
-export function simplifyField(defaultValue: boolean, show: IDisplayOptions['show'], what: string): INodeProperties {
+const simplifyDescription = (what: string) =>
+	`Whether to return about ten useful fields of each ${what} (IDs, status, dates, department, patient) instead of the full record`;
+
+/** Simplify as version 1 has it: off, so workflows saved before it keep full records. */
+export function simplifyOffField(what: string): INodeProperties {
 	return {
 		displayName: 'Simplify',
 		name: 'simplify',
 		type: 'boolean',
-		default: defaultValue,
-		description: `Whether to return about ten useful fields of each ${what} (IDs, status, dates, department, patient) instead of the full record`,
-		displayOptions: { show, hide: AS_TOOL },
+		default: false,
+		description: simplifyDescription(what),
+		displayOptions: { show: V1, hide: AS_TOOL },
+	};
+}
+
+/** Simplify from version 1.1 on: on for nodes added now (records wider than ten fields). */
+export function simplifyOnField(what: string): INodeProperties {
+	return {
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: simplifyDescription(what),
+		displayOptions: { show: FROM_V1_1, hide: AS_TOOL },
 	};
 }
 
 /** Simplify (per version) for a workflow; Output and Fields for an agent. `what` names a record: "case", "record". */
 export function outputFields(what: string): INodeProperties[] {
 	return [
-		simplifyField(false, V1, what),
-		simplifyField(true, FROM_V1_1, what),
+		simplifyOffField(what),
+		simplifyOnField(what),
 		{
 			displayName: 'Output',
 			name: 'output',
@@ -48,7 +64,7 @@ export function outputFields(what: string): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. status,subject',
-			description: "athena's field names to send, separated by commas; the record's IDs (and _athena) are always sent",
+			description: "Field names to send, as athena names them, separated by commas; the record's IDs (and _athena) are always sent",
 			displayOptions: { show: { '@tool': [true], output: ['selected'] } },
 		},
 	];

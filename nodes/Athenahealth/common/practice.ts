@@ -71,6 +71,6 @@ export function practiceIdOf(
 	try {
 		return Number(resolvePracticeId(credentials));
 	} catch (error) {
-		throw new NodeOperationError(node, `athenahealth credential: ${(error as Error).message}`, { itemIndex });
+		throw new NodeOperationError(node, `Athenahealth credential: ${(error as Error).message}`, { itemIndex });
 	}
 }

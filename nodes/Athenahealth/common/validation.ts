@@ -11,9 +11,15 @@ import { z } from 'zod';
 /** athena ids are far below ten digits; the bound keeps a URL segment short and a number exact. */
 const ID_TEXT = /^[1-9]\d{0,9}$/;
 
-/** C0 controls and DEL; multi-line text may keep tab, line feed and carriage return. */
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const CONTROL_EXCEPT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** C0 controls and DEL (by code, as lint refuses control characters in a regex); multi-line text may keep tab, line feed and carriage return. */
+const LINE_BREAKS = new Set([0x09, 0x0a, 0x0d]);
+export function hasControl(text: string, allowLineBreaks: boolean): boolean {
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if ((code < 0x20 || code === 0x7f) && !(allowLineBreaks && LINE_BREAKS.has(code))) return true;
+	}
+	return false;
+}
 
 /** Limits we chose where athena publishes none (docs/athena-contract.md#patient-cases): generous, but bounded. */
 export const TEXT_LIMITS = {
@@ -54,7 +60,7 @@ export function singleLine(max: number) {
 	return z
 		.string()
 		.max(max, `must be at most ${max} characters`)
-		.refine((text) => !CONTROL.test(text), 'must not contain control characters such as line breaks or tabs');
+		.refine((text) => !hasControl(text, false), 'must not contain control characters such as line breaks or tabs');
 }
 
 /** Text that may span lines (a note): tabs and line breaks allowed, other control characters not. */
@@ -62,7 +68,7 @@ export function multiLine(max: number) {
 	return z
 		.string()
 		.max(max, `must be at most ${max} characters`)
-		.refine((text) => !CONTROL_EXCEPT_LINE_BREAKS.test(text), 'must not contain control characters');
+		.refine((text) => !hasControl(text, true), 'must not contain control characters');
 }
 
 /** `schema`, or not set: an empty value counts as not set (n8n fields default to ''). */

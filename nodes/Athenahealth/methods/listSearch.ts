@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { hasControl } from '../common/validation';
 import { isOpenStatus } from '../reference/patientCase';
 import { athenaRequest } from '../transport/request';
 import { byName, departmentOption, listAll, providerOption } from './loadOptions';
@@ -17,7 +18,6 @@ export const PATIENT_SEARCH_MAX = 50;
 const CASE_LIST_MAX = 100;
 
 const ID = /^[1-9]\d{0,9}$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 type Context = ILoadOptionsFunctions;
 
@@ -70,7 +70,7 @@ function patientItem(patient: IDataObject): INodeListSearchItems | undefined {
 export async function searchPatients(this: Context, filter?: string): Promise<INodeListSearchResult> {
 	const term = (filter ?? '').trim();
 	if (term.length < 2 && !ID.test(term)) return { results: [] };
-	if (term.length > 100 || CONTROL.test(term)) return { results: [] };
+	if (term.length > 100 || hasControl(term, false)) return { results: [] };
 	let body: unknown;
 	try {
 		({ body } = await athenaRequest.call(this, {

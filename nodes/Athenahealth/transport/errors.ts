@@ -171,11 +171,11 @@ export function isQuotaExhausted(failure: FailedAttempt): boolean {
 export function tokenRefusal(failure: FailedAttempt, tried = ''): string {
 	if (failure.status === 401 || failure.status === 400) {
 		if (isPolicyRefusal(failure)) {
-			return "athena refused the token request: the Scope of the athenahealth credential is not granted by the app's policy in athena (not a wrong secret); check the scope and the app's API access in athena's Developer Portal";
+			return "athena refused the token request: the Scope of the Athenahealth credential is not granted by the app's policy in athena (not a wrong secret); check the scope and the app's API access in athena's Developer Portal";
 		}
-		if (failure.error === 'invalid_client') return 'athena refused the client ID or client secret of the athenahealth credential';
+		if (failure.error === 'invalid_client') return 'athena refused the client ID or client secret of the Athenahealth credential';
 		const said = failure.detailedmessage ?? failure.error;
-		return `athena's token endpoint refused the athenahealth credential (HTTP ${failure.status})${said ? `: ${said}` : ''}`;
+		return `athena's token endpoint refused the Athenahealth credential (HTTP ${failure.status})${said ? `: ${said}` : ''}`;
 	}
 	if (failure.status === 429) return `athena's token limit was reached${tried}: too many new tokens this minute (5 a minute in preview, 50 in production)`;
 	if (failure.status === undefined) return `athena's token endpoint could not be reached${tried}`;

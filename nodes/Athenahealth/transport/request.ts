@@ -83,7 +83,7 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 		url = `${resolveBaseUrl(credentials)}/v1/${practiceId}/${request.path}`;
 	} catch (error) {
 		if (error instanceof CredentialSettingError) {
-			throw new NodeOperationError(node, `athenahealth credential: ${error.message}`, { itemIndex: request.itemIndex });
+			throw new NodeOperationError(node, `Athenahealth credential: ${error.message}`, { itemIndex: request.itemIndex });
 		}
 		throw new NodeOperationError(node, error as Error, { itemIndex: request.itemIndex });
 	}

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAX_RECORDS } from '../common/defaults';
 import { departmentIdsField, feedField } from '../common/feedFields';
-import { FROM_V1_1, simplifyField, V1 } from '../common/output';
+import { simplifyOffField, simplifyOnField } from '../common/output';
 import { practiceField } from '../common/practice';
 import { feedOptionsCollection } from '../common/readOptions';
 
@@ -37,8 +37,8 @@ export const properties: INodeProperties[] = [
 		'Departments to read, 20 per call as athena advises for large practices; leave empty for the whole practice. Shown only for feeds whose reads athena limits by department.',
 		'read',
 	),
-	simplifyField(false, V1, 'record'),
-	simplifyField(true, FROM_V1_1, 'record'),
+	simplifyOffField('record'),
+	simplifyOnField('record'),
 	practiceField,
 	feedOptionsCollection([
 		{

@@ -36,7 +36,7 @@ export async function manualPoll(context: IPollFunctions, settings: TriggerSetti
 	const found = await peek({ ...run, departmentIds: settings.departmentIds, limit: MANUAL_LIMIT });
 	if (found.items.length === 0 && isNotSubscribed(found.error)) {
 		await handleNotSubscribed(context, settings, freshState(feed.id, settings.practiceId), Date.now());
-		throw new NodeOperationError(context.getNode(), `The athenahealth feed "${feed.name}" was not subscribed; it is now`, {
+		throw new NodeOperationError(context.getNode(), `The Athenahealth feed "${feed.name}" was not subscribed; it is now`, {
 			description:
 				'athena queues records from the moment a subscription takes effect, about 10 minutes from now (15 to 20 in preview). Fetch a test event again once something has changed in athena.',
 		});
@@ -48,7 +48,7 @@ export async function manualPoll(context: IPollFunctions, settings: TriggerSetti
 	if (recent.length > 0) return output(recent, settings);
 	throw new NodeOperationError(
 		context.getNode(),
-		`No records are waiting in the athenahealth feed "${feed.name}", and athena delivered none in the last 24 hours`,
+		`No records are waiting in the Athenahealth feed "${feed.name}", and athena delivered none in the last 24 hours`,
 		{
 			description:
 				'Testing never removes records from the queue. Change something in athena that this feed reports (for the chosen departments), or wait for a change, then fetch a test event again. A feed subscribed in the last 10 minutes (15 to 20 in preview) may not queue records yet.',

@@ -28,10 +28,10 @@ export function knownEvent(state: TriggerState): string | undefined {
 function notSubscribedError(context: IPollFunctions, feed: FeedDefinition): NodeOperationError {
 	return new NodeOperationError(
 		context.getNode(),
-		`The athenahealth feed "${feed.name}" (${feed.id}) is not subscribed for this API client`,
+		`The Athenahealth feed "${feed.name}" (${feed.id}) is not subscribed for this API client`,
 		{
 			description:
-				'Turn on "Subscribe Automatically" in the trigger\'s options, or subscribe with the athenahealth node (Subscription > Subscribe). Subscriptions take about 10 minutes to take effect (15 to 20 in preview); records queue from then on.',
+				'Turn on "Subscribe Automatically" in the trigger\'s options, or subscribe with the Athenahealth node (Subscription > Subscribe). Subscriptions take about 10 minutes to take effect (15 to 20 in preview); records queue from then on.',
 		},
 	);
 }

@@ -98,6 +98,8 @@ describe('node description', () => {
 		expect((source?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual([...DOCUMENT_SOURCES]);
 		const feed = fieldsOf('subscription', 'subscribe').find((field) => field.name === 'feed');
 		expect((feed?.options as INodePropertyOptions[]).map((option) => option.value)).toEqual(FEEDS.map((entry) => entry.id));
+		// The default is a literal (n8n's linter wants one): it must stay a feed of the catalog.
+		expect(FEEDS.map((entry) => entry.id)).toContain(feed?.default);
 		// A feed's first optional event keeps the parameter name earlier versions saved.
 		const switches = ['includeOptionalEvent', 'includesuggestedoverbooking'];
 		const optional = fieldsOf('subscription', 'subscribe').filter((field) => switches.includes(field.name));

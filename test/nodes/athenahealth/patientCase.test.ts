@@ -51,6 +51,12 @@ describe('Patient Case: Create', () => {
 		expect(stored.callbacknumbertype).toBeUndefined();
 	});
 
+	test('a note keeps its line breaks and tabs (the only control characters a note may hold)', async () => {
+		const note = 'Line one\r\nLine two\n\tindented';
+		const id = await createCase({ internalNote: note });
+		expect(ctx.sandbox.state.cases.get(id)).toMatchObject({ internalnote: note });
+	});
+
 	test('auto close files the case closed; a callback number type is sent, lower-case, when no number is', async () => {
 		const id = await createCase({ autoClose: true, callbackNumberType: 'emergency contact' });
 		expect(ctx.sandbox.state.cases.get(id)).toMatchObject({ status: 'CLOSED', callbacknumbertype: 'emergency contact' });

@@ -42,6 +42,8 @@ const rows: Array<[string, INodeParameters, string, string?]> = [
 	['a note over 4000 characters', { ...create, additionalFields: { internalNote: LONG_NOTE } }, 'Internal Note must be at most 4000 characters', LONG_NOTE.slice(0, 40)],
 	['a NUL in the note', { ...create, additionalFields: { internalNote: `${SUBJECT}\u0000` } }, 'Internal Note must not contain control characters', SUBJECT],
 	['a line break in the subject', { ...create, additionalFields: { subject: `${SUBJECT}\nsecond line` } }, 'Subject must not contain control characters such as line breaks or tabs', SUBJECT],
+	['a DEL in the subject', { ...create, additionalFields: { subject: `${SUBJECT}\u007f` } }, 'Subject must not contain control characters such as line breaks or tabs', SUBJECT],
+	['a unit separator in the note', { ...create, additionalFields: { internalNote: `${SUBJECT}\u001f` } }, 'Internal Note must not contain control characters', SUBJECT],
 	['a subject over 255 characters', { ...create, additionalFields: { subject: SUBJECT.repeat(8) } }, 'Subject must be at most 255 characters', SUBJECT],
 	['callback number and type together', { ...create, additionalFields: { callbackNumber: '617-555-0100', callbackNumberType: 'home' } }, 'Callback Number Type cannot be sent together with Callback Number: athena takes one or the other', '617-555-0100'],
 	['a callback number in words', { ...create, additionalFields: { callbackNumber: 'call her daughter' } }, 'Callback Number must be a phone number: digits, spaces and + - ( ) . only', 'call her daughter'],

@@ -83,8 +83,8 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 
 	test('Fetch Test Event reads with leaveunprocessed, saves nothing and says when the queue is empty', async () => {
 		const wf = workflow(ctx, { departmentIds: ['1', '2'] });
-		await expect(wf.manual()).rejects.toThrow('The athenahealth feed "Appointments" was not subscribed; it is now');
-		await expect(wf.manual()).rejects.toThrow('No records are waiting in the athenahealth feed "Appointments"');
+		await expect(wf.manual()).rejects.toThrow('The Athenahealth feed "Appointments" was not subscribed; it is now');
+		await expect(wf.manual()).rejects.toThrow('No records are waiting in the Athenahealth feed "Appointments"');
 		ctx.sandbox.inject({ feed: FEED, count: 12, departmentIds: [1, 2] });
 		const saved = JSON.stringify(wf.persisted);
 

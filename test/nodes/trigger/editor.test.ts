@@ -52,7 +52,7 @@ describe('Fetch Test Event when nothing is queued', () => {
 			() => undefined,
 			(caught: Error & { description?: string }) => caught,
 		);
-		expect(error?.message).toBe('No records are waiting in the athenahealth feed "Appointments", and athena delivered none in the last 24 hours');
+		expect(error?.message).toBe('No records are waiting in the Athenahealth feed "Appointments", and athena delivered none in the last 24 hours');
 		expect(error?.description).toMatch(/^Testing never removes records from the queue\. Change something in athena that this feed reports/);
 	});
 });

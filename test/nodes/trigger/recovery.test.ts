@@ -162,7 +162,7 @@ describe('athenahealth Trigger: subscriptions, events and departments', () => {
 		const wf = workflow(ctx, { feed: 'labresults', options: { autoSubscribe: false } });
 		const { error, emitted } = await wf.tick();
 		expect(emitted).toBeNull();
-		expect(error!.message).toBe('The athenahealth feed "Lab Results" (labresults) is not subscribed for this API client');
+		expect(error!.message).toBe('The Athenahealth feed "Lab Results" (labresults) is not subscribed for this API client');
 		expect((error as { description?: string }).description).toMatch(/Subscribe Automatically/);
 		expect(ctx.sandbox.state.subscription(CLIENT, 'labresults').status).toBe('INACTIVE');
 	});
@@ -179,7 +179,7 @@ describe('athenahealth Trigger: subscriptions, events and departments', () => {
 		const refused = await off.tick();
 		expect(refused.error!.message).toMatch(/"Appointments" \(appointments\) is not subscribed/);
 		// athena still refuses half an hour after the trigger subscribed: it subscribes again.
-		const state = (off.persisted['node:athenahealth Trigger'] as { drain: { subscription: { subscribedAt: number } } }).drain;
+		const state = (off.persisted['node:Athenahealth Trigger'] as { drain: { subscription: { subscribedAt: number } } }).drain;
 		state.subscription.subscribedAt -= 31 * 60_000;
 		wf.persisted = off.persisted;
 		wf.restart();

@@ -21,7 +21,7 @@ const once = { source: ['queue'], drainUntilEmpty: [false] };
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Reading from the queue removes the records from athena: if this workflow fails afterwards they are gone. For automations, the athenahealth Trigger drains feeds without losing records.',
+			'Reading from the queue removes the records from athena: if this workflow fails afterwards they are gone. For automations, the Athenahealth Trigger drains feeds without losing records.',
 		name: 'queueNotice',
 		type: 'notice',
 		default: '',

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { athenaRequest } from '../../transport/request';
-import { fieldLabels, parseItem } from '../../common/validation';
+import { fieldLabels, hasControl, parseItem } from '../../common/validation';
 import { caseTargetSchema, patientCaseIdField, patientIdField, readCaseTarget } from './fields';
 import { writeResult } from './output';
 import { casePath } from './paths';
@@ -37,7 +37,7 @@ const username = z
 	.min(1, 'is required')
 	.max(USERNAME_MAX, `must be at most ${USERNAME_MAX} characters`)
 	.refine((text) => text.trim() !== '', 'must not be only spaces')
-	.refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'must be one line with no control characters');
+	.refine((text) => !hasControl(text, false), 'must be one line with no control characters');
 
 const schema = z.object({ ...caseTargetSchema, username });
 

@@ -93,7 +93,7 @@ export const sharedCaseOptions: INodeProperties[] = [
 		name: 'clinicalProviderId',
 		type: 'string',
 		default: '',
-		description: 'athena\'s clinical provider (a lab, pharmacy or outside provider from athena\'s master list) the case concerns',
+		description: 'The clinical provider (a lab, pharmacy or outside provider from athena\'s master list) the case concerns',
 	},
 	{
 		displayName: 'Internal Note',

@@ -52,7 +52,7 @@ function switchName(feed: FeedDefinition, event: string): string {
 }
 
 /**
- * One switch per optional event, shown only for its feed; with `allScopeOnly`, only for an
+ * One switch per optional event, shown only for its feed (`purpose` completes "Whether ..."); with `allScopeOnly`, only for an
  * all-events scope.
  */
 export function optionalEventFields(allScopeOnly: boolean, purpose: (event: string) => string): INodeProperties[] {
@@ -63,7 +63,7 @@ export function optionalEventFields(allScopeOnly: boolean, purpose: (event: stri
 				name: switchName(feed, optional.event),
 				type: 'boolean',
 				default: false,
-				description: `${purpose(optional.event)} (athena's ${optional.flag})`,
+				description: `Whether ${purpose(optional.event)} (athena's ${optional.flag})`,
 				displayOptions: { show: allScopeOnly ? { feed: [feed.id], scope: ['all'] } : { feed: [feed.id] } },
 			}),
 		),

@@ -11,7 +11,7 @@ const properties: INodeProperties[] = [
 	feedField,
 	...optionalEventFields(
 		false,
-		(event) => `Whether the status counts ${event} as part of a complete subscription: choose as when subscribing`,
+		(event) => `the status counts ${event} as part of a complete subscription: choose as when subscribing`,
 	),
 ];
 

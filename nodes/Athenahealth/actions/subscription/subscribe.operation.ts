@@ -22,7 +22,7 @@ const properties: INodeProperties[] = [
 	feedField,
 	scopeField,
 	eventField,
-	...optionalEventFields(true, (event) => `Whether an all-events subscription also covers ${event}, which athena leaves out unless asked`),
+	...optionalEventFields(true, (event) => `an all-events subscription also covers ${event}, which athena leaves out unless asked`),
 	departmentIdsField(
 		'Limit the subscription to these departments; leave empty for the whole practice. athena keeps the list of the latest call.',
 		'subscribe',
