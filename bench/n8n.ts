@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
 		 * shortest; 60 is athena's one read a minute, where one pass never overlaps the next.
 		 */
 		'hand-built-every': { type: 'string', default: '1,60' },
+		/** Ours: Max Records per Poll (default: the trigger's own, 10,000). */
+		'ours-max-records': { type: 'string' },
 		/** Give up on a scenario after this long (default: scaled to the backlog). */
 		'timeout-sec': { type: 'string' },
 	},
@@ -36,7 +38,8 @@ const RECORDS = Number(args.records);
 const DEPARTMENTS = Number(args.departments);
 const LATENCY_MS = Number(args['latency-ms']);
 const POLL_EVERY_SEC = Number(args['poll-every']);
-const HAND_BUILT_EVERY_SEC = args['hand-built-every'].split(',').map(Number);
+const HAND_BUILT_EVERY_SEC = args['hand-built-every'].split(',').filter(Boolean).map(Number);
+const OURS_MAX_RECORDS = args['ours-max-records'] === undefined ? undefined : Number(args['ours-max-records']);
 const TIMEOUT_MS = Number(args['timeout-sec'] ?? Math.max(300, RECORDS / 100)) * 1000;
 const BATCH = 20;
 const RSS_EVERY_MS = 100;
@@ -275,7 +278,7 @@ async function main(): Promise<void> {
 			client: OURS_CLIENT,
 			periodMs: POLL_EVERY_SEC * 1000,
 			async setup(n8n, credential) {
-				const created = await n8n.api.createWorkflow(oursWorkflow(feed, DEPARTMENTS, POLL_EVERY_SEC, credential));
+				const created = await n8n.api.createWorkflow(oursWorkflow(feed, DEPARTMENTS, POLL_EVERY_SEC, credential, OURS_MAX_RECORDS));
 				await n8n.api.activate(created.id);
 				await untilTriggerReady(sandbox);
 				return { workflowId: String(created.id), recordNode: TRIGGER_NAME };
@@ -306,7 +309,7 @@ async function main(): Promise<void> {
 	// Time until every record is in an execution exists only for a hand-built run that lost none.
 	const complete = handBuilt.find((run) => run.lost === 0 && run.left === 0 && !Number.isNaN(run.doneMs));
 	const speedup = complete ? complete.doneMs / ours.doneMs : NaN;
-	const shortest = handBuilt[0];
+	const shortest = handBuilt[0] as ScenarioResult | undefined;
 	const line = (run: ScenarioResult) =>
 		`  ${run.name.padEnd(24)} ${Number.isNaN(run.doneMs) ? 'timed out' : sec(run.doneMs)}; ${run.records.toLocaleString('en-US')} records, ` +
 		`${run.lost} lost, ${run.repeated} repeated, ${run.left} left in athena; ${run.athenaCalls} /changed calls ` +
@@ -320,7 +323,7 @@ async function main(): Promise<void> {
 			`athenahealth backlog into a real n8n: ${env.cpus} x ${env.cpuModel}, load ${env.loadavg.join(' ')}`,
 			`backlog: ${RECORDS.toLocaleString('en-US')} ${feed.id} records over ${DEPARTMENTS} departments, ${mb(jsonBytes)} of record JSON; ` +
 				`${LATENCY_MS} ms added to every /changed call; each workflow in a fresh n8n (default run mode, sqlite)`,
-			`ours: athenahealth Trigger, defaults, ticks every ${POLL_EVERY_SEC} s with Minimum Seconds Between Drains 0; ` +
+			`ours: athenahealth Trigger, defaults${OURS_MAX_RECORDS === undefined ? '' : ` but Max Records per Poll ${OURS_MAX_RECORDS}`}, ticks every ${POLL_EVERY_SEC} s with Minimum Seconds Between Drains 0; ` +
 				`hand-built: Schedule Trigger (every ${HAND_BUILT_EVERY_SEC.join(' s, every ')} s) + HTTP Request (next-URL pagination) + Split Out`,
 			'',
 			line(ours),
@@ -355,7 +358,7 @@ async function main(): Promise<void> {
 		oursMs: Number.isNaN(ours.doneMs) ? null : Math.round(ours.doneMs),
 		handBuiltMs: complete ? Math.round(complete.doneMs) : null,
 		handBuiltEverySec: complete ? HAND_BUILT_EVERY_SEC[handBuilt.indexOf(complete)] : null,
-		handBuiltShortestLost: shortest.lost,
+		handBuiltShortestLost: shortest?.lost ?? null,
 		speedupVsHandBuilt: Number.isNaN(speedup) ? null : round2(speedup),
 		athenaCalls: ours.athenaCalls,
 		callsOverMinimum: round2(ours.athenaCalls / minimum),
@@ -371,6 +374,7 @@ async function main(): Promise<void> {
 			departments: DEPARTMENTS,
 			latencyMs: LATENCY_MS,
 			pollEverySec: POLL_EVERY_SEC,
+			oursMaxRecordsPerPoll: OURS_MAX_RECORDS ?? 'default',
 			handBuiltEverySec: HAND_BUILT_EVERY_SEC,
 			jsonBytes,
 			minimumCalls: minimum,

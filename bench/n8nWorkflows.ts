@@ -11,7 +11,7 @@ export const SPLIT_NAME = 'Split Out';
  * as the e2e suite polls). `minIntervalSeconds: 0` lets every tick drain: athena's one read a minute,
  * time-compressed the same way as the hand-built workflow's schedule.
  */
-export function oursWorkflow(feed: FeedDefinition, departments: number, pollEverySec: number, credential: CredentialRef) {
+export function oursWorkflow(feed: FeedDefinition, departments: number, pollEverySec: number, credential: CredentialRef, maxRecordsPerPoll?: number) {
 	return chain('bench: athenahealth Trigger', [
 		triggerNode(
 			TRIGGER_NAME,
@@ -20,7 +20,7 @@ export function oursWorkflow(feed: FeedDefinition, departments: number, pollEver
 				feed: feed.id,
 				events: [],
 				departmentIds: Array.from({ length: departments }, (_, index) => String(index + 1)),
-				options: { minIntervalSeconds: 0 },
+				options: { minIntervalSeconds: 0, ...(maxRecordsPerPoll === undefined ? {} : { maxRecordsPerPoll }) },
 			},
 			credential,
 		),

@@ -62,9 +62,9 @@ export function formEncode(body: IDataObject): string {
  */
 export async function athenaRequest(this: AthenaContext, request: AthenaRequest): Promise<AthenaResponse> {
 	const policy = { ...DEFAULT_RETRY, ...request.retry };
-	const node = this.getNode();
+	// getNode() copies the node and its parameters (a trigger's 400 department ids): only for an error.
 	if (!SAFE_PATH.test(request.path)) {
-		throw new NodeOperationError(node, `Refused to call an unsafe athena path "${request.path}"`, {
+		throw new NodeOperationError(this.getNode(), `Refused to call an unsafe athena path "${request.path}"`, {
 			itemIndex: request.itemIndex,
 		});
 	}
@@ -75,9 +75,9 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 		url = `${resolveBaseUrl(credentials)}/v1/${resolvePracticeId(credentials)}/${request.path}`;
 	} catch (error) {
 		if (error instanceof CredentialSettingError) {
-			throw new NodeOperationError(node, `athenahealth credential: ${error.message}`, { itemIndex: request.itemIndex });
+			throw new NodeOperationError(this.getNode(), `athenahealth credential: ${error.message}`, { itemIndex: request.itemIndex });
 		}
-		throw new NodeOperationError(node, error as Error, { itemIndex: request.itemIndex });
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: request.itemIndex });
 	}
 
 	const options: IHttpRequestOptions = {
@@ -111,7 +111,7 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 		} catch (error) {
 			const failure = readFailure(error);
 			if (attempt >= policy.maxAttempts || !isRetryable(failure, idempotent)) {
-				throw toNodeApiError(node, failure, attempt, { itemIndex: request.itemIndex, redact: request.redact });
+				throw toNodeApiError(this.getNode(), failure, attempt, { itemIndex: request.itemIndex, redact: request.redact });
 			}
 			await sleep(backoffDelay(attempt, policy, failure.retryAfterMs));
 		}
