@@ -6,6 +6,8 @@
 //
 //   node scripts/n8n/pack.js --user-folder <dir> [--package-dir <dir>]
 //   require('./pack').installPackedPackage({ userFolder, packageDir }) -> { name, version, dir }
+//   require('./pack').installPackedPackage({ userFolder, tarball })   an already packed package
+//   (an earlier version, for the upgrade suite)
 'use strict';
 
 const { spawnSync } = require('node:child_process');
@@ -28,9 +30,22 @@ function readJson(file) {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-function installPackedPackage({ userFolder, packageDir = REPO_ROOT, log = (m) => console.error(m) }) {
+function installPackedPackage({ userFolder, packageDir = REPO_ROOT, tarball, log = (m) => console.error(m) }) {
 	if (!userFolder) throw new Error('installPackedPackage: userFolder is required');
 	const t0 = Date.now();
+	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pack-'));
+	try {
+		const packed = tarball ? { file: path.resolve(tarball) } : packPackage(packageDir, packDir);
+		const { manifest, dir } = layOut(userFolder, packed.file, packDir);
+		log(`[n8n-pack] ${manifest.name}@${manifest.version} -> ${dir} (${Date.now() - t0} ms)`);
+		return { name: manifest.name, version: manifest.version, dir, files: packed.files ?? countFiles(dir) };
+	} finally {
+		fs.rmSync(packDir, { recursive: true, force: true });
+	}
+}
+
+/** `npm pack` of a built package folder into packDir; returns the tarball and its file count. */
+function packPackage(packageDir, packDir) {
 	const manifest = readJson(path.join(packageDir, 'package.json'));
 	if (!fs.existsSync(path.join(packageDir, 'dist'))) {
 		throw new Error(`${packageDir}/dist does not exist: run \`npm run build\` first`);
@@ -41,55 +56,58 @@ function installPackedPackage({ userFolder, packageDir = REPO_ROOT, log = (m) =>
 			throw new Error(`${manifest.name}: package.json n8n section lists ${file}, which the build did not produce`);
 		}
 	}
-
 	// --ignore-scripts: nothing may rebuild while packing; the tarball is what `npm publish` would ship.
-	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pack-'));
-	try {
-		const packed = JSON.parse(
-			run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], packageDir),
-		);
-		const tarball = path.join(packDir, packed[0].filename);
-
-		const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-		const target = path.join(nodesDir, 'node_modules', manifest.name);
-		fs.rmSync(target, { recursive: true, force: true });
-		fs.mkdirSync(target, { recursive: true });
-		run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], packDir);
-
-		const pkgFile = path.join(target, 'package.json');
-		const { devDependencies, peerDependencies, optionalDependencies, ...installed } = readJson(pkgFile);
-		fs.writeFileSync(pkgFile, `${JSON.stringify(installed, null, 2)}\n`);
-		// Same flags as n8n: only runtime `dependencies` arrive (ours has none), no scripts.
-		run(
-			'npm',
-			[
-				'install',
-				'--audit=false',
-				'--fund=false',
-				'--bin-links=false',
-				'--install-strategy=shallow',
-				'--ignore-scripts=true',
-				'--package-lock=false',
-			],
-			target,
-		);
-
-		// The ledger n8n keeps beside node_modules; n8n rebuilds it from its database if missing.
-		const ledgerFile = path.join(nodesDir, 'package.json');
-		const ledger = fs.existsSync(ledgerFile)
-			? readJson(ledgerFile)
-			: { name: 'installed-nodes', private: true, dependencies: {} };
-		ledger.dependencies = { ...ledger.dependencies, [manifest.name]: manifest.version };
-		fs.writeFileSync(ledgerFile, `${JSON.stringify(ledger, null, 2)}\n`);
-
-		log(`[n8n-pack] ${manifest.name}@${manifest.version} -> ${target} (${Date.now() - t0} ms)`);
-		return { name: manifest.name, version: manifest.version, dir: target, files: packed[0].files.length };
-	} finally {
-		fs.rmSync(packDir, { recursive: true, force: true });
-	}
+	const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], packageDir));
+	return { file: path.join(packDir, packed[0].filename), files: packed[0].files.length };
 }
 
-module.exports = { installPackedPackage };
+/**
+ * What n8n does with the tarball: a clean <userFolder>/.n8n/nodes/node_modules/<name>, no dev, peer
+ * or optional dependencies, `npm install` there, the ledger updated. Replacing an installed version
+ * is the same steps (n8n's update removes the old folder first).
+ */
+function layOut(userFolder, tarball, workDir) {
+	// npm pack puts everything under package/.
+	const manifest = JSON.parse(run('tar', ['-xzf', tarball, '-O', 'package/package.json'], workDir));
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const target = path.join(nodesDir, 'node_modules', manifest.name);
+	fs.rmSync(target, { recursive: true, force: true });
+	fs.mkdirSync(target, { recursive: true });
+	run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], workDir);
+
+	const pkgFile = path.join(target, 'package.json');
+	const { devDependencies, peerDependencies, optionalDependencies, ...installed } = readJson(pkgFile);
+	fs.writeFileSync(pkgFile, `${JSON.stringify(installed, null, 2)}\n`);
+	// Same flags as n8n: only runtime `dependencies` arrive (ours has none), no scripts.
+	run(
+		'npm',
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+		],
+		target,
+	);
+
+	// The ledger n8n keeps beside node_modules; n8n rebuilds it from its database if missing.
+	const ledgerFile = path.join(nodesDir, 'package.json');
+	const ledger = fs.existsSync(ledgerFile)
+		? readJson(ledgerFile)
+		: { name: 'installed-nodes', private: true, dependencies: {} };
+	ledger.dependencies = { ...ledger.dependencies, [manifest.name]: manifest.version };
+	fs.writeFileSync(ledgerFile, `${JSON.stringify(ledger, null, 2)}\n`);
+	return { manifest, dir: target };
+}
+
+function countFiles(dir) {
+	return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
+}
+
+module.exports = { installPackedPackage, packPackage };
 
 if (require.main === module) {
 	const args = process.argv.slice(2);

@@ -95,6 +95,7 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 							departmentId: '={{ $json.body.departmentId }}',
 							providerId: '={{ $json.body.providerId }}',
 							documentSource: 'PATIENT',
+							// A value earlier versions offered and saved: still runs, as athena's PATIENTCASE.
 							documentSubclass: 'PATIENTCALL',
 							additionalFields: {
 								subject: '={{ $json.body.subject }}',
@@ -152,12 +153,13 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 					departmentid: '3',
 					providerid: '4',
 					documentsource: 'PATIENT',
-					documentsubclass: 'PATIENTCALL',
+					documentsubclass: 'PATIENTCASE',
 					subject: sent.subject,
 					internalnote: sent.note,
 					callbacknumber: sent.phone,
 					priority: '1',
-					status: 'OPEN',
+					status: 'REVIEW',
+					createduser: expect.stringMatching(/^API-\d+$/),
 					createdvia: 'API',
 					creatorclientid: SANDBOX_CLIENT.clientId,
 				}),
@@ -189,9 +191,83 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 					callbacknumber: '617-555-0142',
 					providerid: '4',
 					departmentid: '3',
-					status: 'OPEN',
+					status: 'REVIEW',
 				}),
 			);
+		});
+
+		it('assigns that case, adds a multi-line action note and reads the notes back, in one workflow', async () => {
+			const path = 'e2e-assign-and-notes';
+			const workflowId = await createActive(
+				n8n.api,
+				chain('e2e assign and action notes', [
+					webhookNode(path),
+					athenaNode(
+						'Assign',
+						{
+							resource: 'patientCase',
+							operation: 'assign',
+							patientId: '={{ $json.body.patientId }}',
+							patientCaseId: '={{ $json.body.patientCaseId }}',
+							username: '={{ $json.body.username }}',
+						},
+						credential,
+					),
+					athenaNode(
+						'Add Action Note',
+						{
+							resource: 'patientCase',
+							operation: 'addActionNote',
+							patientCaseId: "={{ $('Webhook').item.json.body.patientCaseId }}",
+							actionNote: "={{ $('Webhook').item.json.body.note }}",
+						},
+						credential,
+					),
+					athenaNode(
+						'Get Action Notes',
+						{
+							resource: 'patientCase',
+							operation: 'getActionNotes',
+							patientCaseId: "={{ $('Webhook').item.json.body.patientCaseId }}",
+							returnAll: true,
+						},
+						credential,
+					),
+				]),
+			);
+			const note = 'Called the patient back:\npharmacy confirmed the refill.';
+			const { status, json, text } = await callWebhook(n8n.url, path, { patientId: '12', patientCaseId: String(caseId), username: 'mnurse2', note });
+			expect({ status, text }).toEqual({ status: 200, text: expect.any(String) });
+			// The webhook answers with the last node's first item: the note just written.
+			expect(json).toEqual(expect.objectContaining({ actionnote: note, patientcaseid: caseId, createdby: expect.stringMatching(/^API-\d+$/) }));
+
+			const stored = (await sandbox.cases()).find((c) => c.patientcaseid === caseId);
+			expect(stored).toEqual(expect.objectContaining({ assignedto: 'mnurse2', actionnote: note }));
+			const executions = await executionsOf(n8n.api, workflowId);
+			expect(executions.at(-1)).toEqual(expect.objectContaining({ status: 'success', mode: 'webhook' }));
+			const [assigned] = await nodeOutput(n8n.api, executions.at(-1)!.id, 'Assign');
+			expect(assigned).toEqual(expect.objectContaining({ success: true, assignedto: 'mnurse2', patientcaseid: caseId }));
+			const notes = await nodeOutput(n8n.api, executions.at(-1)!.id, 'Get Action Notes');
+			expect(notes.map((entry) => entry.actionnote)).toEqual([note]);
+		});
+
+		it('fails the execution when athena refuses the user name (case-sensitive), and assigns nothing', async () => {
+			const path = 'e2e-assign-wrong-case';
+			const workflowId = await createActive(
+				n8n.api,
+				chain('e2e assign wrong case', [
+					webhookNode(path),
+					athenaNode(
+						'Assign',
+						{ resource: 'patientCase', operation: 'assign', patientId: '12', patientCaseId: String(caseId), username: 'JFrontDesk' },
+						credential,
+					),
+				]),
+			);
+			const { status } = await callWebhook(n8n.url, path, {});
+			expect(status).toBeGreaterThanOrEqual(400);
+			expect((await sandbox.cases()).find((c) => c.patientcaseid === caseId)?.assignedto).toBe('mnurse2');
+			expect((await executionsOf(n8n.api, workflowId)).at(-1)?.status).toBe('error');
 		});
 
 		it("fails the execution, and changes nothing, when athena refuses the update (a case created by another client)", async () => {

@@ -44,18 +44,26 @@ export interface E2eN8n extends N8nInstance {
 }
 
 /**
- * Packs PACKAGE_DIR, installs it the way n8n installs a community package into a fresh user folder,
- * starts n8n on free loopback ports and sets up the owner with an API key. Call stop() in afterAll:
- * it stops n8n and deletes the user folder (kept when ATHENA_E2E_KEEP=1, for reading n8n.log).
+ * Packs PACKAGE_DIR (or takes an already packed `tarball`), installs it the way n8n installs a
+ * community package into a fresh user folder, starts n8n on free loopback ports and sets up the
+ * owner with an API key. Call stop() in afterAll: it stops n8n and deletes the user folder (kept
+ * when ATHENA_E2E_KEEP=1, for reading n8n.log).
  */
-export async function startE2eN8n(options: { packageDir?: string; env?: Record<string, string> } = {}): Promise<E2eN8n> {
+export async function startE2eN8n(
+	options: { packageDir?: string; tarball?: string; env?: Record<string, string> } = {},
+): Promise<E2eN8n> {
 	const userFolder = mkdtempSync(join(tmpdir(), 'athena-e2e-n8n-'));
 	const removeFolder = () => {
 		if (process.env.ATHENA_E2E_KEEP !== '1') rmSync(userFolder, { recursive: true, force: true });
 	};
 	let n8n: N8nInstance | undefined;
 	try {
-		const pkg = installPackedPackage({ userFolder, packageDir: options.packageDir ?? PACKAGE_DIR, log: () => {} });
+		const pkg = installPackedPackage({
+			userFolder,
+			packageDir: options.packageDir ?? PACKAGE_DIR,
+			tarball: options.tarball,
+			log: () => {},
+		});
 		n8n = await startN8n({ userFolder, env: options.env });
 		return await withOwner(n8n, pkg.name, options.env, removeFolder);
 	} catch (err) {

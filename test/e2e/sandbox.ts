@@ -5,12 +5,13 @@ import { join } from 'node:path';
 
 import type { InjectSpec, QueueSummary, SandboxStats } from '../sandbox';
 import { controlClient } from '../sandbox/controlClient';
+import { DEMO_CLIENT, PRACTICE_ID } from '../sandbox/seed';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** The sandbox's first API client and practice (test/sandbox/seed.ts). */
-export const SANDBOX_CLIENT = { clientId: 'sandbox-client', secret: 'sandbox-secret' };
-export const PRACTICE_ID = '195900';
+/** The sandbox's demo API client and practice. */
+export const SANDBOX_CLIENT = DEMO_CLIENT;
+export { PRACTICE_ID };
 
 export interface SandboxCase {
 	patientcaseid: number;

@@ -12,6 +12,7 @@ import type {
 import { ICredentialsHelper } from 'n8n-workflow';
 
 import { AthenahealthApi } from '../../credentials/AthenahealthApi.credentials';
+import { DEMO_CLIENT, PRACTICE_ID } from '../sandbox';
 
 /**
  * n8n's CredentialsHelper lives in the n8n cli package, not in n8n-core, so this in-memory one
@@ -93,9 +94,9 @@ export function sandboxCredentials(baseUrl: string, extra: ICredentialDataDecryp
 	return new InMemoryCredentialsHelper({
 		environment: 'custom',
 		customBaseUrl: baseUrl,
-		clientId: 'sandbox-client',
-		clientSecret: 'sandbox-secret',
-		practiceId: '195900',
+		clientId: DEMO_CLIENT.clientId,
+		clientSecret: DEMO_CLIENT.secret,
+		practiceId: PRACTICE_ID,
 		scope: 'athena/service/Athenanet.MDP.*',
 		...extra,
 	});

@@ -96,9 +96,12 @@ export async function executeNode(
 	parameters: INodeParameters,
 	credentials: InMemoryCredentialsHelper,
 	items: INodeExecutionData[] = [{ json: {} }],
-	options: { continueOnFail?: boolean; mode?: WorkflowExecuteMode } = {},
+	options: { continueOnFail?: boolean; mode?: WorkflowExecuteMode; typeVersion?: number } = {},
 ): Promise<INodeExecutionData[][]> {
-	const node = makeNode(type, parameters, { continueOnFail: options.continueOnFail ?? false });
+	const node = makeNode(type, parameters, {
+		continueOnFail: options.continueOnFail ?? false,
+		...(options.typeVersion === undefined ? {} : { typeVersion: options.typeVersion }),
+	});
 	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(type) });
 	const runExecutionData = {
 		startData: {},
@@ -159,14 +162,14 @@ export class PolledWorkflow {
 		readonly type: INodeType,
 		readonly parameters: INodeParameters,
 		readonly credentials: InMemoryCredentialsHelper,
-		readonly options: { pollBudgetMs?: number } = {},
+		readonly options: { pollBudgetMs?: number; typeVersion?: number } = {},
 	) {
 		this.restart();
 	}
 
 	/** Loads the workflow again from what was persisted, as n8n does after a restart. */
 	restart() {
-		this.node = makeNode(this.type, this.parameters);
+		this.node = makeNode(this.type, this.parameters, this.options.typeVersion === undefined ? {} : { typeVersion: this.options.typeVersion });
 		this.workflow = new Workflow({
 			id: 'wf-1',
 			nodes: [this.node],

@@ -1,4 +1,5 @@
-import { basic, requestToken, useSandbox } from './harness';
+import { basic, requestToken } from '../harness/athenaClient';
+import { useSandbox } from '../harness/sandbox';
 
 const t = useSandbox({ tokenRateLimitPerMinute: 5 });
 const sandboxClient = basic('sandbox-client', 'sandbox-secret');

@@ -1,9 +1,10 @@
 import { allEvents, changedPath, FEEDS, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
-import { AthenaClient, useSandbox } from './harness';
+import { AthenaClient } from '../harness/athenaClient';
+import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 import { DEFAULT_CLOCK_START, formatEastern, startSandbox } from './index';
 
 // Tokens outlive the clock jumps of these tests (auth.test.ts covers expiry).
-const LONG_TOKENS = { tokenLifetimeSec: 365 * 24 * 3600 };
+const LONG_TOKENS = { ...MANY_TOKENS, tokenLifetimeSec: 365 * 24 * 3600 };
 const t = useSandbox(LONG_TOKENS);
 const appointments = getFeed('appointments');
 const READ = changedPath(appointments);

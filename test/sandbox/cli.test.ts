@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { basic } from './harness';
+import { basic } from '../harness/athenaClient';
 
 test('npm run sandbox: prints what a user needs and stops cleanly on SIGTERM', async () => {
 	const root = join(__dirname, '..', '..');

@@ -1,7 +1,7 @@
 import { changedPath, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
-import { useSandbox } from './harness';
+import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 
-const t = useSandbox();
+const t = useSandbox(MANY_TOKENS);
 const appointments = getFeed('appointments');
 const READ = changedPath(appointments);
 const LATENCY_MS = 300;

@@ -1,8 +1,8 @@
 import { changedPath, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
-import { useSandbox } from './harness';
+import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 import { DEFAULT_CLOCK_START, SEED_CASES } from './index';
 
-const t = useSandbox();
+const t = useSandbox(MANY_TOKENS);
 const appointments = getFeed('appointments');
 
 async function control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -18,7 +18,7 @@ describe('request log and counters', () => {
 	test('log the route, status, client and departments; paths keep parameter names, never values', async () => {
 		await t.api.post(subscriptionPath(appointments), { departmentids: '1,2' });
 		await t.api.get(changedPath(appointments), { departmentid: '2', limit: 5 });
-		await t.api.get('patients/1/documents/patientcase', { departmentid: 1, status: 'OPEN' });
+		await t.api.get('patients/1/documents/patientcase', { departmentid: 1, status: 'REVIEW' });
 		await t.api.post('patients/1/documents/patientcase', { departmentid: 1, providerid: 1, documentsource: 'PATIENT', documentsubclass: 'PATIENTCASE', internalnote: 'secret note' });
 		await t.api.get('departments', {}, { token: null });
 		const { requests, counters } = t.sandbox.stats();

@@ -6,7 +6,7 @@ import { Clock } from './clock';
 import { FeedStore, type SubscriptionStatus, type SubscriptionView } from './feeds';
 import { Faults, faultConfigSchema, type FaultConfig } from './faults';
 import { inject, type InjectSpec } from './inject';
-import { caseView, PatientCaseStore, type PatientCase } from './patientCases';
+import { caseView, patientCaseBehaviourSchema, PatientCaseStore, type PatientCase } from './patientCases';
 import { RecordFactory } from './records';
 import { referenceHandlers } from './reference';
 import { createSeed, DEFAULT_CLIENTS, type SeedData } from './seed';
@@ -25,7 +25,12 @@ const optionsSchema = z
 		/** Seed: unread messages are deleted after 24 hours (possibly as low as 1 hour). */
 		retentionMs: z.number().int().min(1).default(24 * 3600 * 1000),
 		faults: faultConfigSchema.optional(),
-		clients: z.array(z.object({ clientId: z.string().min(1), secret: z.string().min(1) }).strict()).min(1).default([...DEFAULT_CLIENTS]),
+		clients: z
+			.array(z.object({ clientId: z.string().min(1), secret: z.string().min(1), apiUser: z.string().regex(/^API-\d+$/).optional() }).strict())
+			.min(1)
+			.default([...DEFAULT_CLIENTS]),
+		/** Patient-case behaviours athena's sources leave open (test/sandbox/patientCases.ts). */
+		patientCases: patientCaseBehaviourSchema.default({}),
 		/** Epoch ms the clock starts at (default DEFAULT_CLOCK_START, or now with realTimeClock). */
 		clockStart: z.number().optional(),
 		/** Let the clock tick with wall time (the CLI); tests keep it manual. */
@@ -84,7 +89,7 @@ export class SandboxCore {
 			rateLimitPerMinute: options.tokenRateLimitPerMinute,
 		});
 		this.feeds = new FeedStore(this.clock, this.stats, this.seed, options.retentionMs);
-		this.cases = new PatientCaseStore(this.clock, this.seed, this.feeds, options.clients);
+		this.cases = new PatientCaseStore(this.clock, this.seed, this.feeds, options.clients, options.patientCases);
 		this.reference = referenceHandlers(this.seed);
 		if (options.faults) this.faults.configure(options.faults);
 		this.state = this.stateView();
@@ -110,10 +115,11 @@ export class SandboxCore {
 		this.records.reset();
 	}
 
-	/** Every case as athena shows it, plus who created it and how. */
+	/** Every case as athena shows it (but with a numeric id), plus who created it and how. */
 	caseList(): Record<string, unknown>[] {
 		return [...this.cases.cases.values()].map((shown) => ({
 			...caseView(shown),
+			patientcaseid: shown.patientcaseid,
 			createdvia: shown.createdvia,
 			creatorclientid: shown.creatorClientId,
 		}));

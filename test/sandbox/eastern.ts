@@ -21,6 +21,11 @@ export function formatEastern(ms: number): string {
 	return text;
 }
 
+/** ISO 8601 with the Eastern offset, as athena's case datetimes read: `2015-04-02T04:34:22-04:00`. */
+export function formatEasternIso(ms: number): string {
+	return DateTime.fromMillis(Math.floor(ms / 1000) * 1000, { zone: EASTERN_ZONE }).toISO({ suppressMilliseconds: true }) as string;
+}
+
 /**
  * Epoch ms of an Eastern `mm/dd/yyyy hh24:mi:ss`, or undefined when malformed. Wall times that DST
  * skips move forward an hour; repeated ones (November) resolve to standard time (luxon's choice).

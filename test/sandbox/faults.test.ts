@@ -1,8 +1,9 @@
 import { changedPath, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
-import { AthenaClient, useSandbox, type ApiResponse } from './harness';
+import { AthenaClient, type ApiResponse } from '../harness/athenaClient';
+import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 import { formatEastern, startSandbox, type FaultConfig } from './index';
 
-const t = useSandbox();
+const t = useSandbox(MANY_TOKENS);
 const CASES = 'patients/1/documents/patientcase';
 const required = { departmentid: 1, providerid: 1, documentsource: 'PATIENT', documentsubclass: 'PATIENTCASE' };
 const appointments = getFeed('appointments');

@@ -70,7 +70,7 @@ class Router {
 		}
 		this.exact.set('departments', { route: 'departments', handlers: { GET: reference.departments } });
 		this.exact.set('providers', { route: 'providers', handlers: { GET: reference.providers } });
-		this.exact.set('reference/documents/patientcase/closereasons', { route: 'closereasons', handlers: { GET: reference.closeReasons } });
+		this.exact.set('reference/documents/patientcase/closereasons', { route: 'closereasons', handlers: { GET: cases.closeReasons } });
 		const cased = (handlers: Handlers): Endpoint => ({ route: 'patientcase', handlers });
 		this.patterns = [
 			{ pattern: /^patients\/(\d+)$/, endpoint: { route: 'patients', handlers: { GET: reference.patient } } },
@@ -78,6 +78,8 @@ class Router {
 			{ pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)$/, endpoint: cased({ GET: cases.get, PUT: cases.update }) },
 			{ pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)\/close$/, endpoint: cased({ PUT: cases.close }) },
 			{ pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)\/reopen$/, endpoint: cased({ PUT: cases.reopen }) },
+			{ pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)\/assign$/, endpoint: cased({ PUT: cases.assign }) },
+			{ pattern: /^documents\/patientcase\/(\d+)\/actions$/, endpoint: cased({ GET: cases.actionNotes, POST: cases.addActionNote }) },
 		];
 	}
 

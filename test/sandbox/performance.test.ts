@@ -1,6 +1,6 @@
 import { changedPath, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
 import { SandboxCore } from './core';
-import { AthenaClient } from './harness';
+import { AthenaClient } from '../harness/athenaClient';
 import { startSandbox, type Sandbox } from './index';
 import type { RequestContext } from './protocol';
 

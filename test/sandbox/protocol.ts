@@ -52,15 +52,26 @@ export function refuseInvalid(detailedmessage: string): never {
 	refuse(400, 'The data provided is invalid.', detailedmessage);
 }
 
+/** athena's missing-field body: the field names and `error`, no `detailedmessage` (docs/athena-contract.md#errors). */
 export function refuseMissing(fields: string[]): never {
-	refuse(400, 'Additional fields are required.', `Missing required fields: ${fields.join(', ')}.`, {
-		missingfields: fields,
-	});
+	throw new Refusal(jsonReply(400, { missingfields: fields, error: 'Additional fields are required.' }));
 }
 
-/** athena's exact wording for a value outside an enum (athena-api.md [R]). */
+/** athena's invalid-field body: like the missing-field one, with `invalidfields`. */
+export function refuseInvalidFields(fields: string[]): never {
+	throw new Refusal(jsonReply(400, { invalidfields: fields, error: 'The data provided is invalid.' }));
+}
+
+/**
+ * athena's exact answer to a value outside an enum, recorded `create-patient-case-lowercase-source`:
+ * the body starts with two blank lines and `detailedmessage` comes first.
+ */
 export function refuseEnum(value: string, athenaName: string): never {
-	refuseInvalid(`The value '${value}' did not match any of the enum values for ${athenaName}`);
+	const body = JSON.stringify({
+		detailedmessage: `The value '${value}' did not match any of the enum values for ${athenaName}`,
+		error: 'The data provided is invalid.',
+	});
+	throw new Refusal({ status: 400, body: `\n\n${body}` });
 }
 
 export interface RequestContext {

@@ -1,6 +1,6 @@
 /** Plausible fake changed records, one shape per catalog feed, each around 300-500 bytes of JSON. */
 import type { FeedDefinition } from '../../nodes/Athenahealth/feeds/catalog';
-import { DOCUMENT_SOURCES, DOCUMENT_SUBCLASSES, PRIORITIES } from '../../nodes/Athenahealth/reference/patientCase';
+import { DOCUMENT_SOURCES, DOCUMENT_SUBCLASSES, NEW_CASE_STATUS, PRIORITIES, storedSubclass } from '../../nodes/Athenahealth/reference/patientCase';
 import { formatEastern } from './eastern';
 import type { FeedRecord } from './queue';
 import { DAY_MS, FIRST_NAMES, LAST_NAMES, PATIENT_COUNT, PROVIDER_COUNT, pad2 } from './seed';
@@ -185,10 +185,10 @@ const SHAPES: Record<string, Shape> = {
 			providerid: providerId(n),
 			documentclass: 'PATIENTCASE',
 			documentsource: pick(DOCUMENT_SOURCES, n),
-			documentsubclass: pick(DOCUMENT_SUBCLASSES, n),
+			documentsubclass: storedSubclass(pick(DOCUMENT_SUBCLASSES, n)),
 			subject: pick(['Refill request', 'Billing question', 'Test result question', 'Appointment request'], n),
 			priority: pick(PRIORITIES, n).value,
-			status: 'OPEN',
+			status: NEW_CASE_STATUS,
 			createddatetime: formatEastern(now),
 			createdby: staff(n),
 		}),

@@ -1,7 +1,8 @@
-import { AthenaClient, useSandbox } from './harness';
-import { startSandbox } from './index';
+import { AthenaClient } from '../harness/athenaClient';
+import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
+import { SEED_CASES, startSandbox } from './index';
 
-const t = useSandbox();
+const t = useSandbox(MANY_TOKENS);
 
 test('departments 1..12 with ids as strings, as athena sends them', async () => {
 	const response = await t.api.get('departments');
@@ -41,9 +42,16 @@ test('a patient comes as a one-element array; an unknown one is 404', async () =
 	expect(unknown.body).toEqual({ error: 'The patient ID is invalid.', detailedmessage: 'Patient 101 does not exist.' });
 });
 
-test('patient-case close reasons', async () => {
-	const response = await t.api.get('reference/documents/patientcase/closereasons');
+test('patient-case close reasons are those of one case, in athena\'s shape', async () => {
+	const response = await t.api.get('reference/documents/patientcase/closereasons', { patientcaseid: SEED_CASES.closed });
 	expect(response.status).toBe(200);
-	expect(response.body[0]).toEqual({ actionreasonid: 1, name: 'Resolved' });
+	expect(response.body[0]).toEqual({ reasonid: 1, reason: 'Resolved' });
 	expect(response.body.length).toBeGreaterThanOrEqual(4);
+	// A prescription case (stored PATIENTCASE_REFILL) has one reason more.
+	const refill = await t.api.get('reference/documents/patientcase/closereasons', { patientcaseid: SEED_CASES.byOtherClient });
+	expect(refill.body).toHaveLength(response.body.length + 1);
+	// The case id is required.
+	const missing = await t.api.get('reference/documents/patientcase/closereasons');
+	expect([missing.status, missing.body]).toEqual([400, { missingfields: ['patientcaseid'], error: 'Additional fields are required.' }]);
+	expect((await t.api.get('reference/documents/patientcase/closereasons', { patientcaseid: 999999 })).status).toBe(404);
 });

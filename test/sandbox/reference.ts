@@ -1,8 +1,8 @@
-/** Read-only practice data: departments, providers, patients and the case close reasons. */
+/** Read-only practice data: departments, providers and patients (close reasons depend on a case: patientCases.ts). */
 import { jsonReply, refuse, type Handler } from './protocol';
-import { CLOSE_REASONS, type SeedData } from './seed';
+import type { SeedData } from './seed';
 
-export function referenceHandlers(seed: SeedData): Record<'departments' | 'providers' | 'patient' | 'closeReasons', Handler> {
+export function referenceHandlers(seed: SeedData): Record<'departments' | 'providers' | 'patient', Handler> {
 	return {
 		departments: () => jsonReply(200, { totalcount: seed.departments.length, departments: seed.departments }),
 		providers: () => jsonReply(200, { totalcount: seed.providers.length, providers: seed.providers }),
@@ -11,6 +11,5 @@ export function referenceHandlers(seed: SeedData): Record<'departments' | 'provi
 			const patient = seed.patients.get(patientId) ?? refuse(404, 'The patient ID is invalid.', `Patient ${patientId} does not exist.`);
 			return jsonReply(200, [patient]);
 		},
-		closeReasons: () => jsonReply(200, CLOSE_REASONS),
 	};
 }

@@ -6,13 +6,27 @@ export const PRACTICE_ID = '195900';
 export interface ApiClient {
 	clientId: string;
 	secret: string;
+	/**
+	 * The athenaNet user athena shows for this client's writes (`createduser`), `API-<number>`.
+	 * Not derived from the client id: athena's mapping is unknown (docs/athena-contract.md#unconfirmed).
+	 */
+	apiUser?: string;
 }
 
-/** Two API keys, so tests can show a case "created by another API client". */
-export const DEFAULT_CLIENTS: readonly ApiClient[] = [
-	{ clientId: 'sandbox-client', secret: 'sandbox-secret' },
-	{ clientId: 'other-client', secret: 'other-secret' },
-];
+/** The sandbox's demo API key: what `npm run dev`, the tests and the benchmarks log in with. */
+export const DEMO_CLIENT: ApiClient = { clientId: 'sandbox-client', secret: 'sandbox-secret', apiUser: 'API-15476' };
+/** A second API key, so tests can show a case made by another API user. */
+export const OTHER_CLIENT: ApiClient = { clientId: 'other-client', secret: 'other-secret', apiUser: 'API-10536' };
+
+export const DEFAULT_CLIENTS: readonly ApiClient[] = [DEMO_CLIENT, OTHER_CLIENT];
+
+/** The API user of the client at `index`: its own when set, else a fixed number by position. */
+export function apiUserOf(clients: readonly ApiClient[], index: number): string {
+	return clients[index]?.apiUser ?? `API-${20001 + index}`;
+}
+
+/** athenaNet users of the practice: seeded cases' creators and whom a case can be assigned to (case-sensitive). */
+export const ATHENANET_USERS = ['jfrontdesk', 'mnurse2', 'drokafor', 'bbilling'] as const;
 
 /** Pre-existing cases, all for patient SEED_CASES_PATIENT_ID in department 1. */
 export const SEED_CASES = {
@@ -65,18 +79,27 @@ export interface Patient {
 	departmentid: string;
 }
 
+/** athena's close-reason shape: `[{reason, reasonid}]` (docs/athena-contract.md#patient-cases). */
 export interface CloseReason {
-	actionreasonid: number;
-	name: string;
+	reasonid: number;
+	reason: string;
 }
 
 export const CLOSE_REASONS: readonly CloseReason[] = [
-	{ actionreasonid: 1, name: 'Resolved' },
-	{ actionreasonid: 2, name: 'Duplicate' },
-	{ actionreasonid: 3, name: 'Patient contacted' },
-	{ actionreasonid: 4, name: 'No action needed' },
-	{ actionreasonid: 5, name: 'Entered in error' },
+	{ reasonid: 1, reason: 'Resolved' },
+	{ reasonid: 2, reason: 'Duplicate' },
+	{ reasonid: 3, reason: 'Patient contacted' },
+	{ reasonid: 4, reason: 'No action needed' },
+	{ reasonid: 5, reason: 'Entered in error' },
 ];
+
+/** athena lists the reasons of one case; in the sandbox, prescription cases have one more. */
+export const PRESCRIPTION_CLOSE_REASON: CloseReason = { reasonid: 6, reason: 'Prescription sent to pharmacy' };
+const PRESCRIPTION_SUBCLASSES = new Set(['PATIENTCASE_NEWRX', 'PATIENTCASE_REFILL', 'PATIENTCASE_MEDICATION']);
+
+export function closeReasonsFor(storedSubclass: string): readonly CloseReason[] {
+	return PRESCRIPTION_SUBCLASSES.has(storedSubclass) ? [...CLOSE_REASONS, PRESCRIPTION_CLOSE_REASON] : CLOSE_REASONS;
+}
 
 export interface SeedData {
 	departments: Department[];
@@ -147,50 +170,60 @@ export function seedCases(clients: readonly ApiClient[], now: number): PatientCa
 	const base = {
 		patientid: SEED_CASES_PATIENT_ID,
 		departmentid: '1',
-		documentsubclass: 'PATIENTCASE',
+		documentsubclass: 'PATIENTCASE_OTHER',
 		createdAt: now - 3 * DAY_MS,
 		modifiedAt: now - 2 * DAY_MS,
+		actionNotes: [],
 	};
-	const byApi = (clientId: string) => ({ createdvia: 'API' as const, creatorClientId: clientId, createdby: `API-${clientId}` });
+	const byApi = (index: number, clientId: string) => {
+		const user = clients[index] ? apiUserOf(clients, index) : (DEFAULT_CLIENTS[index].apiUser as string);
+		return { createdvia: 'API' as const, creatorClientId: clientId, createduser: user, lastmodifieduser: user };
+	};
 	return [
 		{
 			...base,
 			patientcaseid: SEED_CASES.byAthenaNetUser,
 			providerid: '1',
 			documentsource: 'PATIENT',
+			documentsubclass: 'PATIENTCASE_BILLING',
 			subject: 'Billing question',
 			internalnote: 'Caller asked about a statement balance.',
-			status: 'OPEN',
+			status: 'REVIEW',
 			createdvia: 'ATHENANET',
-			createdby: 'jfrontdesk',
+			createduser: ATHENANET_USERS[0],
+			lastmodifieduser: ATHENANET_USERS[0],
+			assignedto: ATHENANET_USERS[3],
 		},
 		{
 			...base,
-			...byApi(other),
+			...byApi(1, other),
 			patientcaseid: SEED_CASES.byOtherClient,
 			providerid: '2',
 			documentsource: 'PHARMACY',
+			documentsubclass: 'PATIENTCASE_REFILL',
 			subject: 'Refill clarification',
-			status: 'OPEN',
+			// An open case in another workflow state: open is "neither CLOSED nor DELETED".
+			status: 'FOLLOWUP',
 		},
 		{
 			...base,
-			...byApi(own),
+			...byApi(0, own),
 			patientcaseid: SEED_CASES.closed,
 			providerid: '3',
 			documentsource: 'LAB',
 			subject: 'Lab called with a result',
 			status: 'CLOSED',
-			closereasonid: CLOSE_REASONS[0].actionreasonid,
+			closeReasonId: CLOSE_REASONS[0].reasonid,
 		},
 		{
 			...base,
-			...byApi(own),
+			...byApi(0, own),
 			patientcaseid: SEED_CASES.deleted,
 			providerid: '3',
 			documentsource: 'PATIENT',
 			subject: 'Opened by mistake',
 			status: 'DELETED',
+			deletedAt: now - 2 * DAY_MS,
 		},
 	];
 }

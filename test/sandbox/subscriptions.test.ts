@@ -1,7 +1,7 @@
 import { allEvents, changedPath, FEEDS, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
-import { useSandbox } from './harness';
+import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 
-const t = useSandbox();
+const t = useSandbox(MANY_TOKENS);
 const appointments = getFeed('appointments');
 const eventNames = (body: { subscriptions: Array<{ eventname: string }> }) => body.subscriptions.map((entry) => entry.eventname);
 

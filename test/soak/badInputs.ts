@@ -75,7 +75,7 @@ export function badInputTable(note: (tag: string, length?: number) => string, sa
 	};
 	const some = (names: string[]) => ID_ATTACKS.filter(([what]) => names.includes(what));
 
-	const { create, update, get, getMany, close, reopen, getEvents, getStatus, subscribe, unsubscribe, read } = VALID;
+	const { create, update, get, getMany, close, reopen, assign, addActionNote, getActionNotes, getEvents, getStatus, subscribe, unsubscribe, read } = VALID;
 	const replay: INodeParameters = {
 		...read,
 		source: 'processed',
@@ -107,7 +107,9 @@ export function badInputTable(note: (tag: string, length?: number) => string, sa
 	add(C, 'action', create, 'Callback Number: words', { additionalFields: { callbackNumber: note('create-callback') } }, 'Callback Number');
 	add(C, 'action', create, 'Callback Name: 101 characters', { additionalFields: { callbackName: note('create-callbackname', 101) } }, 'Callback Name');
 	add(C, 'action', create, 'Callback Name: a tab', { additionalFields: { callbackName: `${note('create-callbackname-tab')}\t` } }, 'Callback Name');
-	add(C, 'action', create, 'Callback Number Type: wrong case', { additionalFields: { callbackNumberType: 'mobile' } }, 'Callback Number Type');
+	add(C, 'action', create, 'Callback Number Type: wrong case', { additionalFields: { callbackNumberType: 'Mobile' } }, 'Callback Number Type');
+	add(C, 'action', create, 'Callback Number Type: no athena value', { additionalFields: { callbackNumberType: 'OTHER' } }, 'Callback Number Type');
+	add(C, 'action', create, 'Source: no athena value', { documentSource: 'PROVIDER' }, 'Source');
 	add(C, 'action', create, 'Priority: unknown', { additionalFields: { priority: '3' } }, 'Priority');
 	add(C, 'action', create, 'Priority: a name instead of the value', { additionalFields: { priority: 'High' } }, 'Priority');
 	add(C, 'action', create, 'Clinical Provider ID: letters', { additionalFields: { clinicalProviderId: 'lab' } }, 'Clinical Provider ID');
@@ -142,8 +144,8 @@ export function badInputTable(note: (tag: string, length?: number) => string, sa
 	add(M, 'action', getMany, 'Limit: negative', { limit: -1 }, 'Limit');
 	add(M, 'action', getMany, 'Limit: a fraction', { limit: 1.5 }, 'Limit');
 	add(M, 'action', getMany, 'Limit: too large', { limit: 50_001 }, 'Limit');
-	add(M, 'action', getMany, 'Status: wrong case', { filters: { status: 'open' } }, 'Status');
-	add(M, 'action', getMany, 'Status: unknown', { filters: { status: 'PENDING' } }, 'Status');
+	add(M, 'action', getMany, 'Status: wrong case', { filters: { status: 'review' } }, 'Status');
+	add(M, 'action', getMany, 'Status: unknown', { filters: { status: 'OPENED' } }, 'Status');
 	add(M, 'action', getMany, 'Document Subclass: wrong case', { filters: { documentSubclass: 'labresults' } }, 'Document Subclass');
 
 	// patientCase.close
@@ -159,6 +161,21 @@ export function badInputTable(note: (tag: string, length?: number) => string, sa
 	const R = 'patientCase.reopen';
 	ids(R, 'action', reopen, 'patientCaseId', 'Patient Case ID', some(['non-numeric', 'dot-dot path', 'a question mark', 'oversized (5000 digits)']));
 	ids(R, 'action', reopen, 'patientId', 'Patient ID', some(['an encoded slash', 'zero']));
+
+	// patientCase.assign, addActionNote, getActionNotes
+	const A = 'patientCase.assign';
+	add(A, 'action', assign, 'Username: missing', { username: '' }, 'Username');
+	add(A, 'action', assign, 'Username: a line break', { username: 'jsmith\nadmin' }, 'Username');
+	add(A, 'action', assign, 'Username: 101 characters', { username: 'u'.repeat(101) }, 'Username');
+	ids(A, 'action', assign, 'patientCaseId', 'Patient Case ID', some(['a slash', 'dot-dot']));
+	const AN = 'patientCase.addActionNote';
+	add(AN, 'action', addActionNote, 'Action Note: missing', { actionNote: '' }, 'Action Note');
+	add(AN, 'action', addActionNote, 'Action Note: 4001 characters', { actionNote: note('actionnote-4001', 4001) }, 'Action Note');
+	add(AN, 'action', addActionNote, 'Action Note: a NUL', { actionNote: `${note('actionnote-nul')}\u0000` }, 'Action Note');
+	ids(AN, 'action', addActionNote, 'patientCaseId', 'Patient Case ID', some(['a question mark', 'an encoded slash']));
+	const AL = 'patientCase.getActionNotes';
+	ids(AL, 'action', getActionNotes, 'patientCaseId', 'Patient Case ID', some(['non-numeric', 'negative']));
+	add(AL, 'action', getActionNotes, 'Limit: zero', { limit: 0 }, 'Limit');
 
 	// subscription.*
 	const E = 'subscription.getEvents';

@@ -4,33 +4,25 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import * as changedData from './changedData/ChangedData.resource';
 import * as patientCase from './patientCase/PatientCase.resource';
 import * as subscription from './subscription/Subscription.resource';
+import type { OperationModule, Operations } from './types';
 
 /**
- * The contract every operation module keeps:
- *   export const description: INodeProperties[]   its fields, shown only for it
- *   export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject | IDataObject[]>
- * `execute` handles ONE input item: it validates that item's parameters before any request (a
- * refused item sends nothing) and returns the item's output records: one object, or a list (Get
- * Many, Changed Data), possibly empty. It throws NodeOperationError / NodeApiError with itemIndex.
- *
- * The router runs the operation for every input item, wraps each record as an output item paired
- * with its input item, and applies Continue On Fail per item.
+ * The router runs the operation (see OperationModule) for every input item, wraps each record as
+ * an output item paired with its input item, and applies Continue On Fail per item.
  */
 
-type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
-
-const RESOURCES: Record<string, Record<string, unknown>> = {
-	patientCase,
-	subscription,
-	changedData,
+const RESOURCES: Record<string, Operations> = {
+	patientCase: patientCase.operations,
+	subscription: subscription.operations,
+	changedData: changedData.operations,
 };
 
-function operationFor(context: IExecuteFunctions, itemIndex: number): Operation {
+function operationFor(context: IExecuteFunctions, itemIndex: number): OperationModule['execute'] {
 	// Fallbacks so that a hand-edited workflow with an unknown resource gets this node's error.
 	const resource = String(context.getNodeParameter('resource', itemIndex, ''));
 	const operation = String(context.getNodeParameter('operation', itemIndex, ''));
 	const candidate = Object.hasOwn(RESOURCES, resource) && Object.hasOwn(RESOURCES[resource], operation)
-		? (RESOURCES[resource][operation] as { execute?: Operation })
+		? RESOURCES[resource][operation]
 		: undefined;
 	if (typeof candidate?.execute !== 'function') {
 		const named = (value: string) => (/^[A-Za-z]{1,40}$/.test(value) ? ` "${value}"` : '');

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /**
- * athena's types drift (athena-api.md [R]): ids come as strings or numbers, booleans as true or
+ * athena's types drift (docs/athena-contract.md#reading-a-feed): ids come as strings or numbers, booleans as true or
  * "true". Items leave both nodes with one type per field: ids as numbers, booleans as booleans.
  * Every other field is kept as athena sent it.
  */

@@ -61,3 +61,19 @@ export function readOptionQuery(feed: FeedDefinition, options: IDataObject): { q
 	}
 	return { query };
 }
+
+/**
+ * The Options collection of the trigger and of Changed Data > Read: the node's own options and
+ * Parallel Batches in alphabetical order, then the feeds' read options.
+ */
+export function feedOptionsCollection(own: INodeProperties[] = []): INodeProperties {
+	const general = [...own, parallelBatchesOption].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...general, ...readOptionFields()],
+	};
+}

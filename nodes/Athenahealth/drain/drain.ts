@@ -22,10 +22,6 @@ export interface DrainOptions extends RunOptions {
 	 * was lost since (then the whole window is read again; owed replays are read in any case).
 	 */
 	recovery?: { state: RecoveryState; replay: boolean };
-	/** How far athena's record stamps may stray from its Date header. */
-	clockToleranceMs?: number;
-	/** Records per call (1 to 1000, default 1000). */
-	pageSize?: number;
 }
 
 export interface DrainResult {
@@ -38,10 +34,6 @@ export interface DrainResult {
 	stoppedBy?: 'budget' | 'maxRecords';
 	/** The first call that failed after its retries; the other batches stopped after their call in flight. */
 	error?: unknown;
-}
-
-function pageSizeOf(value: number | undefined): number {
-	return Math.min(PAGE_SIZE, Math.max(1, Math.floor(value ?? PAGE_SIZE)));
 }
 
 /** Replays owed now: those saved, plus every batch from the window's start when memory was lost. */
@@ -80,10 +72,10 @@ export async function drain(options: DrainOptions): Promise<DrainResult> {
 	const allowance = new Allowance(options.maxRecords ?? Infinity);
 	const ctx: Context = {
 		run,
-		pageSize: pageSizeOf(options.pageSize),
+		pageSize: PAGE_SIZE,
 		maxItems: Infinity,
 		canOwe: recovery !== undefined,
-		tolerance: options.clockToleranceMs ?? CLOCK_TOLERANCE_MS,
+		tolerance: CLOCK_TOLERANCE_MS,
 		dedupe: { seen: fingerprintSet(recovery?.state.recent), print: (record) => fingerprint(record, options.feed) },
 	};
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-/** athena reads replay windows as US Eastern wall time, `mm/dd/yyyy hh24:mi:ss` (athena-api.md). */
+/** athena reads replay windows as US Eastern wall time, `mm/dd/yyyy hh24:mi:ss` (docs/athena-contract.md#reading-a-feed). */
 export const EASTERN_ZONE = 'America/New_York';
 const FORMAT = 'MM/dd/yyyy HH:mm:ss';
 const HOUR_MS = 3_600_000;

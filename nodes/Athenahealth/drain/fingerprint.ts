@@ -10,7 +10,7 @@ export const META_KEY = '_athena';
 
 /**
  * Identifies a record across a read and its replay. athena's records carry no message id
- * (athena-api.md): record id plus its last-modified stamp where the catalog names one, else a hash
+ * (docs/athena-contract.md#reading-a-feed): record id plus its last-modified stamp where the catalog names one, else a hash
  * of the record's content. Computed on normalised records; the metadata is left out.
  */
 export function fingerprint(record: DrainRecord, feed: FeedDefinition): string {

@@ -14,7 +14,7 @@ export function toQuery(request: PageRequest, extra: DrainRecord = {}): DrainRec
 	return qs;
 }
 
-/** The records of a `/changed` answer: the catalog's key, else the one list in it (keys of some feeds are [U]). */
+/** The records of a `/changed` answer: the catalog's key, else the one list in it (some feeds' keys are unconfirmed: docs/athena-contract.md#unconfirmed). */
 export function recordsOf(body: DrainRecord | undefined, feed: FeedDefinition): DrainRecord[] {
 	if (!body) return [];
 	const listed = body[feed.recordKey];

@@ -3,7 +3,7 @@ import type { DrainRecord, FailureKind, FetchPage, Page, PageRequest, RecordTran
 
 /** athena's maximum page (seed advice: use the default limit of 1000). */
 export const PAGE_SIZE = 1000;
-/** athena's per-second limits are unknown (athena-api.md [U]): a few batches at once by default. */
+/** athena's per-second limits are unpublished (docs/athena-contract.md#quotas-and-rate-limits): a few batches at once by default. */
 export const DEFAULT_CONCURRENCY = 5;
 export const MAX_CONCURRENCY = 20;
 
@@ -39,6 +39,10 @@ export interface RunOptions {
 	classify: (error: unknown) => FailureKind;
 	/** athena's clock minus ours, from an earlier poll: estimates athena's time before it answers. */
 	clockOffsetMs?: number;
+}
+
+/** What a drain tells its run beyond the caller's options. */
+interface RunSettings extends RunOptions {
 	/**
 	 * athena time before which nothing this run removes can have been processed (crash recovery's
 	 * window start): bounds the catch-up of a lost first call, which has no earlier answer to go by.
@@ -101,7 +105,7 @@ export class Run {
 	private readonly policy: RetryPolicy;
 	readonly now: () => number;
 
-	constructor(private readonly options: RunOptions) {
+	constructor(private readonly options: RunSettings) {
 		this.policy = { ...DEFAULT_RETRY, ...options.retry };
 		this.now = options.now ?? Date.now;
 	}

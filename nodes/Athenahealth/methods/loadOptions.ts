@@ -66,12 +66,21 @@ export async function getFeedEvents(this: ILoadOptionsFunctions): Promise<INodeP
 	return events.map((event) => ({ name: event, value: event }));
 }
 
-/** `GET reference/documents/patientcase/closereasons`: a list, or a list under one key. */
+/**
+ * `GET reference/documents/patientcase/closereasons?patientcaseid=N`: athena lists the reasons of
+ * one case, as `[{reason, reasonid}]` (docs/athena-contract.md#patient-cases). Empty until the
+ * case ID is a number (an expression is resolved only when the node runs).
+ */
 export async function getCloseReasons(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const { body } = await athenaRequest.call(this, { method: 'GET', path: 'reference/documents/patientcase/closereasons' });
-	const list = (Array.isArray(body) ? body : (Object.values(body).find(Array.isArray) ?? [])) as IDataObject[];
-	return list.map((reason) => {
-		const id = reason.actionreasonid ?? reason.reasonid ?? reason.closereasonid;
-		return { name: String(reason.name ?? reason.reason ?? reason.description ?? id), value: String(id) };
+	const caseId = String(this.getCurrentNodeParameter('patientCaseId') ?? '').trim();
+	if (!/^[1-9]\d{0,9}$/.test(caseId)) return [];
+	const { body } = await athenaRequest.call(this, {
+		method: 'GET',
+		path: 'reference/documents/patientcase/closereasons',
+		qs: { patientcaseid: caseId },
 	});
+	const list = (Array.isArray(body) ? body : (Object.values(body).find(Array.isArray) ?? [])) as IDataObject[];
+	return list
+		.filter((reason) => reason.reasonid !== undefined && reason.reasonid !== null)
+		.map((reason) => ({ name: String(reason.reason ?? reason.reasonid), value: String(reason.reasonid) }));
 }

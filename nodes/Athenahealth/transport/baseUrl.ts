@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-/** athena's hosts (athena-api.md [R]); the token endpoint is `/oauth2/v1/token` on the same host. */
+/** athena's hosts (docs/athena-contract.md#authentication); the token endpoint is `/oauth2/v1/token` on the same host. */
 export const ATHENA_HOSTS = {
 	preview: 'https://api.preview.platform.athenahealth.com',
 	production: 'https://api.platform.athenahealth.com',

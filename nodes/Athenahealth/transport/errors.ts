@@ -10,6 +10,9 @@ export interface FailedAttempt {
 	/** athena's `error` field, or the gateway's text. */
 	error?: string;
 	detailedmessage?: string;
+	/** athena's `missingfields` / `invalidfields`: field names, never values (docs/athena-contract.md#errors). */
+	missingFields?: string[];
+	invalidFields?: string[];
 	retryAfterMs?: number;
 	/** Node's error code for a failed connection, e.g. ECONNRESET. */
 	code?: string;
@@ -49,10 +52,27 @@ export function readFailure(thrown: unknown): FailedAttempt {
 		status,
 		error: typeof data.error === 'string' ? data.error : undefined,
 		detailedmessage: typeof data.detailedmessage === 'string' ? data.detailedmessage : undefined,
+		missingFields: fieldNames(data.missingfields),
+		invalidFields: fieldNames(data.invalidfields),
 		retryAfterMs: parseRetryAfter(response?.headers?.['retry-after']),
 		code: response ? undefined : (axios.code ?? outer.code),
 		tokenEndpoint: String(axios.config?.url ?? '').includes('/oauth2/'),
 	};
+}
+
+/** A list of athena field names; anything that does not look like one is left out. */
+function fieldNames(value: unknown): string[] | undefined {
+	if (!Array.isArray(value)) return undefined;
+	const names = value.filter((name): name is string => typeof name === 'string' && /^[A-Za-z0-9_.]{1,64}$/.test(name));
+	return names.length ? names : undefined;
+}
+
+/** "athena needs these fields: a, b. athena refused these fields: c" */
+export function describeFields(failure: Pick<FailedAttempt, 'missingFields' | 'invalidFields'>): string | undefined {
+	const parts = [];
+	if (failure.missingFields) parts.push(`athena needs these fields: ${failure.missingFields.join(', ')}`);
+	if (failure.invalidFields) parts.push(`athena refused these fields: ${failure.invalidFields.join(', ')}`);
+	return parts.length ? parts.join('. ') : undefined;
 }
 
 function parseBody(data: unknown): Record<string, unknown> {
@@ -129,17 +149,24 @@ export function toNodeApiError(
 	const clean = (text: string | undefined) => (text === undefined ? undefined : redactValues(text, context.redact));
 	const message = clean(summary(failure, attempts)) as string;
 	const networkError = failure.status === undefined ? `Network error: ${failure.code ?? 'no answer from athena'}` : undefined;
-	const description = clean(failure.detailedmessage ?? (failure.error && failure.error !== message ? failure.error : networkError));
+	const description = clean(
+		failure.detailedmessage ?? describeFields(failure) ?? (failure.error && failure.error !== message ? failure.error : networkError),
+	);
 	const body: JsonObject = { message };
 	if (failure.error) body.error = clean(failure.error) ?? null;
 	if (failure.detailedmessage) body.detailedmessage = clean(failure.detailedmessage) ?? null;
-	return new NodeApiError(node, body, {
+	if (failure.missingFields) body.missingfields = failure.missingFields;
+	if (failure.invalidFields) body.invalidfields = failure.invalidFields;
+	const error = new NodeApiError(node, body, {
 		message,
 		description,
 		httpCode: failure.status === undefined ? undefined : String(failure.status),
 		itemIndex: context.itemIndex,
 		failure: failureCause(failure),
 	});
+	// How many attempts were made: an operation tells a retried write athena already did from a refusal.
+	error.context.attempts = attempts;
+	return error;
 }
 
 export function redactValues(text: string, values: string[] | undefined): string {

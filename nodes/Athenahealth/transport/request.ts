@@ -88,7 +88,7 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 		returnFullResponse: true,
 	};
 	if (request.body) {
-		// DELETE carries its form in the query too: where athena reads it is unconfirmed (athena-api.md [U]).
+		// DELETE carries its form in the query too: where athena reads it is unconfirmed (docs/athena-contract.md#unconfirmed).
 		options.body = formEncode(request.body);
 		options.headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
 		if (request.method === 'DELETE') options.qs = { ...request.qs, ...request.body };

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAX_RECORDS } from '../common/defaults';
 import { departmentIdsField, feedField } from '../common/feedFields';
-import { parallelBatchesOption, readOptionFields } from '../common/readOptions';
+import { feedOptionsCollection } from '../common/readOptions';
 
 /** The trigger's parameters. The feed parameter is named `feed` so getFeedEvents can read it. */
 export const properties: INodeProperties[] = [
@@ -26,47 +26,38 @@ export const properties: INodeProperties[] = [
 	departmentIdsField(
 		'Departments to read, 20 per call as athena advises for large practices; leave empty for the whole practice.',
 	),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Crash Recovery Replay',
-				name: 'crashRecovery',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to read again, after n8n restarts, what athena removed from the queue but n8n never saved, and emit only what was not emitted. The first poll then only marks where to start.',
-			},
-			{
-				displayName: 'Max Records per Poll',
-				name: 'maxRecordsPerPoll',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_MAX_RECORDS,
-				description: 'Records to read in one poll at most; the rest stays queued in athena for the next poll',
-			},
-			{
-				displayName: 'Minimum Seconds Between Drains',
-				name: 'minIntervalSeconds',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 60,
-				description: 'athena allows one read of a feed per minute; polls sooner than this return nothing',
-			},
-			parallelBatchesOption,
-			{
-				displayName: 'Subscribe Automatically',
-				name: 'autoSubscribe',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to subscribe to the feed (the chosen events and departments) when it is not subscribed. Records queue from then on.',
-			},
-			...readOptionFields(),
-		],
-	},
+	feedOptionsCollection([
+		{
+			displayName: 'Crash Recovery Replay',
+			name: 'crashRecovery',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to read again, after n8n restarts, what athena removed from the queue but n8n never saved, and emit only what was not emitted. The first poll then only marks where to start.',
+		},
+		{
+			displayName: 'Max Records per Poll',
+			name: 'maxRecordsPerPoll',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_MAX_RECORDS,
+			description: 'Records to read in one poll at most; the rest stays queued in athena for the next poll',
+		},
+		{
+			displayName: 'Minimum Seconds Between Drains',
+			name: 'minIntervalSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 60,
+			description: 'athena allows one read of a feed per minute; polls sooner than this return nothing',
+		},
+		{
+			displayName: 'Subscribe Automatically',
+			name: 'autoSubscribe',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to subscribe to the feed (the chosen events and departments) when it is not subscribed. Records queue from then on.',
+		},
+	]),
 ];

@@ -7,12 +7,24 @@ import { z } from 'zod';
  * activation poll. Crash-recovery words: docs/athena-contract.md#glossary.
  */
 const STATE_KEY = 'drain';
-const VERSION = 1;
+/** The shape this version writes. Raise it with a migration below whenever the shape changes. */
+export const STATE_VERSION = 1;
+
+type SavedShape = Record<string, unknown> & { v: number };
+
+/**
+ * How a state saved by an earlier version becomes the next one: MIGRATIONS[v] turns shape v into
+ * shape v + 1. An update of the package must carry an active trigger's state across (its recovery
+ * window and fingerprints), or the first poll after the update could lose or repeat records. Each
+ * older shape has a real saved fixture under test/fixtures/trigger-state/.
+ * None yet: v1 is the shape every released version has written.
+ */
+export const MIGRATIONS: Readonly<Record<number, (saved: SavedShape) => SavedShape>> = {};
 
 const epochMs = z.number().finite();
 
 const savedState = z.object({
-	v: z.literal(VERSION),
+	v: z.literal(STATE_VERSION),
 	feed: z.string(),
 	/** Local time the last drain started (at most one drain per feed per minute). */
 	lastDrainStart: epochMs.optional(),
@@ -40,18 +52,48 @@ export type TriggerState = z.infer<typeof savedState>;
 export type KnownSubscription = NonNullable<TriggerState['subscription']>;
 
 export function freshState(feed: string): TriggerState {
-	return { v: VERSION, feed };
+	return { v: STATE_VERSION, feed };
 }
 
 /**
- * The feed's saved state; a fresh one when none is saved. A state of another feed, or one this
- * version cannot read, is reset with a log line (never cast into place): the next poll then
- * marks a new recovery window.
+ * Brings a saved state to STATE_VERSION through the migrations, one version at a time. A reason
+ * instead when it cannot: not an object, no version, saved by a newer version (a downgrade), or a
+ * step missing from the table.
+ */
+export function migrateState(
+	saved: unknown,
+	migrations: Readonly<Record<number, (saved: SavedShape) => SavedShape>> = MIGRATIONS,
+	target = STATE_VERSION,
+): { state: Record<string, unknown>; from: number } | { reason: string } {
+	if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) return { reason: 'it is not an object' };
+	let state = saved as SavedShape;
+	const from = state.v;
+	if (!Number.isInteger(from)) return { reason: 'it carries no version' };
+	if (from > target) return { reason: `a newer version of the package saved it (v${from}; this one reads up to v${target})` };
+	while (state.v < target) {
+		const step = migrations[state.v];
+		if (!step) return { reason: `no migration from v${state.v}` };
+		const next = step(state);
+		if (next.v !== state.v + 1) return { reason: `the migration from v${state.v} produced v${String(next.v)}` };
+		state = next;
+	}
+	return { state, from };
+}
+
+/**
+ * The feed's saved state; a fresh one when none is saved. An older shape is migrated (with a log
+ * line). A state of another feed, or one this version cannot read, is reset with a log line (never
+ * cast into place): the next poll then marks a new recovery window.
  */
 export function loadState(staticData: Record<string, unknown>, feed: string, log: (message: string) => void): TriggerState {
 	const saved = staticData[STATE_KEY];
 	if (saved === undefined) return freshState(feed);
-	const parsed = savedState.safeParse(saved);
+	const migrated = migrateState(saved);
+	if ('reason' in migrated) {
+		log(`athenahealth Trigger: its saved state cannot be read (${migrated.reason}); starting afresh for the feed "${feed}"`);
+		return freshState(feed);
+	}
+	const parsed = savedState.safeParse(migrated.state);
 	if (!parsed.success) {
 		log(`athenahealth Trigger: its saved state has a shape this version does not read; starting afresh for the feed "${feed}"`);
 		return freshState(feed);
@@ -59,6 +101,9 @@ export function loadState(staticData: Record<string, unknown>, feed: string, log
 	if (parsed.data.feed !== feed) {
 		log(`athenahealth Trigger: the feed changed from "${parsed.data.feed}" to "${feed}"; starting afresh`);
 		return freshState(feed);
+	}
+	if (migrated.from !== STATE_VERSION) {
+		log(`athenahealth Trigger: migrated its saved state from v${migrated.from} to v${STATE_VERSION} (feed "${feed}")`);
 	}
 	return parsed.data;
 }

@@ -30,7 +30,7 @@ describe('node description', () => {
 	});
 
 	test('offers every operation of the issue, each with an action an agent can act on', () => {
-		expect(operations('patientCase').map((option) => option.value)).toEqual(['close', 'create', 'get', 'getMany', 'reopen', 'update']);
+		expect(operations('patientCase').map((option) => option.value)).toEqual(['addActionNote', 'assign', 'close', 'create', 'get', 'getActionNotes', 'getMany', 'reopen', 'update']);
 		expect(operations('subscription').map((option) => option.value)).toEqual(['getEvents', 'getStatus', 'subscribe', 'unsubscribe']);
 		for (const option of [...operations('patientCase'), ...operations('subscription')]) {
 			expect(option.action).toMatch(/^[A-Z][a-z]+ /);
@@ -65,6 +65,32 @@ describe('node description', () => {
 		const updateFields = fieldsOf('patientCase', 'update').find((field) => field.name === 'updateFields');
 		expect(optionNames(updateFields)).toEqual(createNames);
 		expect(updateFields?.description).toContain('Department and Auto Close cannot be changed');
+	});
+
+	test("the patient-case choices are exactly athena's lists", () => {
+		const values = (field: INodeProperties | undefined) => ((field?.options ?? []) as INodePropertyOptions[]).map((option) => option.value);
+		const create = fieldsOf('patientCase', 'create');
+		const additional = (create.find((field) => field.name === 'additionalFields')?.options ?? []) as INodeProperties[];
+		expect(values(create.find((field) => field.name === 'documentSource'))).toEqual(
+			['PATIENT', 'CAREGIVER', 'PARTNER', 'PHARMACY', 'LAB', 'PCP', 'SPECIALIST', 'STAFF', 'HOSPITAL', 'OTHER', 'PORTAL', 'Live Operator'],
+		);
+		expect(values(create.find((field) => field.name === 'documentSubclass'))).toEqual(
+			['PATIENTCASE', 'ADMINISTRATIVE', 'BILLING', 'CLINICALQUESTION', 'ELECTRONICMEDICALRECORDS', 'MEDICALRECORDS', 'MEDICATION', 'NEWRX', 'OTHER', 'PATIENTNOSHOW', 'REFERRAL', 'REFILL'],
+		);
+		const callbackType = additional.find((field) => field.name === 'callbackNumberType');
+		expect(values(callbackType)).toEqual(['', 'home', 'work', 'mobile', 'emergency contact', 'guarantor']);
+		expect(callbackType?.default).toBe('');
+		expect(values(additional.find((field) => field.name === 'priority'))).toEqual(['1', '2']);
+		const filters = (fieldsOf('patientCase', 'getMany').find((field) => field.name === 'filters')?.options ?? []) as INodeProperties[];
+		const status = filters.find((field) => field.name === 'status');
+		expect(values(status)).toEqual([
+			'open',
+			...['ADMINISTER', 'CLOSED', 'DATAENTRY', 'DELETED', 'DISPENSE', 'FOLLOWUP', 'HOLD', 'NOTIFY', 'PEND', 'PENDING', 'PENDINGLABEL', 'PERFORM', 'REVIEW'],
+			...['SCHEDULE', 'SCHEDULED', 'SUBMIT', 'SUBMITTED'],
+		]);
+		expect(values(status)).not.toContain('OPEN');
+		// The default must be a valid choice: Open Only.
+		expect(values(status)).toContain(status?.default);
 	});
 
 	test('sources, feeds and optional events come from the reference and the catalog', () => {

@@ -51,15 +51,16 @@ describe('Continue On Fail', () => {
 			{
 				json: {
 					error:
-						'This patient case was created in athenaNet by a user, not through the API: athena only lets an API client update cases it created itself',
+						'This patient case was created in athenaNet by a user, not through the API: athena lets an API client change only cases created through the API',
 					description: expect.stringContaining('This patient case was not created through the API and cannot be updated.'),
 				},
 				pairedItem: { item: 0 },
 			},
 			{
 				json: {
-					error: 'This patient case is deleted: athena does not let anyone update a deleted case',
-					description: expect.stringContaining('A deleted patient case cannot be updated.'),
+					// athena's 400 keeps its own words; the case's state is added to the description.
+					error: 'A deleted patient case cannot be updated.',
+					description: expect.stringContaining('This patient case is DELETED: athena does not let a deleted case be updated.'),
 				},
 				pairedItem: { item: 1 },
 			},

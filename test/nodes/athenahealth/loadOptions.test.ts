@@ -1,6 +1,7 @@
 import { allEvents, getFeed } from '../../../nodes/Athenahealth/feeds/catalog';
 import { sandboxCredentials } from '../../harness/credentials';
-import { options, useSandbox } from './helpers';
+import { SEED_CASES } from '../../sandbox';
+import { node, options, useSandbox } from './helpers';
 
 const ctx = useSandbox();
 
@@ -19,14 +20,35 @@ describe('load options', () => {
 		expect(providers).toContainEqual({ name: 'Okafor, Amara (1)', value: '1', description: 'Family Medicine' });
 	});
 
-	test('close reasons come from athena\'s reference list', async () => {
-		expect(await options(ctx, 'getCloseReasons')).toEqual([
+	const closeParameters = (patientCaseId: string) => ({ resource: 'patientCase', operation: 'close', patientId: '1', patientCaseId });
+
+	test("close reasons are athena's reasons for the chosen case ([{reason, reasonid}])", async () => {
+		const base = [
 			{ name: 'Resolved', value: '1' },
 			{ name: 'Duplicate', value: '2' },
 			{ name: 'Patient contacted', value: '3' },
 			{ name: 'No action needed', value: '4' },
 			{ name: 'Entered in error', value: '5' },
+		];
+		expect(await options(ctx, 'getCloseReasons', closeParameters(String(SEED_CASES.closed)))).toEqual(base);
+		// A prescription case has its own reason too: the list depends on the case.
+		expect(await options(ctx, 'getCloseReasons', closeParameters(String(SEED_CASES.byOtherClient)))).toEqual([
+			...base,
+			{ name: 'Prescription sent to pharmacy', value: '6' },
 		]);
+		const asked = ctx.sandbox.stats().requests.filter((entry) => entry.route === 'closereasons');
+		expect(asked.map((entry) => `${entry.path} ${entry.status}`)).toEqual(Array(2).fill('/v1/195900/reference/documents/patientcase/closereasons?patientcaseid 200'));
+	});
+
+	test('close reasons wait for a case ID: nothing is asked before one is entered', async () => {
+		expect(await options(ctx, 'getCloseReasons', closeParameters(''))).toEqual([]);
+		expect(await options(ctx, 'getCloseReasons', closeParameters('abc'))).toEqual([]);
+		expect(ctx.sandbox.stats().requests).toEqual([]);
+	});
+
+	test('the close reason picker reloads when the case ID changes', () => {
+		const field = node.description.properties.find((property) => property.name === 'closeReasonId');
+		expect(field?.typeOptions).toEqual({ loadOptionsMethod: 'getCloseReasons', loadOptionsDependsOn: ['patientCaseId'] });
 	});
 
 	test.each(['claims', 'chart/healthhistory/problems', 'orders/signedoff'])('events of %s come from athena', async (feed) => {

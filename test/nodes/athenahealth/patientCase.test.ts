@@ -45,15 +45,28 @@ describe('Patient Case: Create', () => {
 			callbacknumber: '617-555-0100',
 			clinicalproviderid: '7',
 			outboundonly: true,
-			status: 'OPEN',
-			createdby: 'API-sandbox-client',
+			status: 'REVIEW',
+			createduser: 'API-15476',
 		});
 		expect(stored.callbacknumbertype).toBeUndefined();
 	});
 
-	test('auto close files the case closed; a callback number type is sent when no number is', async () => {
-		const id = await createCase({ autoClose: true, callbackNumberType: 'MOBILE' });
-		expect(ctx.sandbox.state.cases.get(id)).toMatchObject({ status: 'CLOSED', callbacknumbertype: 'MOBILE' });
+	test('auto close files the case closed; a callback number type is sent, lower-case, when no number is', async () => {
+		const id = await createCase({ autoClose: true, callbackNumberType: 'emergency contact' });
+		expect(ctx.sandbox.state.cases.get(id)).toMatchObject({ status: 'CLOSED', callbacknumbertype: 'emergency contact' });
+	});
+
+	test('every source athena lists is sent as is, Live Operator included; a subclass is stored prefixed', async () => {
+		const [item] = await run(ctx, { ...createParameters, documentSource: 'Live Operator', documentSubclass: 'REFILL' });
+		expect(ctx.sandbox.state.cases.get(item.json.patientcaseid as number)).toMatchObject({
+			documentsource: 'Live Operator',
+			documentsubclass: 'PATIENTCASE_REFILL',
+		});
+	});
+
+	test('a callback number type left at its default sends nothing', async () => {
+		const [item] = await run(ctx, { ...createParameters, additionalFields: { callbackNumberType: '' } });
+		expect(ctx.sandbox.state.cases.get(item.json.patientcaseid as number)!.callbacknumbertype).toBeUndefined();
 	});
 
 	test('several items: one case each, paired with its item, one token for all', async () => {
@@ -92,7 +105,9 @@ describe('Patient Case: Create', () => {
 	test('a source in the wrong case is refused before athena is asked, naming the exact values', async () => {
 		const error = await failure(run(ctx, { ...createParameters, documentSource: 'patient' }));
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('Source must be exactly one of PATIENT, PHARMACY, LAB, CAREGIVER, PROVIDER, OTHER (item 0)');
+		expect(error.message).toBe(
+			'Source must be exactly one of PATIENT, CAREGIVER, PARTNER, PHARMACY, LAB, PCP, SPECIALIST, STAFF, HOSPITAL, OTHER, PORTAL, Live Operator (item 0)',
+		);
 		expect(allRequestsSoFar()).toBe(0);
 	});
 });
@@ -131,34 +146,40 @@ describe('Patient Case: Update', () => {
 		expect(allRequestsSoFar()).toBe(0);
 	});
 
-	const refusals: Array<[string, number, string, string]> = [
+	/** [what, case, the message shown, what the description holds, athena's words kept]. */
+	const refusals: Array<[string, number, string, string, string]> = [
 		[
 			'a case created in athenaNet by a user',
 			SEED_CASES.byAthenaNetUser,
-			'This patient case was created in athenaNet by a user, not through the API: athena only lets an API client update cases it created itself',
+			'This patient case was created in athenaNet by a user, not through the API: athena lets an API client change only cases created through the API',
+			'athena said:',
 			'This patient case was not created through the API and cannot be updated.',
 		],
 		[
-			'a case created by another API client',
+			// Which API user this credential is cannot be known: the creator and the rule, never "another API client".
+			'a case created through the API by another API user',
 			SEED_CASES.byOtherClient,
-			'This patient case was created by another API client, not by the one in this credential: athena only lets an API client update cases it created itself',
-			'This patient case was created by another API client and cannot be updated.',
+			'This patient case was created by another API user and cannot be updated.',
+			'This patient case was created through the API by API-10536; athena lets an API user change only the cases it created itself.',
+			'Only patient cases created through the API by the same API user can be updated.',
 		],
 		[
 			'a closed case',
 			SEED_CASES.closed,
-			'This patient case is closed: athena does not let closed cases be updated. Reopen it first.',
 			'A closed patient case cannot be updated.',
+			'This patient case is CLOSED: athena does not let a closed case be updated. Reopen it first.',
+			`Patient case ${SEED_CASES.closed} is CLOSED.`,
 		],
 		[
 			'a deleted case',
 			SEED_CASES.deleted,
-			'This patient case is deleted: athena does not let anyone update a deleted case',
 			'A deleted patient case cannot be updated.',
+			'This patient case is DELETED: athena does not let a deleted case be updated.',
+			`Patient case ${SEED_CASES.deleted} is DELETED.`,
 		],
 	];
 
-	test.each(refusals)('refusing %s says why in plain words and keeps athena\'s message', async (_what, caseId, plain, athena) => {
+	test.each(refusals)('refusing %s explains it from the case and keeps athena\'s words', async (_what, caseId, message, explained, athena) => {
 		const error = await failure(
 			run(ctx, {
 				resource: 'patientCase',
@@ -169,8 +190,10 @@ describe('Patient Case: Update', () => {
 			}),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe(plain);
+		expect(error.message).toBe(message);
+		expect(error.description).toContain(explained);
 		expect(error.description).toContain(athena);
+		expect(everythingShown(error)).not.toMatch(/another API client/);
 		expect(error.context.itemIndex).toBe(0);
 		expect(everythingShown(error)).not.toContain(NOTE);
 		expect(everythingShown(error)).not.toContain('Follow-up needed');
@@ -202,7 +225,7 @@ describe('Patient Case: Update', () => {
 });
 
 describe('Patient Case: Get and Get Many', () => {
-	test('get returns the case with athena\'s fields, ids as numbers', async () => {
+	test('get unwraps athena\'s one-case array: athena\'s fields, ids as numbers, ISO datetimes', async () => {
 		const [item] = await run(ctx, {
 			resource: 'patientCase',
 			operation: 'get',
@@ -215,13 +238,14 @@ describe('Patient Case: Get and Get Many', () => {
 			patientid: 1,
 			departmentid: 1,
 			providerid: 3,
-			closereasonid: 1,
 			status: 'CLOSED',
 			documentsource: 'LAB',
+			documentsubclass: 'PATIENTCASE_OTHER',
 			subject: 'Lab called with a result',
 			documentclass: 'PATIENTCASE',
+			createduser: 'API-15476',
 		});
-		expect(typeof item.json.createddatetime).toBe('string');
+		expect(item.json.createddatetime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[-+]\d{2}:\d{2}$/);
 	});
 
 	test('get of a case of another patient is athena\'s 404', async () => {
@@ -244,9 +268,19 @@ describe('Patient Case: Get and Get Many', () => {
 	});
 
 	test('filters by status and subclass; DELETED shows deleted cases', async () => {
-		expect((await list({ filters: { status: 'CLOSED' } })).map((item) => item.json.patientcaseid)).toEqual([SEED_CASES.closed]);
-		expect((await list({ filters: { status: 'DELETED' } })).map((item) => item.json.patientcaseid)).toEqual([SEED_CASES.deleted]);
-		expect(await list({ filters: { documentSubclass: 'LABRESULTS' } })).toEqual([]);
+		const ids = async (filters: Record<string, string>) => (await list({ filters })).map((item) => item.json.patientcaseid);
+		expect(await ids({ status: 'CLOSED' })).toEqual([SEED_CASES.closed]);
+		expect(await ids({ status: 'DELETED' })).toEqual([SEED_CASES.deleted]);
+		expect(await ids({ status: 'FOLLOWUP' })).toEqual([SEED_CASES.byOtherClient]);
+		// Open Only: every case neither CLOSED nor DELETED, whatever its workflow state.
+		expect(await ids({ status: 'open' })).toEqual([SEED_CASES.byAthenaNetUser, SEED_CASES.byOtherClient]);
+		// The sent form and the stored form of a subclass match the same cases.
+		expect(await ids({ documentSubclass: 'REFILL' })).toEqual([SEED_CASES.byOtherClient]);
+		expect(await ids({ documentSubclass: 'PATIENTCASE_REFILL' })).toEqual([SEED_CASES.byOtherClient]);
+		expect(await ids({ documentSubclass: 'NEWRX' })).toEqual([]);
+		// Open Only and the subclass are never sent: athena has no open status, and its subclass filter form is unconfirmed.
+		const sent = ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase').map((entry) => entry.path);
+		expect(sent.slice(3)).toEqual(Array(4).fill('/v1/195900/patients/1/documents/patientcase?departmentid&limit&offset'));
 	});
 
 	test('a limit returns at most that many', async () => {
@@ -277,7 +311,7 @@ describe('Patient Case: Get and Get Many', () => {
 });
 
 describe('Patient Case: Close and Reopen', () => {
-	test('close records the reason and note; reopen opens it again', async () => {
+	test('close sends the reason alone and writes the note as an action note; reopen reads REVIEW', async () => {
 		const id = await createCase();
 		const closed = await run(ctx, {
 			resource: 'patientCase',
@@ -287,12 +321,27 @@ describe('Patient Case: Close and Reopen', () => {
 			closeReasonId: '3',
 			note: NOTE,
 		});
-		expect(closed).toEqual([{ json: { success: true, patientid: 12, patientcaseid: id }, pairedItem: { item: 0 } }]);
-		expect(ctx.sandbox.state.cases.get(id)).toMatchObject({ status: 'CLOSED', closereasonid: 3, closenote: NOTE });
+		expect(closed).toEqual([
+			{ json: { success: true, patientid: 12, patientcaseid: id, actionNoteWritten: true, versiontoken: '1' }, pairedItem: { item: 0 } },
+		]);
+		const stored = ctx.sandbox.state.cases.get(id)!;
+		expect(stored).toMatchObject({ status: 'CLOSED', closeReasonId: 3 });
+		expect(stored.actionNotes.map((note) => note.actionnote)).toEqual([NOTE]);
+		expect(ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase').map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+			'POST /v1/195900/patients/12/documents/patientcase',
+			`PUT /v1/195900/patients/12/documents/patientcase/${id}/close`,
+			`POST /v1/195900/documents/patientcase/${id}/actions`,
+		]);
 
 		const reopened = await run(ctx, { resource: 'patientCase', operation: 'reopen', patientId: '12', patientCaseId: String(id) });
 		expect(reopened[0].json).toEqual({ success: true, patientid: 12, patientcaseid: id });
-		expect(ctx.sandbox.state.cases.get(id)!.status).toBe('OPEN');
+		expect(ctx.sandbox.state.cases.get(id)!.status).toBe('REVIEW');
+	});
+
+	test('a close without a note writes no action note', async () => {
+		const id = await createCase();
+		await run(ctx, { resource: 'patientCase', operation: 'close', patientId: '12', patientCaseId: String(id), closeReasonId: '1' });
+		expect(ctx.sandbox.state.cases.get(id)!.actionNotes).toEqual([]);
 	});
 
 	test('closing a closed case and reopening an open one say so plainly', async () => {
@@ -306,14 +355,18 @@ describe('Patient Case: Close and Reopen', () => {
 				note: NOTE,
 			}),
 		);
-		expect(closeAgain.message).toBe('This patient case is already closed');
-		expect(closeAgain.description).toContain('The patient case is already closed.');
+		expect(closeAgain.message).toBe('The patient case is already closed.');
+		expect(closeAgain.description).toContain('This patient case is already closed (it reads CLOSED).');
 		expect(everythingShown(closeAgain)).not.toContain(NOTE);
+		// The close failed: the note was not written either.
+		expect(ctx.sandbox.state.cases.get(SEED_CASES.closed)!.actionNotes).toEqual([]);
 
 		const reopenOpen = await failure(
 			run(ctx, { resource: 'patientCase', operation: 'reopen', patientId: SEED_CASES_PATIENT_ID, patientCaseId: String(SEED_CASES.byOtherClient) }),
 		);
-		expect(reopenOpen.message).toBe('This patient case is already open: there is nothing to reopen');
+		expect(reopenOpen.message).toBe('The patient case is already open.');
+		// The real state: FOLLOWUP is open too.
+		expect(reopenOpen.description).toContain('This patient case is open (it reads FOLLOWUP): there is nothing to reopen.');
 
 		const closeDeleted = await failure(
 			run(ctx, {
@@ -324,7 +377,8 @@ describe('Patient Case: Close and Reopen', () => {
 				closeReasonId: '1',
 			}),
 		);
-		expect(closeDeleted.message).toBe('This patient case is deleted: athena does not let anyone close a deleted case');
+		expect(closeDeleted.message).toBe('A deleted patient case cannot be closed.');
+		expect(closeDeleted.description).toContain('This patient case is DELETED: athena does not let a deleted case be closed.');
 	});
 
 	test('an unknown close reason is athena\'s refusal', async () => {
@@ -334,6 +388,6 @@ describe('Patient Case: Close and Reopen', () => {
 		);
 		expect(error.message).toBe('The data provided is invalid.');
 		expect(error.description).toBe("The value '42' is not a valid ACTIONREASONID.");
-		expect(ctx.sandbox.state.cases.get(id)!.status).toBe('OPEN');
+		expect(ctx.sandbox.state.cases.get(id)!.status).toBe('REVIEW');
 	});
 });

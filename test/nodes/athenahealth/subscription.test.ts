@@ -1,10 +1,11 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { allEvents, getFeed } from '../../../nodes/Athenahealth/feeds/catalog';
+import { DEMO_CLIENT } from '../../sandbox';
 import { failure, run, useSandbox } from './helpers';
 
 const ctx = useSandbox();
-const CLIENT = 'sandbox-client';
+const CLIENT = DEMO_CLIENT.clientId;
 
 const subscription = (operation: string, extra: Record<string, unknown> = {}) =>
 	run(ctx, { resource: 'subscription', operation, ...extra });

@@ -1,5 +1,6 @@
 import { NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
+import { SUBCLASS_FORMS } from '../../../nodes/Athenahealth/reference/patientCase';
 import { VALID } from '../../harness/parameters';
 import { allRequests, everythingShown, failure, run, useSandbox } from './helpers';
 
@@ -8,7 +9,13 @@ const ctx = useSandbox();
 const SUBJECT = 'Mrs Alvarez called about her biopsy';
 const LONG_NOTE = 'Pain 7/10. '.repeat(400) + 'x'; // 4401 characters
 
-const { create, update, get, getMany, close, subscribe } = VALID;
+const { create, update, get, getMany, close, assign, addActionNote, getActionNotes, subscribe } = VALID;
+
+const SOURCES = 'PATIENT, CAREGIVER, PARTNER, PHARMACY, LAB, PCP, SPECIALIST, STAFF, HOSPITAL, OTHER, PORTAL, Live Operator';
+const SUBCLASSES =
+	'PATIENTCASE, ADMINISTRATIVE, BILLING, CLINICALQUESTION, ELECTRONICMEDICALRECORDS, MEDICALRECORDS, MEDICATION, NEWRX, OTHER, PATIENTNOSHOW, REFERRAL, REFILL';
+const STATUSES =
+	'ADMINISTER, CLOSED, DATAENTRY, DELETED, DISPENSE, FOLLOWUP, HOLD, NOTIFY, PEND, PENDING, PENDINGLABEL, PERFORM, REVIEW, SCHEDULE, SCHEDULED, SUBMIT, SUBMITTED';
 
 const ID = 'must be a positive whole number';
 
@@ -27,24 +34,40 @@ const rows: Array<[string, INodeParameters, string, string?]> = [
 	['an empty patient id', { ...create, patientId: '' }, 'Patient ID is required'],
 	['an injected department id', { ...create, departmentId: '3 OR 1=1' }, `Department Name or ID ${ID}`],
 	['a negative provider id', { ...create, providerId: '-1' }, `Provider Name or ID ${ID}`],
-	['a lower-case source', { ...create, documentSource: 'patient' }, 'Source must be exactly one of PATIENT, PHARMACY, LAB, CAREGIVER, PROVIDER, OTHER'],
-	['a lower-case subclass', { ...create, documentSubclass: 'patientcase' }, 'Document Subclass must be exactly one of PATIENTCASE, PATIENTCALL, LABRESULTS'],
+	['a lower-case source', { ...create, documentSource: 'patient' }, `Source must be exactly one of ${SOURCES}`],
+	['PROVIDER, which is no athena source', { ...create, documentSource: 'PROVIDER' }, `Source must be exactly one of ${SOURCES}`],
+	['a lower-case subclass', { ...create, documentSubclass: 'patientcase' }, `Document Subclass must be exactly one of ${SUBCLASSES}`],
+	['LABRESULTS, which is no athena subclass', { ...create, documentSubclass: 'LABRESULTS' }, `Document Subclass must be exactly one of ${SUBCLASSES}`],
+	['the stored subclass form on create', { ...create, documentSubclass: 'PATIENTCASE_OTHER' }, `Document Subclass must be exactly one of ${SUBCLASSES}`],
 	['a note over 4000 characters', { ...create, additionalFields: { internalNote: LONG_NOTE } }, 'Internal Note must be at most 4000 characters', LONG_NOTE.slice(0, 40)],
 	['a NUL in the note', { ...create, additionalFields: { internalNote: `${SUBJECT}\u0000` } }, 'Internal Note must not contain control characters', SUBJECT],
 	['a line break in the subject', { ...create, additionalFields: { subject: `${SUBJECT}\nsecond line` } }, 'Subject must not contain control characters such as line breaks or tabs', SUBJECT],
 	['a subject over 255 characters', { ...create, additionalFields: { subject: SUBJECT.repeat(8) } }, 'Subject must be at most 255 characters', SUBJECT],
-	['callback number and type together', { ...create, additionalFields: { callbackNumber: '617-555-0100', callbackNumberType: 'HOME' } }, 'Callback Number Type cannot be sent together with Callback Number: athena takes one or the other', '617-555-0100'],
+	['callback number and type together', { ...create, additionalFields: { callbackNumber: '617-555-0100', callbackNumberType: 'home' } }, 'Callback Number Type cannot be sent together with Callback Number: athena takes one or the other', '617-555-0100'],
 	['a callback number in words', { ...create, additionalFields: { callbackNumber: 'call her daughter' } }, 'Callback Number must be a phone number: digits, spaces and + - ( ) . only', 'call her daughter'],
 	['an unknown priority', { ...create, additionalFields: { priority: '3' } }, 'Priority must be exactly one of 1 (High), 2 (Normal)'],
-	['a lower-case callback number type', { ...create, additionalFields: { callbackNumberType: 'mobile' } }, 'Callback Number Type must be exactly one of HOME, MOBILE, WORK, OTHER'],
+	['OTHER, which is no athena callback number type', { ...create, additionalFields: { callbackNumberType: 'OTHER' } }, 'Callback Number Type must be exactly one of home, work, mobile, emergency contact, guarantor'],
+	['a capitalised callback number type', { ...create, additionalFields: { callbackNumberType: 'Mobile' } }, 'Callback Number Type must be exactly one of home, work, mobile, emergency contact, guarantor'],
 	['letters as clinical provider id', { ...create, additionalFields: { clinicalProviderId: 'lab' } }, `Clinical Provider ID ${ID}`],
 	['an exponent as case id', { ...update, patientCaseId: '1e3' }, `Patient Case ID ${ID}`],
 	['an update without fields', { ...update, updateFields: {} }, 'Update Fields must contain at least one field to change'],
 	['a path in the case id of get', { ...get, patientCaseId: '173696/close' }, `Patient Case ID ${ID}`],
-	['a lower-case status filter', { ...getMany, filters: { status: 'open' } }, 'Status must be exactly one of OPEN, CLOSED, DELETED'],
+	['a lower-case status filter', { ...getMany, filters: { status: 'review' } }, `Status must be exactly one of open, ${STATUSES}`],
+	['an unknown subclass filter', { ...getMany, filters: { documentSubclass: 'LABRESULTS' } }, `Document Subclass must be exactly one of ${SUBCLASS_FORMS.join(', ')}`],
 	['a zero limit', { ...getMany, limit: 0 }, 'Limit must be at least 1'],
 	['a close reason name instead of its id', { ...close, closeReasonId: 'Resolved' }, `Close Reason Name or ID ${ID}`],
 	['a control character in the close note', { ...close, note: `${SUBJECT}\u001b[2J` }, 'Note must not contain control characters', SUBJECT],
+	['a close note over 4000 characters', { ...close, note: LONG_NOTE }, 'Note must be at most 4000 characters', LONG_NOTE.slice(0, 40)],
+	['no user name to assign to', { ...assign, username: '' }, 'Username is required'],
+	['a user name of spaces only', { ...assign, username: '   ' }, 'Username must not be only spaces'],
+	['a line break in the user name', { ...assign, username: 'jsmith\nadmin' }, 'Username must be one line with no control characters'],
+	['a path in the case id to assign', { ...assign, patientCaseId: '1/assign' }, `Patient Case ID ${ID}`],
+	['an empty action note', { ...addActionNote, actionNote: '' }, 'Action Note is required'],
+	['an action note of blank lines', { ...addActionNote, actionNote: '\n\n  ' }, 'Action Note is required'],
+	['an action note over 4000 characters', { ...addActionNote, actionNote: LONG_NOTE }, 'Action Note must be at most 4000 characters', LONG_NOTE.slice(0, 40)],
+	['a NUL in an action note', { ...addActionNote, actionNote: `${SUBJECT}\u0000` }, 'Action Note must not contain control characters', SUBJECT],
+	['letters as the case id of action notes', { ...getActionNotes, patientCaseId: 'abc' }, `Patient Case ID ${ID}`],
+	['a zero limit of action notes', { ...getActionNotes, limit: 0 }, 'Limit must be at least 1'],
 	['a feed outside the catalog', { ...subscribe, feed: 'patients/../appointments' }, 'Feed must be one of the feeds offered in the list'],
 	['an event name with a space', { ...subscribe, scope: 'one', eventName: 'Add Patient' }, 'Event Name or ID must be an athena event name: letters and digits, such as ScheduleAppointment'],
 	['no event name for one event', { ...subscribe, scope: 'one', eventName: '' }, 'Event Name or ID is required'],

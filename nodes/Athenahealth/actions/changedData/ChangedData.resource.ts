@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operations } from '../types';
 import * as read from './read.operation';
 
-export { read };
+export const operations = { read } satisfies Operations;
 
 export const description: INodeProperties[] = [
 	{

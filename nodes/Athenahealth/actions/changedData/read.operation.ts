@@ -7,7 +7,7 @@ import { athenaFeedIo } from '../../common/changedFeed';
 import { DEFAULT_MAX_RECORDS } from '../../common/defaults';
 import { departmentIdsField, departmentIdsSchema, feedField, feedSchema } from '../../common/feedFields';
 import { practiceIdOf } from '../../common/practice';
-import { parallelBatchesOption, readOptionFields, readOptionQuery } from '../../common/readOptions';
+import { feedOptionsCollection, readOptionQuery } from '../../common/readOptions';
 import { makeTransform } from '../../common/records';
 import { fieldLabels, parseItem, wholeNumber } from '../../common/validation';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, drain, peek, replay } from '../../drain';
@@ -100,17 +100,7 @@ const properties: INodeProperties[] = [
 	departmentIdsField(
 		'Departments to read, 20 per call; leave empty for the whole practice.',
 	),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			parallelBatchesOption,
-			...readOptionFields(),
-		],
-	},
+	feedOptionsCollection(),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['changedData'], operation: ['read'] } }, properties);

@@ -1,13 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operations } from '../types';
+import * as addActionNote from './addActionNote.operation';
+import * as assign from './assign.operation';
 import * as close from './close.operation';
 import * as create from './create.operation';
 import * as get from './get.operation';
+import * as getActionNotes from './getActionNotes.operation';
 import * as getMany from './getMany.operation';
 import * as reopen from './reopen.operation';
 import * as update from './update.operation';
 
-export { close, create, get, getMany, reopen, update };
+export const operations = { addActionNote, assign, close, create, get, getActionNotes, getMany, reopen, update } satisfies Operations;
 
 export const description: INodeProperties[] = [
 	{
@@ -17,6 +21,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['patientCase'] } },
 		options: [
+			{
+				name: 'Add Action Note',
+				value: 'addActionNote',
+				action: 'Add an action note to a patient case',
+				description: "Write a note to a patient case's action history",
+			},
+			{
+				name: 'Assign',
+				value: 'assign',
+				action: 'Assign a patient case',
+				description: 'Assign a patient case to an athenaNet user by user name',
+			},
 			{
 				name: 'Close',
 				value: 'close',
@@ -35,6 +51,12 @@ export const description: INodeProperties[] = [
 				value: 'get',
 				action: 'Get a patient case',
 				description: 'Get one patient case of a patient by its ID',
+			},
+			{
+				name: 'Get Action Notes',
+				value: 'getActionNotes',
+				action: 'Get the action notes of a patient case',
+				description: "List a patient case's action notes, oldest first",
 			},
 			{
 				name: 'Get Many',
@@ -64,4 +86,7 @@ export const description: INodeProperties[] = [
 	...getMany.description,
 	...close.description,
 	...reopen.description,
+	...assign.description,
+	...addActionNote.description,
+	...getActionNotes.description,
 ];

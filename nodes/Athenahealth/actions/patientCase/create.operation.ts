@@ -20,6 +20,7 @@ import {
 } from './fields';
 import { casesPath } from './paths';
 import { writeResult } from './output';
+import { withFieldNames } from './athenaFields';
 
 const properties: INodeProperties[] = [
 	patientIdField,
@@ -74,12 +75,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 	const { patientId, ...fields } = parseItem(this, itemIndex, schema, raw, labels);
 	const redact = sentText(fields);
-	const { body } = await athenaRequest.call(this, {
-		method: 'POST',
-		path: casesPath(patientId),
-		body: toAthenaForm(fields),
-		itemIndex,
-		redact,
-	});
+	let body;
+	try {
+		({ body } = await athenaRequest.call(this, {
+			method: 'POST',
+			path: casesPath(patientId),
+			body: toAthenaForm(fields),
+			itemIndex,
+			redact,
+		}));
+	} catch (error) {
+		throw withFieldNames(this, error, labels, itemIndex);
+	}
 	return writeResult(this, body, { patientid: patientId }, itemIndex, redact);
 }

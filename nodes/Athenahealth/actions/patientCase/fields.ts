@@ -7,6 +7,7 @@ import {
 	DOCUMENT_SUBCLASSES,
 	INTERNAL_NOTE_MAX,
 	PRIORITIES,
+	upgradeLegacy,
 } from '../../reference/patientCase';
 import { multiLine, oneOf, optionalId, optionalOneOf, optionalValue, positiveId, singleLine, TEXT_LIMITS } from '../../common/validation';
 
@@ -66,7 +67,7 @@ export const providerField = idPicker('Provider Name or ID', 'providerId', 'getP
 
 const sourceOptions = DOCUMENT_SOURCES.map((value) => ({ name: value, value }));
 const sourceDescription =
-	'Who the call came from (athena\'s "documentsource"). Exact capitals, as athena refuses "patient" for PATIENT.';
+	'Who the call came from (athena\'s "documentsource"). Exactly as listed: athena refuses "patient" for PATIENT.';
 
 export const sourceField: INodeProperties = {
 	displayName: 'Source',
@@ -79,7 +80,8 @@ export const sourceField: INodeProperties = {
 };
 
 const subclassOptions = DOCUMENT_SUBCLASSES.map((value) => ({ name: value, value }));
-const subclassDescription = 'The kind of patient case (athena\'s "documentsubclass"); PATIENTCASE is the general one';
+const subclassDescription =
+	'The kind of patient case (athena\'s "documentsubclass"); PATIENTCASE is the general one. athena reads it back prefixed, e.g. OTHER as PATIENTCASE_OTHER.';
 
 export const subclassField: INodeProperties = {
 	displayName: 'Document Subclass',
@@ -112,9 +114,9 @@ export const sharedCaseOptions: INodeProperties[] = [
 		displayName: 'Callback Number Type',
 		name: 'callbackNumberType',
 		type: 'options',
-		options: CALLBACK_NUMBER_TYPES.map((value) => ({ name: value, value })),
-		default: 'HOME',
-		description: 'Which of the patient\'s numbers to call back. athena does not take it together with Callback Number.',
+		options: [{ name: 'None', value: '' }, ...CALLBACK_NUMBER_TYPES.map((value) => ({ name: titleCase(value), value }))],
+		default: '',
+		description: 'Which of the patient\'s numbers on file to call back. athena does not take it together with Callback Number.',
 	},
 	{
 		displayName: 'Clinical Provider ID',
@@ -129,7 +131,7 @@ export const sharedCaseOptions: INodeProperties[] = [
 		type: 'string',
 		typeOptions: { rows: 4 },
 		default: '',
-		description: `The body of the patient case: what the caller needs (at most ${INTERNAL_NOTE_MAX} characters)`,
+		description: `The body of the patient case: what the caller needs (at most ${INTERNAL_NOTE_MAX} characters). On Update, athena's guide says a sent field overwrites what the case held, while its API reference says a new internal note is appended to the earlier ones: read the case back if it matters.`,
 	},
 	{
 		displayName: 'Outbound Only',
@@ -170,7 +172,7 @@ export const sharedCaseSchema = {
 	callbackNumber: optionalValue(
 		singleLine(TEXT_LIMITS.callbackNumber).refine((text) => PHONE.test(text), 'must be a phone number: digits, spaces and + - ( ) . only'),
 	),
-	callbackNumberType: optionalOneOf(CALLBACK_NUMBER_TYPES),
+	callbackNumberType: legacy('callbackNumberType', optionalOneOf(CALLBACK_NUMBER_TYPES)),
 	clinicalProviderId: optionalId,
 	internalNote: optionalValue(multiLine(INTERNAL_NOTE_MAX)),
 	outboundOnly: z.boolean().optional(),
@@ -182,7 +184,16 @@ export const sharedCaseSchema = {
 };
 
 export const documentSourceSchema = oneOf(DOCUMENT_SOURCES);
-export const documentSubclassSchema = oneOf(DOCUMENT_SUBCLASSES);
+export const documentSubclassSchema = legacy('documentSubclass', oneOf(DOCUMENT_SUBCLASSES));
+
+/** `schema` after mapping a value an earlier version of the node saved to the athena value it meant. */
+export function legacy(field: string, schema: z.ZodTypeAny) {
+	return z.preprocess((value) => upgradeLegacy(field, value), schema);
+}
+
+function titleCase(value: string): string {
+	return value.replace(/\b[a-z]/g, (letter) => letter.toUpperCase());
+}
 
 /** athena-api.md: callbacknumber is not taken together with callbacknumbertype. */
 export function callbackExclusive(fields: { callbackNumber?: string; callbackNumberType?: string }, ctx: z.RefinementCtx) {
@@ -196,7 +207,7 @@ export function callbackExclusive(fields: { callbackNumber?: string; callbackNum
 }
 
 /** athena's form names for the node's parameter names. */
-const ATHENA_NAMES = {
+export const ATHENA_NAMES = {
 	autoClose: 'autoclose',
 	callbackName: 'callbackname',
 	callbackNumber: 'callbacknumber',

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { athenaRequest } from '../../transport/request';
@@ -19,5 +19,9 @@ const schema = z.object(caseTargetSchema);
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const { patientId, patientCaseId } = parseItem(this, itemIndex, schema, readCaseTarget(this, itemIndex), labels);
 	const { body } = await athenaRequest.call(this, { method: 'GET', path: casePath(patientId, patientCaseId), itemIndex });
+	// athena answers one case as an array holding it; an empty one is no case, not an empty item.
+	if (Array.isArray(body) && body.length === 0) {
+		throw new NodeOperationError(this.getNode(), `athena answered no patient case for this Patient Case ID (item ${itemIndex})`, { itemIndex });
+	}
 	return caseRecord(body);
 }

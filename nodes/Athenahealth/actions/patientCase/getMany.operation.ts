@@ -2,11 +2,19 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { CASE_STATUSES, DOCUMENT_SUBCLASSES } from '../../reference/patientCase';
+import {
+	CASE_STATUSES,
+	DOCUMENT_SUBCLASSES,
+	isOpenStatus,
+	OPEN_ONLY,
+	sentSubclass,
+	SUBCLASS_FORMS,
+} from '../../reference/patientCase';
 import { normaliseRecord } from '../../common/normalise';
 import { athenaRequest } from '../../transport/request';
 import { fieldLabels, optionalOneOf, parseItem, positiveId } from '../../common/validation';
-import { departmentField, patientIdField } from './fields';
+import { departmentField, legacy, patientIdField } from './fields';
+import { caseList } from './output';
 import { casesPath } from './paths';
 
 /** Page size for athena's list call; athena's default is larger, smaller pages keep answers quick. */
@@ -46,15 +54,20 @@ const properties: INodeProperties[] = [
 				type: 'options',
 				options: DOCUMENT_SUBCLASSES.map((value) => ({ name: value, value })),
 				default: 'PATIENTCASE',
-				description: 'Only cases of this kind',
+				description:
+					'Only cases of this kind. athena reads subclasses back prefixed (OTHER as PATIENTCASE_OTHER); both forms match.',
 			},
 			{
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
-				options: CASE_STATUSES.map((value) => ({ name: value, value })),
-				default: 'OPEN',
-				description: 'Only cases in this status. Deleted cases are listed only when DELETED is picked.',
+				options: [
+					{ name: 'Open Only (Not Closed or Deleted)', value: OPEN_ONLY },
+					...CASE_STATUSES.map((value) => ({ name: value, value })),
+				],
+				default: OPEN_ONLY,
+				description:
+					'Only cases in this status. athena has no OPEN status: an open case usually reads REVIEW, and Open Only keeps every case neither CLOSED nor DELETED. Deleted cases are listed only when DELETED is picked.',
 			},
 		],
 	},
@@ -69,11 +82,24 @@ const schema = z.object({
 	departmentId: positiveId,
 	returnAll: z.boolean(),
 	limit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(PAGE_SIZE * MAX_PAGES, `must be at most ${PAGE_SIZE * MAX_PAGES}`),
-	status: optionalOneOf(CASE_STATUSES),
-	documentSubclass: optionalOneOf(DOCUMENT_SUBCLASSES),
+	status: legacy('status', optionalOneOf([OPEN_ONLY, ...CASE_STATUSES])),
+	// The stored form (PATIENTCASE_OTHER) is taken too, e.g. from a previous node's output.
+	documentSubclass: legacy('documentSubclass', optionalOneOf(SUBCLASS_FORMS)),
 });
 
-/** `GET patients/{patientid}/documents/patientcase?departmentid=`, paged by offset: one item per case. */
+/** Whether a case passes the filters that the node applies itself (see execute). */
+function matches(record: IDataObject, status: string | undefined, subclass: string | undefined): boolean {
+	if (status === OPEN_ONLY && !isOpenStatus(record.status)) return false;
+	if (status && status !== OPEN_ONLY && record.status !== status) return false;
+	return subclass === undefined || sentSubclass(String(record.documentsubclass ?? '')) === subclass;
+}
+
+/**
+ * `GET patients/{patientid}/documents/patientcase?departmentid=`, paged by offset: one item per
+ * case. A single status is sent to athena; Open Only and the subclass are applied here, on every
+ * page read: athena has no "open" status, and which subclass form its filter takes is unconfirmed,
+ * so sending it could silently match nothing (docs/athena-contract.md#unconfirmed).
+ */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const raw = {
@@ -84,25 +110,32 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		limit: returnAll ? PAGE_SIZE * MAX_PAGES : this.getNodeParameter('limit', itemIndex, 50),
 	};
 	const input = parseItem(this, itemIndex, schema, raw, labels);
+	const status = input.status as string | undefined;
+	const subclass = input.documentSubclass === undefined ? undefined : sentSubclass(input.documentSubclass as string);
 	const qs: IDataObject = { departmentid: input.departmentId };
-	if (input.status) qs.status = input.status;
+	if (status && status !== OPEN_ONLY) qs.status = status;
 	// athena leaves deleted cases out of every list unless asked to show them.
-	if (input.status === 'DELETED') qs.showdeleted = true;
-	if (input.documentSubclass) qs.documentsubclass = input.documentSubclass;
+	if (status === 'DELETED') qs.showdeleted = true;
 
 	const cases: IDataObject[] = [];
-	for (let page = 0; page < MAX_PAGES && cases.length < input.limit; page++) {
-		const want = Math.min(PAGE_SIZE, input.limit - cases.length);
+	let read = 0;
+	let page = 0;
+	for (; page < MAX_PAGES && cases.length < input.limit; page++) {
 		const { body } = await athenaRequest.call(this, {
 			method: 'GET',
 			path: casesPath(input.patientId),
-			qs: { ...qs, limit: want, offset: cases.length },
+			qs: { ...qs, limit: PAGE_SIZE, offset: read },
 			itemIndex,
 		});
-		const found = Array.isArray(body.patientcases) ? (body.patientcases as IDataObject[]) : [];
-		cases.push(...found.slice(0, want).map(normaliseRecord));
-		const total = Number(body.totalcount);
-		if (found.length < want || (Number.isFinite(total) && cases.length >= total)) break;
+		const { records, total } = caseList(body);
+		read += records.length;
+		for (const record of records) {
+			if (cases.length < input.limit && matches(record, status, subclass)) cases.push(normaliseRecord(record));
+		}
+		if (records.length < PAGE_SIZE || (total !== undefined && read >= total)) break;
+	}
+	if (page >= MAX_PAGES && cases.length < input.limit) {
+		this.logger.warn(`athenahealth Get Many: stopped after ${MAX_PAGES} pages of patient cases (item ${itemIndex})`);
 	}
 	return cases;
 }

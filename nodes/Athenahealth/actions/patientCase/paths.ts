@@ -7,3 +7,8 @@ export function casesPath(patientId: number): string {
 export function casePath(patientId: number, caseId: number): string {
 	return `${casesPath(patientId)}/${caseId}`;
 }
+
+/** Action notes live under the case id alone, with no patient segment (docs/athena-contract.md#patient-cases). */
+export function actionsPath(caseId: number): string {
+	return `documents/patientcase/${caseId}/actions`;
+}

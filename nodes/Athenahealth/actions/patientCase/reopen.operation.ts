@@ -7,7 +7,7 @@ import { fieldLabels, parseItem } from '../../common/validation';
 import { caseTargetSchema, patientCaseIdField, patientIdField, readCaseTarget } from './fields';
 import { writeResult } from './output';
 import { casePath } from './paths';
-import { explainRefusal } from './refusal';
+import { doneByEarlierAttempt, explainRefusal } from './refusal';
 
 const properties: INodeProperties[] = [patientIdField, patientCaseIdField];
 
@@ -16,17 +16,20 @@ export const description = updateDisplayOptions({ show: { resource: ['patientCas
 const labels = fieldLabels(properties);
 const schema = z.object(caseTargetSchema);
 
-/** `PUT patients/{patientid}/documents/patientcase/{id}/reopen`. */
+/** `PUT patients/{patientid}/documents/patientcase/{id}/reopen`; athena's answer may be empty. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const { patientId, patientCaseId } = parseItem(this, itemIndex, schema, readCaseTarget(this, itemIndex), labels);
+	const ids = { patientid: patientId, patientcaseid: patientCaseId };
 	try {
 		const { body } = await athenaRequest.call(this, {
 			method: 'PUT',
 			path: `${casePath(patientId, patientCaseId)}/reopen`,
 			itemIndex,
 		});
-		return writeResult(this, body, { patientid: patientId, patientcaseid: patientCaseId }, itemIndex);
+		return writeResult(this, body && typeof body === 'object' ? body : {}, ids, itemIndex);
 	} catch (error) {
-		throw await explainRefusal.call(this, error, { patientId, caseId: patientCaseId, change: 'reopen', itemIndex });
+		const outcome = await explainRefusal.call(this, error, { patientId, caseId: patientCaseId, change: 'reopen', itemIndex });
+		if ('error' in outcome) throw outcome.error;
+		return doneByEarlierAttempt(outcome.done, ids, 'reopen');
 	}
 }

@@ -17,6 +17,7 @@ import {
 	updatableRequiredOptions,
 } from './fields';
 import { writeResult } from './output';
+import { withFieldNames } from './athenaFields';
 import { casePath } from './paths';
 import { explainRefusal } from './refusal';
 
@@ -30,7 +31,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		description:
-			"Only the fields added here are sent, and each overwrites what the case held. Department and Auto Close cannot be changed: athena's update does not take them. athena only updates open cases that this API client created.",
+			"Only the fields added here are sent, and each overwrites what the case held (athena's API reference says a new Internal Note is appended instead). Department and Auto Close cannot be changed: athena's update does not take them. athena only updates open cases that this API client created.",
 		options: [...sharedCaseOptions, ...updatableRequiredOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
 ];
@@ -78,6 +79,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 		return writeResult(this, body, { patientid: patientId, patientcaseid: patientCaseId }, itemIndex, redact);
 	} catch (error) {
-		throw await explainRefusal.call(this, error, { patientId, caseId: patientCaseId, change: 'update', itemIndex });
+		const outcome = await explainRefusal.call(this, error, { patientId, caseId: patientCaseId, change: 'update', itemIndex });
+		throw withFieldNames(this, 'error' in outcome ? outcome.error : error, labels, itemIndex);
 	}
 }

@@ -1,11 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Operations } from '../types';
 import * as getEvents from './getEvents.operation';
 import * as getStatus from './getStatus.operation';
 import * as subscribe from './subscribe.operation';
 import * as unsubscribe from './unsubscribe.operation';
 
-export { getEvents, getStatus, subscribe, unsubscribe };
+export const operations = { getEvents, getStatus, subscribe, unsubscribe } satisfies Operations;
 
 export const description: INodeProperties[] = [
 	{

@@ -1,5 +1,5 @@
-/** Test helpers: a sandbox per test file and a small athena client over real HTTP (global fetch). */
-import { PRACTICE_ID, startSandbox, type Sandbox, type SandboxOptions } from './index';
+/** A small athena client over real HTTP (global fetch), for tests that speak to the sandbox directly. */
+import { DEMO_CLIENT, PRACTICE_ID, type Sandbox } from '../sandbox';
 
 export interface ApiResponse<T = any> {
 	status: number;
@@ -60,8 +60,8 @@ export class AthenaClient {
 
 	constructor(
 		readonly sandbox: Sandbox,
-		readonly clientId = 'sandbox-client',
-		private readonly secret = 'sandbox-secret',
+		readonly clientId = DEMO_CLIENT.clientId,
+		private readonly secret = DEMO_CLIENT.secret,
 	) {}
 
 	async login(): Promise<string> {
@@ -105,25 +105,4 @@ export class AthenaClient {
 		const response = await fetch(`${this.sandbox.url}${link}`, { headers: { authorization: `Bearer ${this.token ?? (await this.login())}` } });
 		return parse<T>(response);
 	}
-}
-
-/**
- * A sandbox for the whole file, reset before each test; `other` is the second API key. Read the
- * members inside tests (they are set in hooks). The token limit is lifted so tests that log in often
- * stay clear of it (auth tests set it back).
- */
-export function useSandbox(options: SandboxOptions = {}): { sandbox: Sandbox; api: AthenaClient; other: AthenaClient } {
-	const context = {} as { sandbox: Sandbox; api: AthenaClient; other: AthenaClient };
-	beforeAll(async () => {
-		context.sandbox = await startSandbox({ tokenRateLimitPerMinute: 1000, ...options });
-	});
-	beforeEach(() => {
-		context.sandbox.reset();
-		context.api = new AthenaClient(context.sandbox);
-		context.other = new AthenaClient(context.sandbox, 'other-client', 'other-secret');
-	});
-	afterAll(async () => {
-		await context.sandbox.close();
-	});
-	return context;
 }
