@@ -14,7 +14,7 @@ const ROOT = join(__dirname, '..');
 export interface SandboxProcess {
 	url: string;
 	pid: number;
-	inject(spec: InjectSpec & { returnRecords?: boolean }): Promise<{ injected: number; records?: Record<string, unknown>[] }>;
+	inject(spec: InjectSpec & { returnRecords?: boolean }): Promise<{ injected: number; ids: Array<string | number>; records?: Record<string, unknown>[] }>;
 	setFaults(config: FaultConfig): Promise<void>;
 	stats(): Promise<SandboxStats>;
 	queues(): Promise<QueueSummary[]>;

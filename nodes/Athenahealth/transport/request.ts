@@ -69,9 +69,9 @@ export function formEncode(body: IDataObject): string {
  */
 export async function athenaRequest(this: AthenaContext, request: AthenaRequest): Promise<AthenaResponse> {
 	const policy = { ...DEFAULT_RETRY, ...request.retry };
-	const node = this.getNode();
+	// getNode() copies the node and its parameters (a trigger's 400 department ids): only for an error.
 	if (!SAFE_PATH.test(request.path)) {
-		throw new NodeOperationError(node, `Refused to call an unsafe athena path "${request.path}"`, {
+		throw new NodeOperationError(this.getNode(), `Refused to call an unsafe athena path "${request.path}"`, {
 			itemIndex: request.itemIndex,
 		});
 	}
@@ -83,9 +83,9 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 		url = `${resolveBaseUrl(credentials)}/v1/${practiceId}/${request.path}`;
 	} catch (error) {
 		if (error instanceof CredentialSettingError) {
-			throw new NodeOperationError(node, `Athenahealth credential: ${error.message}`, { itemIndex: request.itemIndex });
+			throw new NodeOperationError(this.getNode(), `Athenahealth credential: ${error.message}`, { itemIndex: request.itemIndex });
 		}
-		throw new NodeOperationError(node, error as Error, { itemIndex: request.itemIndex });
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: request.itemIndex });
 	}
 
 	const options: IHttpRequestOptions = {
@@ -120,7 +120,7 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 		} catch (error) {
 			const failure = readFailure(error);
 			if (attempt >= policy.maxAttempts || !isRetryable(failure, idempotent)) {
-				throw toNodeApiError(node, failure, attempt, {
+				throw toNodeApiError(this.getNode(), failure, attempt, {
 					itemIndex: request.itemIndex,
 					redact: request.redact,
 					feedCall: FEED_CALL.test(request.path),
