@@ -121,7 +121,7 @@ export async function runSoak(size: SoakSize, log: (line: string) => void = () =
 	const sandbox = await startSandbox({
 		departments: size.departments,
 		realTimeClock: true,
-		// Production's limit (athena-api.md): tokens expire on purpose here, several polls share them.
+		// Production's limit (docs/athena-contract.md#authentication): tokens expire on purpose here, several polls share them.
 		tokenRateLimitPerMinute: 50,
 		clients: [client, { clientId: 'other-client', secret: `other-secret-${random.hex(24)}` }],
 	});
