@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { SandboxClock } from './clock';
 import { SandboxCore, type SandboxOptions, type SandboxState } from './core';
 import type { FaultConfig } from './faults';
+import type { ReplayBehaviour } from './feeds';
 import { createSandboxServer, Timers } from './http';
 import type { InjectSpec } from './inject';
 import { PRACTICE_ID, type ApiClient } from './seed';
@@ -14,6 +15,7 @@ import type { SandboxStats } from './stats';
 export type { SandboxOptions, SandboxState, QueuedMessage, QueueSummary } from './core';
 export { DEFAULT_CLOCK_START } from './core';
 export type { FaultConfig, FaultKind } from './faults';
+export type { ReplayBehaviour } from './feeds';
 export type { InjectSpec } from './inject';
 export type { PatientCase } from './patientCases';
 export type { SandboxStats, RequestLogEntry, ViolationKind } from './stats';
@@ -34,6 +36,8 @@ export interface Sandbox {
 	/** Events happening in the practice: enqueued for every subscribed client; returns the records. */
 	inject(spec: InjectSpec): Record<string, unknown>[];
 	setFaults(config: FaultConfig): void;
+	/** How a replay window answers where athena's behaviour is unknown (SandboxOptions). */
+	setReplayBehaviour(behaviour: Partial<ReplayBehaviour>): ReplayBehaviour;
 	stats(): SandboxStats;
 	/** Back to the state at start (see SandboxCore.reset). */
 	reset(): void;
@@ -71,6 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			}),
 		inject: (spec) => core.inject(spec),
 		setFaults: (config) => core.setFaults(config),
+		setReplayBehaviour: (behaviour) => core.setReplayBehaviour(behaviour),
 		stats: () => core.stats.snapshot(),
 		reset: () => core.reset(),
 		expireTokens: () => core.tokens.expireAll(),
