@@ -41,6 +41,7 @@ export function athenaFeedIo(
 				qs: toQuery(request, readOptions),
 				itemIndex,
 				retry: { maxAttempts: 1 },
+				timeoutMs: request.timeoutMs,
 			});
 			return { records: recordsOf(body, feed), serverTime };
 		},

@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './backoff';
 import type { DrainRecord, FailureKind, FetchPage, Page, PageRequest, RecordTransform } from './types';
 
@@ -21,8 +23,10 @@ export interface DrainStats {
 	recovered: number;
 	/** Records the event filter dropped. */
 	filtered: number;
-	/** Replayed records dropped as already emitted. */
+	/** Records dropped as already emitted (a replay's, or a drain's of what a replay emitted). */
 	duplicates: number;
+	/** Replay windows split in two because athena answered the same page for a later offset. */
+	splits: number;
 }
 
 export type CallKind = 'drain' | 'replay' | 'catchUp' | 'peek';
@@ -45,6 +49,9 @@ export interface RunOptions {
 	 */
 	notBefore?: number;
 }
+
+/** A call always gets at least this long to answer, even at the very end of the budget. */
+const MIN_CALL_TIMEOUT_MS = 1000;
 
 /** With no answer yet to read athena's clock from, a lost call is assumed processed at most this long before our estimate. */
 const UNKNOWN_CLOCK_SLACK_MS = 10_000;
@@ -69,6 +76,18 @@ export interface Span {
 export interface Dedupe {
 	seen: Set<string>;
 	print: (record: DrainRecord) => string;
+	/** Whether records let through are added to `seen` (replays); a destructive drain only checks. */
+	remember?: boolean;
+	/** A record let through, with athena's time of its page. */
+	onNew?: (key: string, time: number) => void;
+	/** A record dropped as already emitted. */
+	onDuplicate?: (key: string) => void;
+}
+
+/** Identifies a page's content, to tell when athena answers the same page again. */
+export function pageSignature(records: readonly DrainRecord[]): string {
+	if (records.length === 0) return '';
+	return createHash('sha1').update(JSON.stringify(records)).digest('base64');
 }
 
 /** Thrown inside a run to stop a batch quietly (budget, or another batch failed). */
@@ -88,6 +107,9 @@ export class Run {
 	recovered = 0;
 	filtered = 0;
 	duplicates = 0;
+	splits = 0;
+	/** Why parts of the run stopped early, for the caller's log (no record content, no ids). */
+	readonly notes: string[] = [];
 	error?: unknown;
 	stoppedBy?: 'budget' | 'maxRecords';
 	/** Latest athena time seen, and our time when it was seen. */
@@ -127,6 +149,11 @@ export class Run {
 		this.error ??= error;
 	}
 
+	/** Records why a loop stopped early, once per message. */
+	note(message: string): void {
+		if (!this.notes.includes(message)) this.notes.push(message);
+	}
+
 	/** athena's time now, estimated from its last answer (or an earlier poll's offset). */
 	serverNow(): number {
 		if (this.server) return this.server.time + (this.now() - this.server.local);
@@ -153,7 +180,7 @@ export class Run {
 			this.calls[kind]++;
 			let failed: unknown;
 			try {
-				const page = await this.options.fetchPage(request);
+				const page = await this.options.fetchPage(this.timed(request, started));
 				this.slowestMs = Math.max(this.slowestMs, this.now() - started);
 				if (page.serverTime !== undefined) this.seen(page.serverTime, kind === 'drain');
 				return page;
@@ -178,9 +205,19 @@ export class Run {
 		}
 	}
 
+	/**
+	 * The request with what is left of the budget as its timeout, so one slow answer cannot carry
+	 * the run past its deadline (a call that times out counts as a dropped connection).
+	 */
+	private timed(request: PageRequest, now: number): PageRequest {
+		const { deadline } = this.options;
+		if (deadline === undefined) return request;
+		return { ...request, timeoutMs: Math.max(MIN_CALL_TIMEOUT_MS, deadline - now) };
+	}
+
 	stats(batches: number): DrainStats {
-		const { calls, retries, fetched, recovered, filtered, duplicates } = this;
-		return { batches, calls, retries, fetched, recovered, filtered, duplicates };
+		const { calls, retries, fetched, recovered, filtered, duplicates, splits } = this;
+		return { batches, calls, retries, fetched, recovered, filtered, duplicates, splits };
 	}
 
 	private seen(time: number, destructive: boolean): void {
@@ -210,9 +247,11 @@ export class Run {
 				const key = dedupe.print(json);
 				if (dedupe.seen.has(key)) {
 					this.duplicates++;
+					dedupe.onDuplicate?.(key);
 					continue;
 				}
-				dedupe.seen.add(key);
+				if (dedupe.remember !== false) dedupe.seen.add(key);
+				dedupe.onNew?.(key, page.serverTime ?? this.serverNow());
 			}
 			this.items.push(json);
 		}

@@ -34,6 +34,8 @@ export interface AthenaRequest {
 	/** Sent values athena must not echo into an error (notes, names). */
 	redact?: string[];
 	retry?: Partial<RetryPolicy>;
+	/** Gives up waiting for athena's answer after this long (a dropped connection to the caller). */
+	timeoutMs?: number;
 }
 
 export interface AthenaResponse {
@@ -87,6 +89,7 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 		json: true,
 		returnFullResponse: true,
 	};
+	if (request.timeoutMs !== undefined) options.timeout = request.timeoutMs;
 	if (request.body) {
 		// DELETE carries its form in the query too: where athena reads it is unconfirmed (athena-api.md [U]).
 		options.body = formEncode(request.body);
