@@ -57,15 +57,15 @@ function owedNow(recovery: DrainOptions['recovery'], batches: Batch[], now: numb
 	if (recovery.replay && windowStart !== undefined) {
 		for (const batch of batches) owed.push({ departmentIds: batch.departmentIds && [...batch.departmentIds], from: windowStart, to: now + END_SLACK_MS });
 	}
-	// One replay per set of departments, over the union of the windows owed.
+	// One replay per set of departments and start: a replay under way keeps its progress.
 	const byKey = new Map<string, OwedReplay>();
 	for (const entry of owed) {
-		const key = entry.departmentIds?.join(',') ?? '*';
+		const key = `${entry.departmentIds?.join(',') ?? '*'}@${entry.from}`;
 		const known = byKey.get(key);
 		if (!known) byKey.set(key, { ...entry });
 		else {
-			known.from = Math.min(known.from, entry.from);
 			known.to = known.to === undefined || entry.to === undefined ? undefined : Math.max(known.to, entry.to);
+			known.offset = Math.min(known.offset ?? 0, entry.offset ?? 0) || undefined;
 		}
 	}
 	return [...byKey.values()];

@@ -116,42 +116,55 @@ export async function catchUp(ctx: Context, batch: Batch): Promise<void> {
 		for (let index = span.start; index < span.end; index++) seen.add(ctx.dedupe.print(run.items[index]));
 	}
 	const dedupe: Dedupe = { ...ctx.dedupe, seen, remember: true, onDuplicate: undefined };
-	if (await replayPages(ctx, 'catchUp', batch, start, run.serverNow() + END_SLACK_MS, dedupe)) batch.suspect = undefined;
+	if (!(await replayPages(ctx, 'catchUp', batch, start, run.serverNow() + END_SLACK_MS, dedupe))) batch.suspect = undefined;
 }
 
-/** Reads the owed replays (one call at a time for departments two of them share); returns those left unread. */
+/** Reads the owed replays (one call at a time for departments two of them share); returns what is left of them. */
 export async function replayOwed(ctx: Context, owed: OwedReplay[], concurrency: number): Promise<OwedReplay[]> {
 	const end = ctx.run.serverNow() + END_SLACK_MS;
 	const shared = owed.some((a, i) => owed.some((b, j) => i < j && overlaps(a.departmentIds, b.departmentIds)));
 	const unpaid: OwedReplay[] = [];
 	await pool(owed, shared ? 1 : concurrency, async (entry) => {
 		const to = entry.to ?? end;
-		const complete = await replayPages(ctx, 'replay', { departmentIds: entry.departmentIds }, Math.max(entry.from, end - RETENTION_MS), to, ctx.dedupe);
-		if (!complete) unpaid.push({ ...entry, to });
+		const from = Math.max(entry.from, end - RETENTION_MS);
+		const progress = await replayPages(ctx, 'replay', { departmentIds: entry.departmentIds }, from, to, ctx.dedupe, from === entry.from ? entry.offset : 0);
+		// Left for the next poll from where this one stopped, so a long replay moves on every poll.
+		if (progress) unpaid.push({ departmentIds: entry.departmentIds, from: progress.from, to, ...(progress.offset > 0 && { offset: progress.offset }) });
 	});
 	return unpaid;
 }
 
 /**
- * Pages through the already-processed records of [from, to] (both to the second) with offsets;
- * true when every part of the window was read to a short page.
+ * Pages through the already-processed records of [from, to] (both to the second) with offsets,
+ * from `offset`. Returns undefined when every part of the window was read to a short page, else
+ * where to go on: the start of the first part not read whole, and the offset reached in it.
  */
-async function replayPages(ctx: Context, kind: 'replay' | 'catchUp', batch: Batch, from: number, to: number, dedupe: Dedupe): Promise<boolean> {
+async function replayPages(
+	ctx: Context,
+	kind: 'replay' | 'catchUp',
+	batch: Batch,
+	from: number,
+	to: number,
+	dedupe: Dedupe,
+	startOffset = 0,
+): Promise<{ from: number; offset: number } | undefined> {
 	const { run } = ctx;
-	const windows = [{ from: floorSecond(from), to: floorSecond(to) }];
+	const windows = [{ from: floorSecond(from), to: floorSecond(to), offset: startOffset }];
+	let window = windows[0];
+	let offset = startOffset;
 	try {
 		while (windows.length > 0) {
-			const window = windows.pop()!;
+			window = windows.pop()!;
 			const text = easternWindow(window.from, window.to);
 			let previous: string | undefined;
-			for (let offset = 0; ; ) {
-				if (!run.checkTime() || !ctx.budget.take(run, kind)) return false;
+			for (offset = window.offset; ; ) {
+				if (!run.checkTime() || !ctx.budget.take(run, kind)) return { from: window.from, offset };
 				// A catch-up reads what the drain lost, however many items the run holds.
 				const limit = Math.min(ctx.pageSize, kind === 'catchUp' ? Infinity : ctx.maxItems - run.items.length);
 				if (limit <= 0) {
 					if (!ctx.canOwe) run.stoppedBy ??= 'maxRecords';
 					else run.note('a replay stopped at half of Max Records per Poll, leaving the rest to the drain; the rest of its window is read by the next poll');
-					return false;
+					return { from: window.from, offset };
 				}
 				const request = { departmentIds: batch.departmentIds, limit, replay: { ...text, offset } };
 				const page = await run.call(kind, request, batch, kind === 'catchUp');
@@ -164,7 +177,7 @@ async function replayPages(ctx: Context, kind: 'replay' | 'catchUp', batch: Batc
 					// athena does not page this window: read it in two halves instead.
 					if (window.to > window.from) {
 						const middle = window.from + Math.floor((window.to - window.from) / 2000) * 1000;
-						windows.push({ from: middle + 1000, to: window.to }, { from: window.from, to: middle });
+						windows.push({ from: middle + 1000, to: window.to, offset: 0 }, { from: window.from, to: middle, offset: 0 });
 						run.splits++;
 					} else {
 						run.note(
@@ -179,7 +192,7 @@ async function replayPages(ctx: Context, kind: 'replay' | 'catchUp', batch: Batc
 		}
 	} catch (error) {
 		if (!(error instanceof Halt)) run.fail(error);
-		return false;
+		return { from: window.from, offset };
 	}
-	return true;
+	return undefined;
 }

@@ -61,6 +61,8 @@ export interface OwedReplay {
 	departmentIds?: number[];
 	from: number;
 	to?: number;
+	/** Records of the window from `from` already read (a replay cut short resumes there). */
+	offset?: number;
 }
 
 /**

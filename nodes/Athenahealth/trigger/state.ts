@@ -32,7 +32,7 @@ const savedState = z.object({
 	windowStart: epochMs.optional(),
 	guardUntil: epochMs.optional(),
 	recent: z.record(z.array(z.string())).optional(),
-	owed: z.array(z.object({ departmentIds: z.array(z.number()).optional(), from: epochMs, to: epochMs.optional() })).optional(),
+	owed: z.array(z.object({ departmentIds: z.array(z.number()).optional(), from: epochMs, to: epochMs.optional(), offset: z.number().int().min(0).optional() })).optional(),
 	pending: z.record(z.array(z.string())).optional(),
 	clockOffsetMs: epochMs.optional(),
 });
