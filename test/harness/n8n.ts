@@ -250,15 +250,47 @@ export class PolledWorkflow {
 
 	/**
 	 * One poll of n8n's durable scheduler (N8N_SCHEDULER_ENABLED with durable cursors): a fresh
-	 * context with activation mode 'update' on static data loaded from what was saved, so nothing
-	 * kept in memory survives from one poll to the next; the budget is the scheduler's.
+	 * context with activation mode 'update' on static data loaded from what was saved (the cursor),
+	 * so nothing kept in memory survives from one poll to the next, and polls may overlap. What the
+	 * poll emits, or stages with a null result, is saved. `abandon` throws the result away, as the
+	 * scheduler does with a poll that ran past its timeout (the poll itself ran to its end).
 	 */
-	async durableTick(budgetMs = this.options.pollBudgetMs ?? 36_000): Promise<PollOutcome> {
+	async durableTick({ budgetMs = this.options.pollBudgetMs ?? 36_000, abandon = false } = {}): Promise<PollOutcome> {
 		const outcome: PollOutcome = { emitted: null, error: null };
-		this.restart();
-		const context = this.context('trigger', 'update', budgetMs);
-		this.sink = outcome;
-		await Container.get(PollTriggerExecutor).create(this.workflow, this.node, context, () => true)(false);
+		const node = makeNode(this.type, this.parameters);
+		const workflow = new Workflow({
+			id: this.id,
+			nodes: [node],
+			connections: {},
+			active: true,
+			nodeTypes: nodeTypesOf(this.type),
+			staticData: deepCopy(this.persisted),
+		});
+		const save = () => {
+			if (!abandon) this.persisted = deepCopy(workflow.staticData as IDataObject);
+		};
+		const context = new PollContext(
+			workflow,
+			node,
+			additionalDataFor(this.credentials),
+			'trigger',
+			'update',
+			(data) => {
+				if (abandon) return;
+				save();
+				outcome.emitted = data[0];
+				this.executions.push(data[0]);
+			},
+			(error) => {
+				outcome.error = error;
+				if (!abandon) this.failedExecutions.push(error);
+			},
+			async () => save(),
+			undefined,
+			undefined,
+			() => budgetMs,
+		);
+		await Container.get(PollTriggerExecutor).create(workflow, node, context, () => true)(false);
 		return outcome;
 	}
 
