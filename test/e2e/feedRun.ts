@@ -1,0 +1,166 @@
+// What the e2e run-mode suites share: a trigger workflow on the sandbox, the records injected into
+// athena's queue, and the executions n8n started for them, read back through the public API and
+// counted (lost, repeated), with which process ran each when n8n says so.
+import type { FaultConfig } from '../sandbox';
+import { fastPollTimes, waitFor, type E2eN8n } from './n8n';
+import type { SandboxProcess } from './sandbox';
+import { chain, CREDENTIAL_TYPE, executionsOf, noOpNode, triggerNode } from './workflows';
+
+export const FEED = 'appointments';
+export const ID_FIELD = 'appointmentid';
+export const TRIGGER_NAME = 'athenahealth Trigger';
+
+/** About one request in five fails: 429 (with and without Retry-After), 500, 503, dropped before and after processing. */
+export const TWENTY_PERCENT: FaultConfig = {
+	seed: 12,
+	rules: [
+		{ route: 'token', rate503: 0.05 },
+		{
+			route: '*',
+			rate429: 0.04,
+			rate429RetryAfter: 0.03,
+			retryAfterSeconds: 0,
+			rate500: 0.03,
+			rate503: 0.03,
+			rateDrop: 0.03,
+			rateDropAfterProcessing: 0.04,
+			latencyMs: 5,
+		},
+	],
+};
+
+export function departments(count: number): string[] {
+	return Array.from({ length: count }, (_, index) => String(index + 1));
+}
+
+export interface FeedReport {
+	records: number;
+	delivered: number;
+	lost: number;
+	duplicated: number;
+	executions: number;
+	/** Executions that ended in an error: polls athena failed (n8n records them; the workflow stays active). */
+	failedPolls: number;
+}
+
+/** Times each phase of a suite and prints it, so CI shows where its minutes go. */
+export function timer(suite: string) {
+	const start = Date.now();
+	let last = start;
+	return (phase: string) => {
+		const now = Date.now();
+		process.stderr.write(`[e2e ${suite}] ${phase}: ${((now - last) / 1000).toFixed(1)} s (total ${((now - start) / 1000).toFixed(1)} s)\n`);
+		last = now;
+	};
+}
+
+export class FeedRun {
+	readonly injected: string[] = [];
+	/** Record ids per successful execution, read once each. */
+	private readonly seen = new Map<string, string[]>();
+	private readonly failed = new Set<string>();
+	workflowId = '';
+
+	constructor(
+		public n8n: E2eN8n,
+		readonly sandbox: SandboxProcess,
+	) {}
+
+	/** Creates the credential and the trigger workflow (every 5 s, no pacing), activated unless told not to. */
+	async create(options: { departmentIds: string[]; activate?: boolean; extra?: Record<string, unknown> }): Promise<string> {
+		const credential = await this.n8n.api.createCredential({ name: 'athenahealth sandbox', type: CREDENTIAL_TYPE, data: this.sandbox.credentialData() });
+		const workflow = chain('e2e run modes', [
+			triggerNode(
+				TRIGGER_NAME,
+				{
+					pollTimes: fastPollTimes(5),
+					feed: FEED,
+					events: [],
+					departmentIds: options.departmentIds,
+					options: { minIntervalSeconds: 0, autoSubscribe: true, crashRecovery: true, ...options.extra },
+				},
+				{ id: String(credential.id), name: credential.name },
+			),
+			noOpNode('Received'),
+		]);
+		this.workflowId = String((await this.n8n.api.createWorkflow(workflow)).id);
+		if (options.activate !== false) await this.n8n.api.activate(this.workflowId);
+		return this.workflowId;
+	}
+
+	/** Waits until the trigger has subscribed and saved its recovery window (its first drain can start). */
+	async ready(timeoutMs = 60_000): Promise<void> {
+		await waitFor(
+			async () => {
+				const workflow = await this.n8n.api.getWorkflow(this.workflowId);
+				const state = workflow.staticData?.[`node:${TRIGGER_NAME}`]?.drain;
+				return state?.windowStart !== undefined;
+			},
+			{ timeoutMs, intervalMs: 500, what: "the trigger's saved recovery window" },
+		);
+	}
+
+	async inject(departmentIds: string[], count: number): Promise<void> {
+		// The control endpoint answers with the ids; large injections go in slices.
+		for (let done = 0; done < count; ) {
+			const slice = Math.min(5000, count - done);
+			const { ids } = await this.sandbox.inject({ feed: FEED, count: slice, departmentIds });
+			this.injected.push(...ids.map(String));
+			done += slice;
+		}
+	}
+
+	/** Reads the executions not read yet. */
+	async collect(): Promise<void> {
+		for (const execution of await executionsOf(this.n8n.api, this.workflowId)) {
+			if (this.seen.has(execution.id) || this.failed.has(execution.id) || !execution.stoppedAt) continue;
+			const full = await this.n8n.api.getExecution(execution.id, { includeData: true });
+			const runs = full.data?.resultData?.runData?.[TRIGGER_NAME];
+			if (execution.status !== 'success' || !runs) {
+				this.failed.add(execution.id);
+				continue;
+			}
+			const items: Array<{ json: Record<string, unknown> }> = runs[0].data?.main?.[0] ?? [];
+			this.seen.set(
+				execution.id,
+				items.map((item) => String(item.json[ID_FIELD])),
+			);
+		}
+	}
+
+	delivered(): string[] {
+		return [...this.seen.values()].flat();
+	}
+
+	/** Waits until every injected record arrived (or more); returns the report. */
+	async waitForAll(timeoutMs: number, what = 'every injected record'): Promise<FeedReport> {
+		await waitFor(
+			async () => {
+				await this.collect();
+				return new Set(this.delivered()).size >= new Set(this.injected).size;
+			},
+			{ timeoutMs, intervalMs: 2000, what: `${what} (${this.injected.length})` },
+		).catch((error: Error) => {
+			throw new Error(`${error.message}; so far ${JSON.stringify(this.report())}`);
+		});
+		return this.report();
+	}
+
+	report(): FeedReport {
+		const delivered = this.delivered();
+		const distinct = new Set(delivered);
+		const wanted = new Set(this.injected);
+		return {
+			records: this.injected.length,
+			delivered: delivered.length,
+			lost: [...wanted].filter((id) => !distinct.has(id)).length,
+			duplicated: delivered.length - distinct.size + [...distinct].filter((id) => !wanted.has(id)).length,
+			executions: this.seen.size,
+			failedPolls: this.failed.size,
+		};
+	}
+
+	executionIds(): string[] {
+		return [...this.seen.keys()];
+	}
+}
