@@ -100,6 +100,15 @@ export class FeedRun {
 		);
 	}
 
+	/** Waits until athena holds the trigger's subscription: records injected from then on queue for it. */
+	async subscribed(timeoutMs = 60_000): Promise<void> {
+		await waitFor(async () => (await this.sandbox.queues()).some((queue) => queue.feed === FEED && queue.status === 'ACTIVE'), {
+			timeoutMs,
+			intervalMs: 250,
+			what: "the trigger's subscription",
+		});
+	}
+
 	async inject(departmentIds: string[], count: number): Promise<void> {
 		// The control endpoint answers with the ids; large injections go in slices.
 		for (let done = 0; done < count; ) {
@@ -112,7 +121,8 @@ export class FeedRun {
 
 	/** Reads the executions not read yet. */
 	async collect(): Promise<void> {
-		for (const execution of await executionsOf(this.n8n.api, this.workflowId)) {
+		const list = await executionsOf(this.n8n.api, this.workflowId);
+		for (const execution of list) {
 			if (this.seen.has(execution.id) || this.failed.has(execution.id) || !execution.stoppedAt) continue;
 			const full = await this.n8n.api.getExecution(execution.id, { includeData: true });
 			const runs = full.data?.resultData?.runData?.[TRIGGER_NAME];

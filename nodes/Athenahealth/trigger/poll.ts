@@ -90,6 +90,12 @@ export async function scheduledPoll(context: IPollFunctions, settings: TriggerSe
 		const next: TriggerState = { v: 1, feed: settings.feed.id, lastDrainStart: started, subscription: state.subscription };
 		saveState(staticData, settings.crashRecovery ? { ...next, ...recovery } : next);
 		setLive(staticData, true);
+		if (result) {
+			const { fetched, recovered, duplicates, calls } = result.stats;
+			context.logger.debug(
+				`athenahealth Trigger: ${kind} poll read ${fetched} records from the queue, ${recovered} again by replay (${duplicates} already emitted), in ${calls.drain + calls.replay + calls.catchUp} calls${live ? '' : ', replaying what memory could not vouch for'}`,
+			);
+		}
 		return finish(context, result);
 	} finally {
 		releaseLease(leaseKey, lease);
