@@ -4,7 +4,7 @@
 import type { FaultConfig } from '../sandbox';
 import { fastPollTimes, waitFor, type E2eN8n } from './n8n';
 import type { SandboxProcess } from './sandbox';
-import { chain, CREDENTIAL_TYPE, executionsOf, noOpNode, triggerNode } from './workflows';
+import { chain, CREDENTIAL_TYPE, executionsOf, noOpNode, triggerNode, type WorkflowNode } from './workflows';
 
 export const FEED = 'appointments';
 export const ID_FIELD = 'appointmentid';
@@ -54,20 +54,29 @@ export function timer(suite: string) {
 	};
 }
 
-export class FeedRun {
+/** A trigger workflow on one n8n: a single instance (E2eN8n) or a queue-mode main. */
+export class FeedRun<N extends Pick<E2eN8n, 'api' | 'logs'> = E2eN8n> {
 	readonly injected: string[] = [];
 	/** Record ids per successful execution, read once each. */
 	private readonly seen = new Map<string, string[]>();
 	private readonly failed = new Set<string>();
+	/** Executions that hold the trigger's records but did not end in success, with their status. */
+	readonly unfinished = new Map<string, string>();
 	workflowId = '';
 
 	constructor(
-		public n8n: E2eN8n,
+		public n8n: N,
 		readonly sandbox: SandboxProcess,
 	) {}
 
 	/** Creates the credential and the trigger workflow (every 5 s, no pacing), activated unless told not to. */
-	async create(options: { departmentIds: string[]; activate?: boolean; extra?: Record<string, unknown> }): Promise<string> {
+	async create(options: {
+		departmentIds: string[];
+		activate?: boolean;
+		extra?: Record<string, unknown>;
+		/** Nodes after the trigger (default: one No Operation node). */
+		after?: WorkflowNode[];
+	}): Promise<string> {
 		const credential = await this.n8n.api.createCredential({ name: 'athenahealth sandbox', type: CREDENTIAL_TYPE, data: this.sandbox.credentialData() });
 		const workflow = chain('e2e run modes', [
 			triggerNode(
@@ -81,7 +90,7 @@ export class FeedRun {
 				},
 				{ id: String(credential.id), name: credential.name },
 			),
-			noOpNode('Received'),
+			...(options.after ?? [noOpNode('Received')]),
 		]);
 		this.workflowId = String((await this.n8n.api.createWorkflow(workflow)).id);
 		if (options.activate !== false) await this.n8n.api.activate(this.workflowId);
@@ -123,14 +132,19 @@ export class FeedRun {
 	async collect(): Promise<void> {
 		const list = await executionsOf(this.n8n.api, this.workflowId);
 		for (const execution of list) {
-			if (this.seen.has(execution.id) || this.failed.has(execution.id) || !execution.stoppedAt) continue;
+			if (this.seen.has(execution.id) || this.failed.has(execution.id)) continue;
+			if (!execution.stoppedAt && ['new', 'running', 'waiting', 'queued'].includes(execution.status)) continue;
 			const full = await this.n8n.api.getExecution(execution.id, { includeData: true });
 			const runs = full.data?.resultData?.runData?.[TRIGGER_NAME];
-			if (execution.status !== 'success' || !runs) {
+			// The trigger's items are stored with the execution when the poll hands them over; an
+			// execution a worker never finished (queue mode) still holds them in its start data.
+			const handed = full.data?.executionData?.nodeExecutionStack?.find((entry: { node?: { name?: string } }) => entry.node?.name === TRIGGER_NAME);
+			const items: Array<{ json: Record<string, unknown> }> | undefined = runs?.[0]?.data?.main?.[0] ?? handed?.data?.main?.[0];
+			if (execution.status !== 'success') this.unfinished.set(execution.id, execution.status);
+			if (!items) {
 				this.failed.add(execution.id);
 				continue;
 			}
-			const items: Array<{ json: Record<string, unknown> }> = runs[0].data?.main?.[0] ?? [];
 			this.seen.set(
 				execution.id,
 				items.map((item) => String(item.json[ID_FIELD])),
