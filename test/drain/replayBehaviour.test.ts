@@ -75,6 +75,9 @@ describe('a replay window that also returns records still queued', () => {
 		const after = await polls.poll({ memoryLost: true });
 		expect(after.stats.recovered).toBe(1600);
 		expect(after.stats.duplicates).toBeGreaterThanOrEqual(700);
+		// Another restart right away: the drain's reads of what the replay had emitted are part of
+		// its tail, so this replay recognises them too.
+		await polls.poll({ memoryLost: true });
 		await polls.poll();
 		polls.expectExactlyOnce(injected);
 	});

@@ -1,7 +1,8 @@
 /**
  * `npm run soak`: the full soak (about 12,000 records). Prints a readable summary, then the JSON
  * line last. Exit code 1 when a goal of the issue is missed. `--ci` runs the CI size instead,
- * `--seed N` another seed.
+ * `--seed N` another seed; `--replay-includes-queued` and `--replay-ignores-offset` switch how the
+ * sandbox's replay window answers (athena documents neither).
  */
 import { CI, FULL, jsonLine, missedGoals, runSoak, summary } from './scenario';
 
@@ -9,7 +10,8 @@ async function main(): Promise<void> {
 	const args = process.argv.slice(2);
 	const base = args.includes('--ci') ? CI : FULL;
 	const seedAt = args.indexOf('--seed');
-	const size = seedAt >= 0 ? { ...base, seed: Number(args[seedAt + 1]) } : base;
+	const replay = { includesQueued: args.includes('--replay-includes-queued'), ignoresOffset: args.includes('--replay-ignores-offset') };
+	const size = { ...base, replay, ...(seedAt >= 0 && { seed: Number(args[seedAt + 1]) }) };
 	const write = (line: string) => process.stdout.write(`${line}\n`);
 	const report = await runSoak(size, write);
 	for (const line of summary(report)) write(line);

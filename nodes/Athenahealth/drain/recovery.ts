@@ -67,7 +67,9 @@ export function nextRecovery(prev: RecoveryState, run: Run, batches: Batch[], ou
 	if (outcome.drained && last !== undefined) {
 		const close = floorSecond(last);
 		const from = close - 2 * tolerance;
-		const tail = run.spans.reduce((sum, span) => sum + (span.time >= from ? span.end - span.start : 0), 0);
+		const tail =
+			run.spans.reduce((sum, span) => sum + (span.time >= from ? span.end - span.start : 0), 0) +
+			run.drainedAgain.filter((again) => again.time >= from).length;
 		if (tail + count(prev.recent ?? {}, Math.floor(from / 1000)) <= FINGERPRINT_CAP) {
 			windowStart = close - tolerance;
 			guardUntil = undefined;
@@ -91,6 +93,10 @@ export function nextRecovery(prev: RecoveryState, run: Run, batches: Batch[], ou
 		if (!needed(span)) continue;
 		const list = (groups[Math.floor(span.time / 1000)] ??= []);
 		for (let index = span.start; index < span.end; index++) list.push(print(run.items[index]));
+	}
+	// Read again by this drain though a replay had emitted them: as much part of its tail.
+	for (const again of run.drainedAgain) {
+		if (needed({ time: again.time, departmentIds: again.departmentIds, start: 0, end: 0 })) (groups[Math.floor(again.time / 1000)] ??= []).push(again.key);
 	}
 	const keepFrom = Math.min(tailFrom, ...owed.map((entry) => entry.from - tolerance));
 	return {

@@ -101,6 +101,12 @@ export class Halt extends Error {}
 export class Run {
 	readonly items: DrainRecord[] = [];
 	readonly spans: Span[] = [];
+	/**
+	 * Records a destructive read returned that were already emitted (by a replay of this or an
+	 * earlier poll): athena stamped them processed now, so crash recovery must know them as part
+	 * of this drain's tail, though they are not in `items`.
+	 */
+	readonly drainedAgain: Array<{ time: number; departmentIds?: readonly number[]; key: string }> = [];
 	readonly calls: Record<CallKind, number> = { drain: 0, replay: 0, catchUp: 0, peek: 0 };
 	retries = 0;
 	fetched = 0;
@@ -248,6 +254,7 @@ export class Run {
 				if (dedupe.seen.has(key)) {
 					this.duplicates++;
 					dedupe.onDuplicate?.(key);
+					if (!recovered) this.drainedAgain.push({ time: page.serverTime ?? this.serverNow(), departmentIds: batch.departmentIds, key });
 					continue;
 				}
 				if (dedupe.remember !== false) dedupe.seen.add(key);
