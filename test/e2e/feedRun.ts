@@ -60,6 +60,8 @@ export class FeedRun<N extends Pick<E2eN8n, 'api' | 'logs'> = E2eN8n> {
 	/** Record ids per successful execution, read once each. */
 	private readonly seen = new Map<string, string[]>();
 	private readonly failed = new Set<string>();
+	/** Executions collect() leaves alone (the test reads them itself). */
+	readonly held = new Set<string>();
 	/** Executions that hold the trigger's records but did not end in success, with their status. */
 	readonly unfinished = new Map<string, string>();
 	workflowId = '';
@@ -132,7 +134,7 @@ export class FeedRun<N extends Pick<E2eN8n, 'api' | 'logs'> = E2eN8n> {
 	async collect(): Promise<void> {
 		const list = await executionsOf(this.n8n.api, this.workflowId);
 		for (const execution of list) {
-			if (this.seen.has(execution.id) || this.failed.has(execution.id)) continue;
+			if (this.seen.has(execution.id) || this.failed.has(execution.id) || this.held.has(execution.id)) continue;
 			if (!execution.stoppedAt && ['new', 'running', 'waiting', 'queued'].includes(execution.status)) continue;
 			const full = await this.n8n.api.getExecution(execution.id, { includeData: true });
 			const runs = full.data?.resultData?.runData?.[TRIGGER_NAME];
@@ -150,6 +152,24 @@ export class FeedRun<N extends Pick<E2eN8n, 'api' | 'logs'> = E2eN8n> {
 				items.map((item) => String(item.json[ID_FIELD])),
 			);
 		}
+	}
+
+	/** The trigger's records an execution holds, as n8n stored it (its start data, or the trigger's run). */
+	async itemsOf(executionId: string): Promise<string[] | undefined> {
+		const full = await this.n8n.api.getExecution(executionId, { includeData: true });
+		const runs = full.data?.resultData?.runData?.[TRIGGER_NAME];
+		const handed = full.data?.executionData?.nodeExecutionStack?.find((entry: { node?: { name?: string } }) => entry.node?.name === TRIGGER_NAME);
+		const items: Array<{ json: Record<string, unknown> }> | undefined = runs?.[0]?.data?.main?.[0] ?? handed?.data?.main?.[0];
+		return items?.map((item) => String(item.json[ID_FIELD]));
+	}
+
+	/**
+	 * Counts the records of an execution as handed over by the trigger, read from n8n while it ran
+	 * (n8n may drop them afterwards, as it does when the worker running it dies).
+	 */
+	accept(executionId: string, ids: string[]): void {
+		this.failed.delete(executionId);
+		this.seen.set(executionId, ids);
 	}
 
 	delivered(): string[] {

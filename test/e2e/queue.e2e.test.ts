@@ -177,6 +177,9 @@ describe('athenahealth nodes in n8n queue mode (main + 2 workers, PostgreSQL, Re
 			{ timeoutMs: 60_000, intervalMs: 50, what: 'a worker starting an execution of the new records' },
 		);
 		const index = queue.workers.findIndex((worker) => worker.name === running.worker);
+		// What the trigger handed over, as n8n stored it with the execution before a worker took it.
+		run.held.add(running.id);
+		const handed = (await run.itemsOf(running.id)) ?? [];
 		await queue.workers[index].kill('SIGKILL');
 		phase(`killed ${running.worker} (-9) during execution ${running.id}`);
 		// Until n8n settles the execution (it may re-run it on the other worker, or mark it crashed).
@@ -191,6 +194,12 @@ describe('athenahealth nodes in n8n queue mode (main + 2 workers, PostgreSQL, Re
 		process.stderr.write(
 			`[e2e queue] worker kill: execution ${running.id} (on ${running.worker}) ended ${settled.status}, finished=${settled.finished}, stoppedAt=${settled.stoppedAt ?? 'none'}; re-run by ${rerunBy.join(', ') || 'no other worker'}\n`,
 		);
+		const kept = (await run.itemsOf(running.id)) ?? [];
+		process.stderr.write(
+			`[e2e queue] worker kill: the execution held ${handed.length} records of the trigger when the worker died; n8n kept ${kept.length} of them in it\n`,
+		);
+		expect(handed.length).toBeGreaterThan(0);
+		run.accept(running.id, handed);
 		await queue.startWorker(index);
 		const report = await run.waitForAll(120_000, 'every record, the killed execution\'s included');
 		phase(`worker kill: ${JSON.stringify({ ...report, unfinished: Object.fromEntries(run.unfinished) })}`);
