@@ -204,6 +204,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						maxRecords: input.drainUntilEmpty ? input.maxRecords : input.limit,
 						maxPagesPerBatch: input.drainUntilEmpty ? undefined : 1,
 					});
+	// Why a read stopped early (a replay's budget, athena repeating a page): said in n8n's log.
+	for (const note of 'notes' in result ? result.notes : []) this.logger.info(`athenahealth Changed Data: ${note}`);
 	if (result.error === undefined) return result.items;
 	if (result.items.length === 0) throw result.error;
 	// The records are already gone from athena's queue: hand them on and say what failed.
