@@ -14,7 +14,7 @@ const ENCRYPTION_KEY = 'athena-n8n-local-encryption-key';
 // n8n ties its auth cookie to this header; any constant value works for a headless client.
 const BROWSER_ID = 'athena-n8n-scripts';
 
-/** Everything that keeps n8n on 127.0.0.1 and stops it calling out (see n8n-platform.md). */
+/** Everything that keeps n8n on 127.0.0.1 and stops it calling out (see docs/real-n8n.md). */
 function n8nEnv({ userFolder, port, brokerPort }) {
 	return {
 		N8N_USER_FOLDER: userFolder,

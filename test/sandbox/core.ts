@@ -41,7 +41,7 @@ const optionsSchema = z
 		/** Let the clock tick with wall time (the CLI); tests keep it manual. */
 		realTimeClock: z.boolean().default(false),
 		/**
-		 * Replay behaviours athena's documentation leaves open (athena-api.md "Still unknown"): a
+		 * Replay behaviours athena's documentation leaves open (docs/athena-contract.md#unconfirmed): a
 		 * showprocessed window also returns records still queued; a replay ignores `offset`.
 		 */
 		replayIncludesQueued: z.boolean().default(false),

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-/** athena's timestamps are US Eastern wall time (athena-api.md [S]), DST included. */
+/** athena's timestamps are US Eastern wall time (docs/athena-contract.md#reading-a-feed), DST included. */
 export const EASTERN_ZONE = 'America/New_York';
 const FORMAT = 'MM/dd/yyyy HH:mm:ss';
 const SHAPE = /^\d{2}\/\d{2}\/\d{4} ([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/;

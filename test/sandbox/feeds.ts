@@ -70,7 +70,7 @@ export interface AnswerStyle {
 
 const DEFAULT_STYLE: AnswerStyle = { statusDepartmentIds: true, successAsString: false };
 
-/** How a replay window answers where athena's behaviour is unknown (athena-api.md "Still unknown"). */
+/** How a replay window answers where athena's behaviour is unknown (docs/athena-contract.md#unconfirmed). */
 export interface ReplayBehaviour {
 	/** The window also returns records still queued (after the processed ones), without removing them. */
 	includesQueued: boolean;

@@ -22,7 +22,7 @@ export function jsonReply(status: number, value: unknown): Reply {
 	return { status, body: JSON.stringify(value) };
 }
 
-/** athena's error body (athena-api.md [R]): `error`, usually `detailedmessage`, sometimes `missingfields`. */
+/** athena's error body (docs/athena-contract.md#errors): `error`, usually `detailedmessage`, sometimes `missingfields`. */
 export function athenaError(
 	status: number,
 	error: string,

@@ -1,6 +1,6 @@
 import type { PatientCase } from './patientCases';
 
-/** athena's shared preview practice (athena-api.md [R]); any other id in a /v1 path is refused. */
+/** athena's shared preview practice (docs/athena-contract.md#authentication); any other id in a /v1 path is refused. */
 export const PRACTICE_ID = '195900';
 
 export interface ApiClient {
@@ -36,7 +36,7 @@ export const SEED_CASES = {
 	deleted: 173695,
 } as const;
 export const SEED_CASES_PATIENT_ID = '1';
-/** The recorded create response carried 173696 (athena-api.md [R]). */
+/** The recorded create response carried 173696 (docs/athena-contract.md#patient-cases). */
 export const FIRST_NEW_CASE_ID = 173696;
 
 export const PROVIDER_COUNT = 20;

@@ -165,7 +165,7 @@ function titleCase(value: string): string {
 	return value.replace(/\b[a-z]/g, (letter) => letter.toUpperCase());
 }
 
-/** athena-api.md: callbacknumber is not taken together with callbacknumbertype. */
+/** docs/athena-contract.md#patient-cases: callbacknumber is not taken together with callbacknumbertype. */
 export function callbackExclusive(fields: { callbackNumber?: string; callbackNumberType?: string }, ctx: z.RefinementCtx) {
 	if (fields.callbackNumber !== undefined && fields.callbackNumberType !== undefined) {
 		ctx.addIssue({
