@@ -210,3 +210,29 @@ export function sentText(fields: Record<string, unknown>): string[] {
 		.map((name) => fields[name])
 		.filter((value): value is string => typeof value === 'string' && value !== '');
 }
+
+/** Return All and Limit, as n8n's list operations offer them; `max` is what the operation reads at most. */
+export function returnAllFields(max: number): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: max },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { returnAll: [false] } },
+		},
+	];
+}
+
+export function limitSchema(max: number) {
+	return z.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+}

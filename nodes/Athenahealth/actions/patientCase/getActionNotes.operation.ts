@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { normaliseRecord } from '../../common/normalise';
 import { athenaRequest } from '../../transport/request';
 import { fieldLabels, parseItem, positiveId } from '../../common/validation';
-import { patientCaseIdField } from './fields';
+import { limitSchema, patientCaseIdField, returnAllFields } from './fields';
 import { readLocator } from './locators';
 import { actionsPath } from './paths';
 
@@ -16,22 +16,7 @@ const MAX_PAGES = 50;
 
 const properties: INodeProperties[] = [
 	patientCaseIdField,
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: PAGE_SIZE * MAX_PAGES },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllFields(PAGE_SIZE * MAX_PAGES),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['getActionNotes'] } }, properties);
@@ -40,7 +25,7 @@ const labels = fieldLabels(properties);
 
 const schema = z.object({
 	patientCaseId: positiveId,
-	limit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(PAGE_SIZE * MAX_PAGES, `must be at most ${PAGE_SIZE * MAX_PAGES}`),
+	limit: limitSchema(PAGE_SIZE * MAX_PAGES),
 });
 
 /** athena's notes: a bare array, or (defensively) the first array in an object. */

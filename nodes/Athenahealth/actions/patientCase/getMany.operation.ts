@@ -13,7 +13,7 @@ import {
 import { normaliseRecord } from '../../common/normalise';
 import { athenaRequest } from '../../transport/request';
 import { fieldLabels, optionalOneOf, parseItem, positiveId } from '../../common/validation';
-import { departmentField, legacy, patientIdField } from './fields';
+import { departmentField, legacy, limitSchema, patientIdField, returnAllFields } from './fields';
 import { readLocator } from './locators';
 import { caseList } from './output';
 import { casesPath } from './paths';
@@ -28,22 +28,7 @@ const MAX_PAGES = 100;
 const properties: INodeProperties[] = [
 	patientIdField,
 	departmentField("The department whose chart is listed; athena's list call requires one"),
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: PAGE_SIZE * MAX_PAGES },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllFields(PAGE_SIZE * MAX_PAGES),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -85,7 +70,7 @@ const schema = z.object({
 	patientId: positiveId,
 	departmentId: positiveId,
 	returnAll: z.boolean(),
-	limit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(PAGE_SIZE * MAX_PAGES, `must be at most ${PAGE_SIZE * MAX_PAGES}`),
+	limit: limitSchema(PAGE_SIZE * MAX_PAGES),
 	status: legacy('status', optionalOneOf([OPEN_ONLY, ...CASE_STATUSES])),
 	// The stored form (PATIENTCASE_OTHER) is taken too, e.g. from a previous node's output.
 	documentSubclass: legacy('documentSubclass', optionalOneOf(SUBCLASS_FORMS)),
