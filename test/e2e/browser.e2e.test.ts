@@ -170,10 +170,10 @@ describe('the n8n editor in headless Chromium', () => {
 		const ndv = page.locator('[data-test-id="ndv"]');
 		const fetchTestEvent = ndv.locator('[data-test-id="node-execute-button"]');
 		await fetchTestEvent.click();
-		await page.getByText('The athenahealth feed "Appointments" was not subscribed; it is now').filter({ visible: true }).first().waitFor();
+		await page.getByText('The Athenahealth feed "Appointments" was not subscribed; it is now').filter({ visible: true }).first().waitFor();
 		await fetchTestEvent.click();
 		const empty = page
-			.getByText('No records are waiting in the athenahealth feed "Appointments", and athena delivered none in the last 24 hours')
+			.getByText('No records are waiting in the Athenahealth feed "Appointments", and athena delivered none in the last 24 hours')
 			.filter({ visible: true })
 			.first();
 		await empty.waitFor();
@@ -203,7 +203,7 @@ describe('the n8n editor in headless Chromium', () => {
 	it("lists the action node's operations in the node panel", async () => {
 		await page.locator('[data-test-id="ndv-close-button"]').click();
 		// The trigger's subtitle on the canvas is the feed's name, not its path.
-		await expect(page.locator('[data-test-id="canvas-node"]').first().innerText()).resolves.toMatch(/athenahealth Trigger\s+Appointments/);
+		await expect(page.locator('[data-test-id="canvas-node"]').first().innerText()).resolves.toMatch(/Athenahealth Trigger\s+Appointments/);
 		await page.locator('[data-test-id="node-creator-plus-button"]').click();
 		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
 		await page.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'athenahealth' }).first().click();
