@@ -3,7 +3,10 @@
 // the athena sandbox. Stops everything on Ctrl-C / SIGTERM; a second run reuses .cache (n8n install,
 // user folder, owner, credential, imported workflows).
 //
-//   node scripts/n8n/dev.js [--skip-build]
+//   node scripts/n8n/dev.js [--skip-build] [--queue]
+//
+// --queue runs n8n in queue mode instead (scripts/n8n/queue.js): PostgreSQL, Redis, a main on the
+// same port and two workers, in a temp dir that is deleted on exit (a fresh database each run).
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
@@ -187,6 +190,7 @@ async function restoreSubscriptions(api) {
 
 async function main() {
 	const skipBuild = process.argv.includes('--skip-build');
+	const queueMode = process.argv.includes('--queue');
 	const stops = []; // stopped in reverse order on exit
 	let stopping = false;
 	const shutdown = async (code) => {
@@ -207,7 +211,7 @@ async function main() {
 			const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
 			if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status})`);
 		}
-		installPackedPackage({ userFolder: USER_FOLDER, log });
+		if (!queueMode) installPackedPackage({ userFolder: USER_FOLDER, log });
 
 		if (await portInUse(N8N_PORT)) throw new Error(`port ${N8N_PORT} is busy: is another n8n (npm run dev) running?`);
 
@@ -220,16 +224,25 @@ async function main() {
 			}
 		});
 
-		log(`starting n8n on http://127.0.0.1:${N8N_PORT} (user folder ${path.relative(REPO_ROOT, USER_FOLDER)})`);
-		const n8n = await startN8n({
-			userFolder: USER_FOLDER,
-			port: N8N_PORT,
-			brokerPort: await freePort(),
-			echo: true,
-			// No N8N_DEV_RELOAD: in 2.41 it neither watched nor reloaded a package installed under
-			// .n8n/nodes (tried); after a code change, restart this script (about 10 s).
-		});
-		stops.push(() => n8n.stop());
+		let n8n;
+		if (queueMode) {
+			const { startQueue } = require('./queue');
+			log(`starting n8n in queue mode (main on http://127.0.0.1:${N8N_PORT}, two workers, PostgreSQL, Redis)`);
+			const queue = await startQueue({ port: N8N_PORT, log, echo: true });
+			stops.push(() => queue.stop());
+			n8n = queue.main;
+		} else {
+			log(`starting n8n on http://127.0.0.1:${N8N_PORT} (user folder ${path.relative(REPO_ROOT, USER_FOLDER)})`);
+			n8n = await startN8n({
+				userFolder: USER_FOLDER,
+				port: N8N_PORT,
+				brokerPort: await freePort(),
+				echo: true,
+				// No N8N_DEV_RELOAD: in 2.41 it neither watched nor reloaded a package installed under
+				// .n8n/nodes (tried); after a code change, restart this script (about 10 s).
+			});
+			stops.push(() => n8n.stop());
+		}
 		log(`n8n answered in ${(n8n.startMs / 1000).toFixed(1)} s`);
 
 		const owner = await setupOwner(n8n.url, OWNER);

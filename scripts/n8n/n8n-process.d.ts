@@ -16,6 +16,11 @@ export interface StartOptions {
 	timeoutMs?: number;
 	/** Copy n8n's output to this process's stdout, prefixed "[n8n] ". */
 	echo?: boolean;
+	/** n8n's command (default `start`; `worker` for a queue-mode worker) and its arguments. */
+	command?: 'start' | 'worker';
+	args?: string[];
+	/** Ready when this URL answers 200 (a worker's /healthz) instead of the editor's readiness. */
+	healthUrl?: string;
 }
 
 export interface ProcessRss {
@@ -39,6 +44,8 @@ export interface N8nInstance {
 	exited(): { code: number | null; signal: NodeJS.Signals | null } | null;
 	/** SIGTERM to n8n's process group, SIGKILL after timeoutMs (default 20 000). */
 	stop(options?: { timeoutMs?: number }): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null>;
+	/** A signal (default SIGKILL, i.e. kill -9) to n8n's process group, as a crash; resolves once it exited. */
+	kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null>;
 }
 
 export interface OwnerInput {

@@ -106,7 +106,7 @@ function rssTree(rootPid) {
  * Spawns `node24 n8n start` and resolves once n8n is ready (see isReady). Rejects, after killing
  * n8n, if it exits or times out first.
  */
-async function startN8n({ userFolder, port, brokerPort, env = {}, timeoutMs = 120_000, echo = false } = {}) {
+async function startN8n({ userFolder, port, brokerPort, env = {}, timeoutMs = 120_000, echo = false, command = 'start', args = [], healthUrl } = {}) {
 	const p = paths();
 	if (!isInstalled(p)) throw new Error(`n8n is not installed in ${p.cache}: run node scripts/n8n/install.js`);
 	if (!userFolder) throw new Error('startN8n: userFolder is required');
@@ -119,7 +119,7 @@ async function startN8n({ userFolder, port, brokerPort, env = {}, timeoutMs = 12
 	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
 	const lines = [];
 	const t0 = Date.now();
-	const child = spawn(p.nodeBin, [p.n8nBin, 'start'], {
+	const child = spawn(p.nodeBin, [p.n8nBin, command, ...args], {
 		cwd: userFolder,
 		env: {
 			...cleanParentEnv(),
@@ -156,6 +156,17 @@ async function startN8n({ userFolder, port, brokerPort, env = {}, timeoutMs = 12
 	};
 	process.on('exit', killOnExit);
 
+	/** kill -9 (or another signal) of n8n and its task runner, as a crash would; resolves once it exited. */
+	async function kill(signal = 'SIGKILL') {
+		if (!exited) {
+			signalGroup(child.pid, signal);
+			await exitPromise;
+		}
+		signalGroup(child.pid, 'SIGKILL');
+		process.removeListener('exit', killOnExit);
+		return exited;
+	}
+
 	async function stop({ timeoutMs: stopTimeout = 20_000 } = {}) {
 		if (!exited) {
 			signalGroup(child.pid, 'SIGTERM');
@@ -186,6 +197,7 @@ async function startN8n({ userFolder, port, brokerPort, env = {}, timeoutMs = 12
 		rss: () => rssTree(child.pid),
 		exited: () => exited,
 		stop,
+		kill,
 	};
 
 	const deadline = t0 + timeoutMs;
@@ -198,7 +210,8 @@ async function startN8n({ userFolder, port, brokerPort, env = {}, timeoutMs = 12
 			await stop();
 			throw new Error(`n8n was not ready at ${url} within ${timeoutMs} ms:\n${lines.slice(-40).join('\n')}`);
 		}
-		if (await isReady(url)) break;
+		// A worker serves no editor: its health endpoint says when it is up.
+		if (healthUrl ? await isHealthy(healthUrl) : await isReady(url)) break;
 		await sleep(200);
 	}
 	instance.startMs = Date.now() - t0;
@@ -217,6 +230,16 @@ async function isReady(url) {
 		if (readiness.status !== 200) return false;
 		const settings = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
 		return settings.status === 200 && (await settings.json().catch(() => null))?.data !== undefined;
+	} catch {
+		return false;
+	}
+}
+
+async function isHealthy(healthUrl) {
+	try {
+		const response = await fetch(healthUrl, { signal: AbortSignal.timeout(2000) });
+		await response.text();
+		return response.status === 200;
 	} catch {
 		return false;
 	}

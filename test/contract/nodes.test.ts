@@ -177,13 +177,18 @@ describe('the not-subscribed 403 and other 403s in the trigger', () => {
 
 	test("athena's exact not-subscribed answer names the feed and the fix", async () => {
 		server.answer = notSubscribed;
-		const { error } = await triggerWorkflow(false).tick();
+		// The activation poll logs what athena may yet recover from; the first scheduled poll reports it.
+		const wf = triggerWorkflow(false);
+		await wf.tick();
+		const { error } = await wf.tick();
 		expect(error?.message).toBe(`The Athenahealth feed "${feed.feed.name}" (${feed.feed.id}) is not subscribed for this API client`);
 	});
 
 	test('any other 403 is a permission error: no subscribing, no waiting', async () => {
 		server.answer = { ...notSubscribed, body: '{"error":"You do not have access to this resource."}' };
-		const { error } = await triggerWorkflow(true).tick();
+		const wf = triggerWorkflow(true);
+		await wf.tick();
+		const { error } = await wf.tick();
 		expect(error?.message).toBe('You do not have access to this resource.');
 		expect((error as { description?: string }).description).toContain('not a missing subscription');
 		expect(server.apiRequests().filter((request) => request.method === 'POST')).toEqual([]);

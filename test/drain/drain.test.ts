@@ -254,7 +254,7 @@ describe('crash recovery', () => {
 		const now = () => fake.now;
 		const first = await drain(options(fake, { departmentIds: [1], now, recovery: { state: anchor, replay: false }, retry: { ...fast, maxAttempts: 2 } }));
 		expect(first.error).toBeDefined();
-		expect(first.recovery!.owed).toEqual([{ departmentIds: [1], from: expect.any(Number) }]);
+		expect(first.recovery!.owed).toEqual([{ departmentIds: [1], from: expect.any(Number), to: expect.any(Number) }]);
 		fake.now += 30_000;
 		const next = await drain(options(fake, { departmentIds: [1], now, recovery: { state: first.recovery!, replay: false } }));
 		const all = new Set([...ids(first.items), ...ids(next.items)]);

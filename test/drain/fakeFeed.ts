@@ -30,6 +30,10 @@ export class FakeFeed {
 	violations = 0;
 	maxInFlight = 0;
 	faults: Array<Fault | undefined> = [];
+	/** A replay window also returns the records still queued (after the processed ones), leaving them queued. */
+	replayIncludesQueued = false;
+	/** A replay ignores `offset`: every page starts at the window's first record. */
+	replayIgnoresOffset = false;
 	/** Decides a fault per call when `faults` is empty. */
 	faultFor: (request: PageRequest, call: number) => Fault | undefined = () => undefined;
 	private inFlight = new Map<string, number>();
@@ -83,10 +87,10 @@ export class FakeFeed {
 		if (request.replay) {
 			const from = parseEastern(request.replay.start);
 			const to = parseEastern(request.replay.end) + 999;
-			return this.processed
-				.filter((entry) => this.matches(entry, request) && entry.processedAt! >= from && entry.processedAt! <= to)
-				.slice(request.replay.offset, request.replay.offset + request.limit)
-				.map((entry) => ({ ...entry.record }));
+			const offset = this.replayIgnoresOffset ? 0 : request.replay.offset;
+			const inWindow = this.processed.filter((entry) => this.matches(entry, request) && entry.processedAt! >= from && entry.processedAt! <= to);
+			const queued = this.replayIncludesQueued ? this.queue.filter((entry) => this.matches(entry, request)) : [];
+			return [...inWindow, ...queued].slice(offset, offset + request.limit).map((entry) => ({ ...entry.record }));
 		}
 		const page = this.queue.filter((entry) => this.matches(entry, request)).slice(0, request.limit);
 		if (!request.leaveUnprocessed) {

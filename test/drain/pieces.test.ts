@@ -180,14 +180,13 @@ describe('pacing and the lease', () => {
 	});
 
 	test('an overlapping tick cannot take the lease; it is free again once released or expired', () => {
-		const staticData = {};
-		expect(takeLease(staticData, 0, 1_000, 'a')).toBe(true);
-		expect(takeLease(staticData, 10, 1_000, 'b')).toBe(false);
-		releaseLease(staticData, 'b'); // not b's to release
-		expect(takeLease(staticData, 20, 1_000, 'b')).toBe(false);
-		releaseLease(staticData, 'a');
-		expect(takeLease(staticData, 30, 1_000, 'b')).toBe(true);
-		expect(takeLease(staticData, 1_031, 1_000, 'c')).toBe(true); // b's poll died: its lease expired
-		expect(JSON.stringify(staticData)).toBe('{}'); // never saved with the static data
+		expect(takeLease('wf/node', 0, 1_000, 'a')).toBe(true);
+		expect(takeLease('wf/node', 10, 1_000, 'b')).toBe(false);
+		releaseLease('wf/node', 'b'); // not b's to release
+		expect(takeLease('wf/node', 20, 1_000, 'b')).toBe(false);
+		releaseLease('wf/node', 'a');
+		expect(takeLease('wf/node', 30, 1_000, 'b')).toBe(true);
+		expect(takeLease('wf/node', 1_031, 1_000, 'c')).toBe(true); // b's poll died: its lease expired
+		expect(takeLease('wf/other-node', 1_032, 1_000, 'd')).toBe(true); // one lease per workflow and node
 	});
 });

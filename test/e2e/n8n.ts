@@ -40,7 +40,7 @@ export interface E2eN8n extends N8nInstance {
 	 * same user folder, database and encryption key; logs in again for a fresh API key. The old
 	 * object must not be used afterwards. `whileStopped` runs while n8n is down.
 	 */
-	restart(options?: { whileStopped?: () => Promise<void> }): Promise<E2eN8n>;
+	restart(options?: { whileStopped?: () => Promise<void>; kill?: boolean }): Promise<E2eN8n>;
 }
 
 /**
@@ -91,9 +91,10 @@ async function withOwner(
 			removeFolder();
 			return exit;
 		},
-		async restart({ whileStopped } = {}) {
-			const exit = await instance.stop();
-			if (exit?.signal === 'SIGKILL') throw new Error('n8n did not stop on SIGTERM within 20 s; it was killed');
+		async restart({ whileStopped, kill = false } = {}) {
+			// kill: as a crash (kill -9); otherwise as a service manager stops it (SIGTERM).
+			const exit = kill ? await instance.kill('SIGKILL') : await instance.stop();
+			if (!kill && exit?.signal === 'SIGKILL') throw new Error('n8n did not stop on SIGTERM within 20 s; it was killed');
 			let next: N8nInstance | undefined;
 			try {
 				await whileStopped?.();

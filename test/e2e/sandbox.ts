@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-import type { InjectSpec, QueueSummary, SandboxStats } from '../sandbox';
+import type { FaultConfig, InjectSpec, QueueSummary, ReplayBehaviour, SandboxStats } from '../sandbox';
 import { controlClient } from '../sandbox/controlClient';
 import { DEMO_CLIENT, PRACTICE_ID } from '../sandbox/seed';
 
@@ -40,15 +40,19 @@ export interface SandboxProcess {
 	queues(): Promise<QueueSummary[]>;
 	cases(): Promise<SandboxCase[]>;
 	stats(): Promise<SandboxStats>;
+	setFaults(config: FaultConfig): Promise<void>;
+	setReplayBehaviour(behaviour: Partial<ReplayBehaviour>): Promise<ReplayBehaviour>;
 	reset(): Promise<void>;
 	/** Everything the sandbox printed (its stdout and stderr). */
 	output(): string;
 	close(): Promise<void>;
 }
 
-export async function startSandbox(options: { departments?: number } = {}): Promise<SandboxProcess> {
+export async function startSandbox(options: { departments?: number } & Partial<ReplayBehaviour> = {}): Promise<SandboxProcess> {
 	const args = ['-r', 'ts-node/register/transpile-only', join(ROOT, 'test/sandbox/cli.ts'), '--port', '0'];
 	if (options.departments !== undefined) args.push('--departments', String(options.departments));
+	if (options.includesQueued) args.push('--replay-includes-queued');
+	if (options.ignoresOffset) args.push('--replay-ignores-offset');
 	const child = spawn(process.execPath, args, {
 		cwd: ROOT,
 		env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.test.json') },
@@ -109,6 +113,10 @@ export async function startSandbox(options: { departments?: number } = {}): Prom
 		queues: () => control('GET', 'queues'),
 		cases: () => control('GET', 'cases'),
 		stats: () => control('GET', 'stats'),
+		setFaults: async (config) => {
+			await control('POST', 'faults', config);
+		},
+		setReplayBehaviour: (behaviour) => control('POST', 'replay', behaviour),
 		reset: async () => {
 			await control('POST', 'reset');
 		},

@@ -175,10 +175,18 @@ export interface PollOutcome {
  * would save is copied to `persisted` when the poll emits (and when a null poll commits its
  * cursor, as n8n 2.41 does). `restart()` throws away everything in memory, like a crash.
  */
+let workflowIds = 0;
+
 export class PolledWorkflow {
 	persisted: IDataObject = {};
+	/** Its own id, as n8n gives each workflow: the trigger's drain lease is per workflow and node. */
+	readonly id = `wf-${++workflowIds}`;
 	private workflow!: Workflow;
 	private node!: INode;
+	/** The context n8n built at activation; every scheduled tick runs on it (n8n-core 2.41). */
+	private active?: { context: PollContext; activation: WorkflowActivateMode };
+	/** Where the current poll's outcome goes. */
+	private sink: PollOutcome = { emitted: null, error: null };
 	executions: INodeExecutionData[][] = [];
 	failedExecutions: Error[] = [];
 
@@ -195,13 +203,14 @@ export class PolledWorkflow {
 	restart() {
 		this.node = makeNode(this.type, this.parameters, this.options.typeVersion === undefined ? {} : { typeVersion: this.options.typeVersion });
 		this.workflow = new Workflow({
-			id: 'wf-1',
+			id: this.id,
 			nodes: [this.node],
 			connections: {},
 			active: true,
 			nodeTypes: nodeTypesOf(this.type),
 			staticData: deepCopy(this.persisted),
 		});
+		this.active = undefined;
 	}
 
 	get staticData(): IDataObject {
@@ -212,7 +221,9 @@ export class PolledWorkflow {
 		this.persisted = deepCopy(this.workflow.staticData as IDataObject);
 	}
 
-	private context(mode: WorkflowExecuteMode, activation: WorkflowActivateMode, sink: PollOutcome) {
+	/** `budgetMs` fixes the poll budget; by default it is read from `options` at each poll. */
+	private context(mode: WorkflowExecuteMode, activation: WorkflowActivateMode, budgetMs?: number) {
+		const budget = () => budgetMs ?? this.options.pollBudgetMs;
 		return new PollContext(
 			this.workflow,
 			this.node,
@@ -221,46 +232,106 @@ export class PolledWorkflow {
 			activation,
 			(data) => {
 				this.save();
-				sink.emitted = data[0];
+				this.sink.emitted = data[0];
 				this.executions.push(data[0]);
 			},
 			(error) => {
-				sink.error = error;
+				this.sink.error = error;
 				this.failedExecutions.push(error);
 			},
 			async () => this.save(),
 			undefined,
 			undefined,
-			this.options.pollBudgetMs === undefined ? undefined : () => this.options.pollBudgetMs!,
+			budget() === undefined ? undefined : () => budget()!,
 		);
 	}
 
 	/**
-	 * One scheduled tick, through n8n-core's PollTriggerExecutor. n8n builds the poll context when
-	 * the workflow is activated, so a tick carries the activation mode ('activate', 'init' after a
-	 * restart, 'leadershipChange' on a new leader).
+	 * One poll as n8n 2.41 runs it with its default scheduling: when the workflow is not active in
+	 * this process yet (new, or after `restart()`), n8n activates it, which runs the first poll on a
+	 * fresh context (a failure fails the activation, reported here as the outcome's error; n8n then
+	 * saves the static data); every later tick runs on that same context through
+	 * PollTriggerExecutor. `activation` is the mode of an activation ('activate', 'init' after a
+	 * restart, 'leadershipChange' on a new leader); another mode than the active one re-activates.
 	 */
 	async tick(activation: WorkflowActivateMode = 'activate'): Promise<PollOutcome> {
 		const outcome: PollOutcome = { emitted: null, error: null };
-		const context = this.context('trigger', activation, outcome);
 		const executor = Container.get(PollTriggerExecutor);
-		await executor.create(this.workflow, this.node, context, () => true)(false);
+		if (!this.active || this.active.activation !== activation) {
+			const context = this.context('trigger', activation);
+			this.active = { context, activation };
+			this.sink = outcome;
+			try {
+				await executor.create(this.workflow, this.node, context, () => true)(true);
+				this.save();
+			} catch (error) {
+				outcome.error = error as Error;
+				this.active = undefined;
+			}
+			return outcome;
+		}
+		this.sink = outcome;
+		await executor.create(this.workflow, this.node, this.active.context, () => true)(false);
+		return outcome;
+	}
+
+	/**
+	 * One poll of n8n's durable scheduler (N8N_SCHEDULER_ENABLED with durable cursors): a fresh
+	 * context with activation mode 'update' on static data loaded from what was saved (the cursor),
+	 * so nothing kept in memory survives from one poll to the next, and polls may overlap. What the
+	 * poll emits, or stages with a null result, is saved. `abandon` throws the result away, as the
+	 * scheduler does with a poll that ran past its timeout (the poll itself ran to its end).
+	 */
+	async durableTick({ budgetMs = this.options.pollBudgetMs ?? 36_000, abandon = false } = {}): Promise<PollOutcome> {
+		const outcome: PollOutcome = { emitted: null, error: null };
+		const node = makeNode(this.type, this.parameters);
+		const workflow = new Workflow({
+			id: this.id,
+			nodes: [node],
+			connections: {},
+			active: true,
+			nodeTypes: nodeTypesOf(this.type),
+			staticData: deepCopy(this.persisted),
+		});
+		const save = () => {
+			if (!abandon) this.persisted = deepCopy(workflow.staticData as IDataObject);
+		};
+		const context = new PollContext(
+			workflow,
+			node,
+			additionalDataFor(this.credentials),
+			'trigger',
+			'update',
+			(data) => {
+				if (abandon) return;
+				save();
+				outcome.emitted = data[0];
+				this.executions.push(data[0]);
+			},
+			(error) => {
+				outcome.error = error;
+				if (!abandon) this.failedExecutions.push(error);
+			},
+			async () => save(),
+			undefined,
+			undefined,
+			() => budgetMs,
+		);
+		await Container.get(PollTriggerExecutor).create(workflow, node, context, () => true)(false);
 		return outcome;
 	}
 
 	/** A tick whose result is thrown away after poll() returned: n8n died before saving. */
 	async crashAfterPoll(): Promise<INodeExecutionData[] | null> {
-		const outcome: PollOutcome = { emitted: null, error: null };
-		const context = this.context('trigger', 'activate', outcome);
-		const result = await this.type.poll!.call(context);
+		if (!this.active) await this.tick();
+		const result = await this.type.poll!.call(this.active!.context);
 		this.restart();
 		return result ? result[0] : null;
 	}
 
 	/** "Fetch Test Event" in the editor: manual mode, nothing saved. */
 	async manual(): Promise<INodeExecutionData[] | null> {
-		const outcome: PollOutcome = { emitted: null, error: null };
-		const context = this.context('manual', 'manual', outcome);
+		const context = this.context('manual', 'manual');
 		const result = await this.type.poll!.call(context);
 		return result ? result[0] : null;
 	}

@@ -166,6 +166,28 @@ describe('replay of processed messages', () => {
 		expect(t.sandbox.state.queues()[0]).toMatchObject({ queued: 0, processed: 5 });
 	});
 
+	test('switches for what athena leaves open: a window that also returns queued records, a replay that ignores offset', async () => {
+		await subscribe();
+		const processed = inject(3);
+		await t.api.get(READ);
+		const queuedIds = inject(2);
+		const window = { showprocessedstartdatetime: formatEastern(DEFAULT_CLOCK_START), showprocessedenddatetime: formatEastern(DEFAULT_CLOCK_START) };
+		expect(ids((await t.api.get(READ, window)).body)).toEqual(processed);
+
+		t.sandbox.setReplayBehaviour({ includesQueued: true });
+		const both = await t.api.get(READ, window);
+		expect([both.body.totalcount, ids(both.body)]).toEqual([5, [...processed, ...queuedIds]]);
+		// Still queued: a replay never removes anything.
+		expect(t.sandbox.state.queues()[0]).toMatchObject({ queued: 2, processed: 3 });
+
+		t.sandbox.setReplayBehaviour({ includesQueued: false, ignoresOffset: true });
+		expect(ids((await t.api.get(READ, { ...window, limit: 2, offset: 2 })).body)).toEqual(processed.slice(0, 2));
+		// A draining read still honours offset.
+		expect(ids((await t.api.get(READ, { limit: 1, offset: 1, leaveunprocessed: true })).body)).toEqual([queuedIds[1]]);
+		expect(t.sandbox.setReplayBehaviour({ ignoresOffset: false })).toEqual({ includesQueued: false, ignoresOffset: false });
+		expect(ids((await t.api.get(READ, { ...window, limit: 2, offset: 2 })).body)).toEqual(processed.slice(2));
+	});
+
 	test('malformed window bounds are refused naming the parameter', async () => {
 		await subscribe();
 		const bad = await t.api.get(READ, { showprocessedstartdatetime: '2025-01-15T10:00:00' });

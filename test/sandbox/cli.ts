@@ -8,6 +8,8 @@ async function main(): Promise<void> {
 			port: { type: 'string', default: '8790' },
 			departments: { type: 'string' },
 			'token-lifetime': { type: 'string' },
+			'replay-includes-queued': { type: 'boolean', default: false },
+			'replay-ignores-offset': { type: 'boolean', default: false },
 		},
 	});
 	const number = (text: string | undefined) => (text === undefined ? undefined : Number(text));
@@ -16,6 +18,8 @@ async function main(): Promise<void> {
 		departments: number(values.departments),
 		tokenLifetimeSec: number(values['token-lifetime']),
 		realTimeClock: true,
+		replayIncludesQueued: values['replay-includes-queued'],
+		replayIgnoresOffset: values['replay-ignores-offset'],
 	});
 	const lines = [
 		`athenahealth sandbox listening on ${sandbox.url}`,

@@ -10,6 +10,7 @@ import { injectSpecSchema } from './inject';
 import { jsonReply, type Reply } from './protocol';
 
 const clockBody = z.object({ ms: z.number() }).strict();
+const replayBody = z.object({ includesQueued: z.boolean().optional(), ignoresOffset: z.boolean().optional() }).strict();
 const injectBody = injectSpecSchema.extend({ returnRecords: z.boolean().optional() });
 const quotaBody = z.object({ clientId: z.string().optional(), remaining: z.number().int().min(0) }).strict();
 
@@ -23,6 +24,7 @@ const ROUTES: Record<string, ControlRoute> = {
 		return { injected: records.length, ids: records.map((record) => record[idField]), ...(returnRecords && { records }) };
 	},
 	'POST faults': (core, input) => core.setFaults(input as Parameters<SandboxCore['setFaults']>[0]),
+	'POST replay': (core, input) => core.setReplayBehaviour(replayBody.parse(input)),
 	'GET clock': (core) => clockState(core),
 	'POST clock/advance': (core, input) => {
 		core.clock.advance(clockBody.parse(input).ms);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { getFeed } from '../../nodes/Athenahealth/feeds/catalog';
 import { TokenStore } from './auth';
 import { Clock } from './clock';
-import { FeedStore, type SubscriptionStatus, type SubscriptionView } from './feeds';
+import { FeedStore, type ReplayBehaviour, type SubscriptionStatus, type SubscriptionView } from './feeds';
 import { Faults, faultConfigSchema, type FaultConfig } from './faults';
 import { inject, type InjectSpec } from './inject';
 import { caseView, patientCaseBehaviourSchema, PatientCaseStore, type PatientCase } from './patientCases';
@@ -40,6 +40,12 @@ const optionsSchema = z
 		clockStart: z.number().optional(),
 		/** Let the clock tick with wall time (the CLI); tests keep it manual. */
 		realTimeClock: z.boolean().default(false),
+		/**
+		 * Replay behaviours athena's documentation leaves open (docs/athena-contract.md#unconfirmed): a
+		 * showprocessed window also returns records still queued; a replay ignores `offset`.
+		 */
+		replayIncludesQueued: z.boolean().default(false),
+		replayIgnoresOffset: z.boolean().default(false),
 	})
 	.strict();
 
@@ -96,6 +102,7 @@ export class SandboxCore {
 		});
 		this.quota = new DailyQuota(this.clock, { daily: options.dailyQuota, exhaustedStatus: options.quotaExhaustedStatus });
 		this.feeds = new FeedStore(this.clock, this.stats, this.seed, options.retentionMs);
+		this.feeds.replayBehaviour = { includesQueued: options.replayIncludesQueued, ignoresOffset: options.replayIgnoresOffset };
 		this.cases = new PatientCaseStore(this.clock, this.seed, this.feeds, options.clients, options.patientCases);
 		this.reference = referenceHandlers(this.seed);
 		if (options.faults) this.faults.configure(options.faults);
@@ -110,11 +117,18 @@ export class SandboxCore {
 		this.faults.configure(config);
 	}
 
+	/** Switches how a replay window answers (see the options); unset keys keep their value. */
+	setReplayBehaviour(behaviour: Partial<ReplayBehaviour>): ReplayBehaviour {
+		Object.assign(this.feeds.replayBehaviour, behaviour);
+		return { ...this.feeds.replayBehaviour };
+	}
+
 	/** The sandbox as started: seeded cases, no subscriptions, queues or tokens, empty stats, the start options' faults and clock. */
 	reset(): void {
 		this.clock.reset();
 		this.stats.reset();
 		this.faults.clear();
+		this.feeds.replayBehaviour = { includesQueued: this.options.replayIncludesQueued, ignoresOffset: this.options.replayIgnoresOffset };
 		if (this.options.faults) this.faults.configure(this.options.faults);
 		this.tokens.reset();
 		this.quota.reset();

@@ -70,7 +70,16 @@ export interface AnswerStyle {
 
 const DEFAULT_STYLE: AnswerStyle = { statusDepartmentIds: true, successAsString: false };
 
+/** How a replay window answers where athena's behaviour is unknown (docs/athena-contract.md#unconfirmed). */
+export interface ReplayBehaviour {
+	/** The window also returns records still queued (after the processed ones), without removing them. */
+	includesQueued: boolean;
+	/** `offset` is ignored: every page of a replay starts at the window's first record. */
+	ignoresOffset: boolean;
+}
+
 export class FeedStore {
+	replayBehaviour: ReplayBehaviour = { includesQueued: false, ignoresOffset: false };
 	private readonly channels = new Map<string, Map<string, Channel>>();
 	style: AnswerStyle = { ...DEFAULT_STYLE };
 	/**
@@ -243,8 +252,10 @@ export class FeedStore {
 		channel.lastActivity = now;
 		queue.prune(now - this.retentionMs);
 		if (window) {
-			const { total, page } = queue.replay(filter, window.from, window.to, offset, limit);
-			return changedReply(ctx, feed, total, offset, limit, page);
+			const { includesQueued, ignoresOffset } = this.replayBehaviour;
+			const from = ignoresOffset ? 0 : offset;
+			const { total, page } = queue.replay(filter, window.from, window.to, from, limit, includesQueued);
+			return changedReply(ctx, feed, total, from, limit, page);
 		}
 		const total = queue.count(filter);
 		const page = queue.select(filter, offset, limit);

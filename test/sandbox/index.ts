@@ -7,6 +7,7 @@ import type { SandboxClock } from './clock';
 import { SandboxCore, type SandboxOptions, type SandboxState } from './core';
 import type { AnswerStyle } from './feeds';
 import type { FaultConfig } from './faults';
+import type { ReplayBehaviour } from './feeds';
 import { createSandboxServer, Timers } from './http';
 import type { InjectSpec } from './inject';
 import { PRACTICE_ID, type ApiClient } from './seed';
@@ -16,6 +17,7 @@ export type { SandboxOptions, SandboxState, QueuedMessage, QueueSummary } from '
 export { DEFAULT_CLOCK_START } from './core';
 export type { FaultConfig, FaultKind } from './faults';
 export type { AnswerStyle } from './feeds';
+export type { ReplayBehaviour } from './feeds';
 export type { InjectSpec } from './inject';
 export type { PatientCase } from './patientCases';
 export type { SandboxStats, RequestLogEntry, ViolationKind } from './stats';
@@ -36,6 +38,8 @@ export interface Sandbox {
 	/** Events happening in the practice: enqueued for every subscribed client; returns the records. */
 	inject(spec: InjectSpec): Record<string, unknown>[];
 	setFaults(config: FaultConfig): void;
+	/** How a replay window answers where athena's behaviour is unknown (SandboxOptions). */
+	setReplayBehaviour(behaviour: Partial<ReplayBehaviour>): ReplayBehaviour;
 	stats(): SandboxStats;
 	/** Back to the state at start (see SandboxCore.reset). */
 	reset(): void;
@@ -79,6 +83,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			}),
 		inject: (spec) => core.inject(spec),
 		setFaults: (config) => core.setFaults(config),
+		setReplayBehaviour: (behaviour) => core.setReplayBehaviour(behaviour),
 		stats: () => core.stats.snapshot(),
 		reset: () => core.reset(),
 		expireTokens: () => core.tokens.expireAll(),

@@ -203,18 +203,32 @@ export class MessageQueue {
 		for (const list of touched) list.tidy();
 	}
 
-	/** Processed messages whose processed time falls in [from, to], in processed order, paged. */
-	replay(filter: MessageFilter, from: number, to: number, offset: number, limit: number): { total: number; page: Message[] } {
+	/**
+	 * Processed messages whose processed time falls in [from, to], in processed order, paged; with
+	 * `withQueued`, the queued messages matching the filter follow them (left queued).
+	 */
+	replay(
+		filter: MessageFilter,
+		from: number,
+		to: number,
+		offset: number,
+		limit: number,
+		withQueued = false,
+	): { total: number; page: Message[] } {
 		const page: Message[] = [];
 		let total = 0;
+		const take = (message: Message) => {
+			if (total >= offset && page.length < limit) page.push(message);
+			total++;
+		};
 		const log = this.processedLog;
 		for (let index = this.processedHead; index < log.length; index++) {
 			const message = log[index];
 			const at = message.processedAt!;
 			if (at < from || at > to || !keeps(filter, message.record)) continue;
-			if (total >= offset && page.length < limit) page.push(message);
-			total++;
+			take(message);
 		}
+		if (withQueued) for (const message of this.matching(filter)) take(message);
 		return { total, page };
 	}
 

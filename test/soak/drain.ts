@@ -477,6 +477,9 @@ async function leaseAfterFailedOverlap(sandbox: Sandbox, credentials: RecordingC
 	for (const outcome of overlapping) if (outcome.error) corpus.addError('lease after a failed overlap', outcome.error);
 	sandbox.setFaults({ seed, rules: [] });
 	wf.restart();
+	// n8n activates the workflow again first; that poll reads nothing from the queue by design.
+	const activation = await wf.tick('init');
+	if (activation.error) corpus.addError('lease after a failed overlap', activation.error);
 	let stalled = 0;
 	const clientId = String(credentials.data.clientId);
 	for (let poll = 0; poll < 3; poll++) {

@@ -23,6 +23,8 @@ export interface SoakSize {
 	actions: number;
 	/** The whole run stops starting new rounds after this long. */
 	timeLimitMs: number;
+	/** How athena's replay window answers where its behaviour is unknown (the sandbox's switches). */
+	replay?: { includesQueued?: boolean; ignoresOffset?: boolean };
 }
 
 export const FULL: SoakSize = {
@@ -71,6 +73,8 @@ export const CI: SoakSize = {
 export interface SoakReport {
 	size: string;
 	seed: number;
+	/** The replay switches the sandbox ran with ('default' when none). */
+	replay: string;
 	records: number;
 	faults: number;
 	crashes: number;
@@ -123,6 +127,8 @@ export async function runSoak(size: SoakSize, log: (line: string) => void = () =
 		realTimeClock: true,
 		// Production's limit (docs/athena-contract.md#authentication): tokens expire on purpose here, several polls share them.
 		tokenRateLimitPerMinute: 50,
+		replayIncludesQueued: size.replay?.includesQueued ?? false,
+		replayIgnoresOffset: size.replay?.ignoresOffset ?? false,
 		clients: [client, { clientId: 'other-client', secret: `other-secret-${random.hex(24)}` }],
 	});
 	try {
@@ -168,6 +174,7 @@ export async function runSoak(size: SoakSize, log: (line: string) => void = () =
 		return {
 			size: size.name,
 			seed: size.seed,
+			replay: replayName(size.replay),
 			records: drain.records,
 			faults: drainFaults + actions.faults + http401,
 			crashes: drain.crashes,
@@ -211,11 +218,17 @@ export async function runSoak(size: SoakSize, log: (line: string) => void = () =
 }
 
 /** The readable summary (the CLI prints it before the JSON line). */
+/** The replay switches as the report names them. */
+export function replayName(replay: SoakSize['replay']): string {
+	const on = [replay?.includesQueued && 'replayIncludesQueued', replay?.ignoresOffset && 'replayIgnoresOffset'].filter(Boolean);
+	return on.length ? on.join('+') : 'default';
+}
+
 export function summary(report: SoakReport): string[] {
 	const { drain, actions, badInputs, scanned, sandbox } = report.details;
 	const lines: string[] = [];
 	lines.push('');
-	lines.push(`athenahealth soak (${report.size}, seed ${report.seed}) in ${(report.details.wallMs / 1000).toFixed(1)} s`);
+	lines.push(`athenahealth soak (${report.size}, seed ${report.seed}, replay ${report.replay}) in ${(report.details.wallMs / 1000).toFixed(1)} s`);
 	lines.push('');
 	lines.push('Trigger drain');
 	lines.push(`  records injected        ${drain.records} (${drain.injectedWhilePolling} while polls were running), ${drain.feeds.length} feeds`);

@@ -43,6 +43,7 @@ export function athenaFeedIo(
 				qs: toQuery(request, readOptions, feed),
 				itemIndex,
 				retry: { maxAttempts: 1 },
+				timeoutMs: request.timeoutMs,
 			});
 			return { records: recordsOf(body, feed), serverTime, quota };
 		},

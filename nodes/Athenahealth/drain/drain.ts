@@ -2,9 +2,9 @@ import type { FeedDefinition } from '../feeds/catalog';
 import { Allowance } from './allowance';
 import { departmentBatches } from './batches';
 import { fingerprint, fingerprintSet } from './fingerprint';
-import { CLOCK_TOLERANCE_MS, nextRecovery } from './recovery';
-import { catchUp, replayOwed, type Context } from './replay';
-import { Halt, PAGE_SIZE, Run, concurrencyOf, pool, type Batch, type DrainStats, type RunOptions, type StopReason } from './run';
+import { CLOCK_TOLERANCE_MS, END_SLACK_MS, nextRecovery } from './recovery';
+import { ReplayBudget, catchUp, replayOwed, type Context } from './replay';
+import { Halt, PAGE_SIZE, Run, concurrencyOf, pageSignature, pool, type Batch, type Dedupe, type DrainStats, type RunOptions, type StopReason } from './run';
 import type { DrainRecord, OwedReplay, PageQuota, RecoveryState } from './types';
 
 export interface DrainOptions extends RunOptions {
@@ -36,24 +36,40 @@ export interface DrainResult {
 	quota?: PageQuota;
 	/** The first call that failed after its retries; the other batches stopped after their call in flight. */
 	error?: unknown;
+	/** Why parts of the drain stopped early (budgets, athena repeating pages), for the caller's log. */
+	notes: string[];
 }
 
-/** Replays owed now: those saved, plus every batch from the window's start when memory was lost. */
-function owedNow(recovery: DrainOptions['recovery'], batches: Batch[]): OwedReplay[] {
+/**
+ * Replays owed now: those saved, plus every batch from the window's start when memory was lost
+ * (up to now: whatever this drain reads later is its own).
+ */
+function owedNow(recovery: DrainOptions['recovery'], batches: Batch[], now: number): OwedReplay[] {
 	if (!recovery) return [];
 	const owed = [...(recovery.state.owed ?? [])];
 	const { windowStart } = recovery.state;
 	if (recovery.replay && windowStart !== undefined) {
-		for (const batch of batches) owed.push({ departmentIds: batch.departmentIds && [...batch.departmentIds], from: windowStart });
+		for (const batch of batches) owed.push({ departmentIds: batch.departmentIds && [...batch.departmentIds], from: windowStart, to: now + END_SLACK_MS });
 	}
-	// One replay per set of departments, from the earliest start owed.
+	// One replay per set of departments and start: a replay under way keeps its progress.
 	const byKey = new Map<string, OwedReplay>();
 	for (const entry of owed) {
-		const key = entry.departmentIds?.join(',') ?? '*';
+		const key = `${entry.departmentIds?.join(',') ?? '*'}@${entry.from}`;
 		const known = byKey.get(key);
-		if (!known || entry.from < known.from) byKey.set(key, entry);
+		if (!known) byKey.set(key, { ...entry });
+		else {
+			known.to = known.to === undefined || entry.to === undefined ? undefined : Math.max(known.to, entry.to);
+			known.offset = Math.min(known.offset ?? 0, entry.offset ?? 0) || undefined;
+		}
 	}
 	return [...byKey.values()];
+}
+
+/** Saved fingerprints of replayed records that may still be queued, by fingerprint. */
+function pendingOf(recovery: DrainOptions['recovery']): Map<string, number> {
+	const pending = new Map<string, number>();
+	for (const [second, list] of Object.entries(recovery?.state.pending ?? {})) for (const key of list) pending.set(key, Number(second));
+	return pending;
 }
 
 /**
@@ -71,38 +87,58 @@ export async function drain(options: DrainOptions): Promise<DrainResult> {
 	});
 	const batches: Batch[] = departmentBatches(options.departmentIds).map((departmentIds) => ({ departmentIds }));
 	const concurrency = concurrencyOf(options.concurrency);
-	const allowance = new Allowance(options.maxRecords ?? Infinity);
+	const maxRecords = options.maxRecords ?? Infinity;
+	const allowance = new Allowance(maxRecords);
+	// Replayed records that may still be queued: known to every replay and drain of this run.
+	const pending = pendingOf(recovery);
+	const seen = fingerprintSet(recovery?.state.recent);
+	for (const key of pending.keys()) seen.add(key);
 	const ctx: Context = {
 		run,
 		pageSize: PAGE_SIZE,
-		maxItems: Infinity,
+		// Replays before the drain take at most half of Max Records, so the queue always moves.
+		maxItems: Number.isFinite(maxRecords) ? Math.max(1, Math.ceil(maxRecords / 2)) : Infinity,
 		canOwe: recovery !== undefined,
 		tolerance: CLOCK_TOLERANCE_MS,
-		dedupe: { seen: fingerprintSet(recovery?.state.recent), print: (record) => fingerprint(record, options.feed) },
+		dedupe: {
+			seen,
+			print: (record) => fingerprint(record, options.feed),
+			onNew: (key, time) => pending.set(key, Math.floor(time / 1000)),
+		},
+		budget: ReplayBudget.forPoll(run, options.deadline),
 	};
 
-	const owed = owedNow(recovery, batches);
+	const owed = owedNow(recovery, batches, run.serverNow());
 	const unpaid = owed.length ? await replayOwed(ctx, owed, concurrency) : [];
 	allowance.spend(run.recovered);
+	// A destructive read drops what a replay already emitted (athena may include queued records in a
+	// replay) and what the last drain's tail holds; nothing to compare with, nothing to fingerprint.
+	const drainDedupe: Dedupe | undefined = seen.size
+		? { seen, print: ctx.dedupe.print, remember: false, onDuplicate: (key) => pending.delete(key) }
+		: undefined;
 	let drained = false;
-	if (unpaid.length === 0 && !run.stopped && (await passGuard(run, recovery?.state.guardUntil, options.sleep))) {
+	// A replay cut short by its own budget leaves the drain its time: its window's end is fixed.
+	if (!run.stopped && (await passGuard(run, recovery?.state.guardUntil, options.sleep))) {
 		drained = true;
 		const maxPages = options.maxPagesPerBatch ?? Infinity;
-		await pool(batches, concurrency, (batch) => drainBatch(ctx, batch, allowance, maxPages));
+		await pool(batches, concurrency, (batch) => drainBatch(ctx, batch, allowance, maxPages, drainDedupe));
 	}
+	if (run.stoppedBy === 'budget') run.note('the drain stopped at the poll time budget; the rest stays queued in athena for the next poll');
 
 	return {
 		items: run.items,
-		recovery: recovery && nextRecovery(recovery.state, run, batches, { drained, unpaid, tolerance: ctx.tolerance, print: ctx.dedupe.print }),
+		recovery: recovery && nextRecovery(recovery.state, run, batches, { drained, unpaid, pending, tolerance: ctx.tolerance, print: ctx.dedupe.print }),
 		stats: run.stats(batches.length),
 		stoppedBy: run.stoppedBy,
 		quota: run.quota,
 		error: run.error,
+		notes: run.notes,
 	};
 }
 
-async function drainBatch(ctx: Context, batch: Batch, allowance: Allowance, maxPages: number): Promise<void> {
+async function drainBatch(ctx: Context, batch: Batch, allowance: Allowance, maxPages: number, dedupe: Dedupe | undefined): Promise<void> {
 	const { run } = ctx;
+	let previous: string | undefined;
 	try {
 		for (let pages = 0; pages < maxPages && !run.stopped && run.checkTime(); pages++) {
 			const limit = await allowance.reserve(ctx.pageSize, () => run.stopped);
@@ -111,12 +147,24 @@ async function drainBatch(ctx: Context, batch: Batch, allowance: Allowance, maxP
 				break;
 			}
 			let count = 0;
+			let repeated = false;
 			try {
 				const page = await run.call('drain', { departmentIds: batch.departmentIds, limit }, batch);
-				count = page.records.length;
-				run.emit(page, batch, false);
+				const signature = pageSignature(page.records);
+				repeated = signature !== '' && signature === previous;
+				previous = signature;
+				// A read that removes what it returns cannot answer the same page twice: athena is not
+				// removing, so asking again would make no progress.
+				if (!repeated) {
+					count = page.records.length;
+					run.emit(page, batch, false, dedupe);
+				}
 			} finally {
 				allowance.settle(limit, count);
+			}
+			if (repeated) {
+				run.note('athena answered the same page twice to a destructive read; the batch stopped (no progress) and the rest waits for the next poll');
+				break;
 			}
 			if (count < limit) break;
 		}

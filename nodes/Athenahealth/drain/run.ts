@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './backoff';
 import type { DrainRecord, FailureKind, FetchPage, Page, PageQuota, PageRequest, RecordTransform } from './types';
 
@@ -21,8 +23,10 @@ export interface DrainStats {
 	recovered: number;
 	/** Records the event filter dropped. */
 	filtered: number;
-	/** Replayed records dropped as already emitted. */
+	/** Records dropped as already emitted (a replay's, or a drain's of what a replay emitted). */
 	duplicates: number;
+	/** Replay windows split in two because athena answered the same page for a later offset. */
+	splits: number;
 }
 
 export type CallKind = 'drain' | 'replay' | 'catchUp' | 'peek';
@@ -58,6 +62,9 @@ interface RunSettings extends RunOptions {
 /** Why a run stopped with records possibly left in athena's queue. */
 export type StopReason = 'budget' | 'maxRecords' | 'quota';
 
+/** A call always gets at least this long to answer, even at the very end of the budget. */
+const MIN_CALL_TIMEOUT_MS = 1000;
+
 /** With no answer yet to read athena's clock from, a lost call is assumed processed at most this long before our estimate. */
 const UNKNOWN_CLOCK_SLACK_MS = 10_000;
 
@@ -81,6 +88,18 @@ export interface Span {
 export interface Dedupe {
 	seen: Set<string>;
 	print: (record: DrainRecord) => string;
+	/** Whether records let through are added to `seen` (replays); a destructive drain only checks. */
+	remember?: boolean;
+	/** A record let through, with athena's time of its page. */
+	onNew?: (key: string, time: number) => void;
+	/** A record dropped as already emitted. */
+	onDuplicate?: (key: string) => void;
+}
+
+/** Identifies a page's content, to tell when athena answers the same page again. */
+export function pageSignature(records: readonly DrainRecord[]): string {
+	if (records.length === 0) return '';
+	return createHash('sha1').update(JSON.stringify(records)).digest('base64');
 }
 
 /** Thrown inside a run to stop a batch quietly (budget, or another batch failed). */
@@ -94,12 +113,21 @@ export class Halt extends Error {}
 export class Run {
 	readonly items: DrainRecord[] = [];
 	readonly spans: Span[] = [];
+	/**
+	 * Records a destructive read returned that were already emitted (by a replay of this or an
+	 * earlier poll): athena stamped them processed now, so crash recovery must know them as part
+	 * of this drain's tail, though they are not in `items`.
+	 */
+	readonly drainedAgain: Array<{ time: number; departmentIds?: readonly number[]; key: string }> = [];
 	readonly calls: Record<CallKind, number> = { drain: 0, replay: 0, catchUp: 0, peek: 0 };
 	retries = 0;
 	fetched = 0;
 	recovered = 0;
 	filtered = 0;
 	duplicates = 0;
+	splits = 0;
+	/** Why parts of the run stopped early, for the caller's log (no record content, no ids). */
+	readonly notes: string[] = [];
 	error?: unknown;
 	stoppedBy?: StopReason;
 	/** The lowest quota an answer of this run reported. */
@@ -141,6 +169,11 @@ export class Run {
 		this.error ??= error;
 	}
 
+	/** Records why a loop stopped early, once per message. */
+	note(message: string): void {
+		if (!this.notes.includes(message)) this.notes.push(message);
+	}
+
 	/** athena's time now, estimated from its last answer (or an earlier poll's offset). */
 	serverNow(): number {
 		if (this.server) return this.server.time + (this.now() - this.server.local);
@@ -167,7 +200,7 @@ export class Run {
 			this.calls[kind]++;
 			let failed: unknown;
 			try {
-				const page = await this.options.fetchPage(request);
+				const page = await this.options.fetchPage(this.timed(request, started));
 				this.slowestMs = Math.max(this.slowestMs, this.now() - started);
 				if (page.serverTime !== undefined) this.seen(page.serverTime, kind === 'drain');
 				if (page.quota) this.quotaSeen(page.quota);
@@ -193,9 +226,19 @@ export class Run {
 		}
 	}
 
+	/**
+	 * The request with what is left of the budget as its timeout, so one slow answer cannot carry
+	 * the run past its deadline (a call that times out counts as a dropped connection).
+	 */
+	private timed(request: PageRequest, now: number): PageRequest {
+		const { deadline } = this.options;
+		if (deadline === undefined) return request;
+		return { ...request, timeoutMs: Math.max(MIN_CALL_TIMEOUT_MS, deadline - now) };
+	}
+
 	stats(batches: number): DrainStats {
-		const { calls, retries, fetched, recovered, filtered, duplicates } = this;
-		return { batches, calls, retries, fetched, recovered, filtered, duplicates };
+		const { calls, retries, fetched, recovered, filtered, duplicates, splits } = this;
+		return { batches, calls, retries, fetched, recovered, filtered, duplicates, splits };
 	}
 
 	/** Keeps the lowest quota seen; below the reserve, no further call starts. */
@@ -233,9 +276,12 @@ export class Run {
 				const key = dedupe.print(json);
 				if (dedupe.seen.has(key)) {
 					this.duplicates++;
+					dedupe.onDuplicate?.(key);
+					if (!recovered) this.drainedAgain.push({ time: page.serverTime ?? this.serverNow(), departmentIds: batch.departmentIds, key });
 					continue;
 				}
-				dedupe.seen.add(key);
+				if (dedupe.remember !== false) dedupe.seen.add(key);
+				dedupe.onNew?.(key, page.serverTime ?? this.serverNow());
 			}
 			this.items.push(json);
 		}

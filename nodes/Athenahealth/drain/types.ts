@@ -18,6 +18,8 @@ export interface PageRequest {
 	replay?: { start: string; end: string; offset: number };
 	/** athena's debugging flag: read without removing. */
 	leaveUnprocessed?: boolean;
+	/** How long the caller may wait for the answer: what is left of the run's budget. */
+	timeoutMs?: number;
 }
 
 /** athena's daily request quota as its answer reported it (X-RateLimit-Limit / -Remaining). */
@@ -60,10 +62,17 @@ export interface RecordOrigin {
 	quota?: PageQuota;
 }
 
-/** A stretch of already-processed records to read again: these departments (all when absent), from `from`. */
+/**
+ * A stretch of already-processed records to read again: these departments (all when absent), from
+ * `from` to `to`. The end is fixed when the replay is first owed, so records drained after it never
+ * enter the window however many polls the replay takes.
+ */
 export interface OwedReplay {
 	departmentIds?: number[];
 	from: number;
+	to?: number;
+	/** Records of the window from `from` already read (a replay cut short resumes there). */
+	offset?: number;
 }
 
 /**
@@ -78,6 +87,12 @@ export interface RecoveryState {
 	recent?: Record<string, string[]>;
 	/** Replays owed whatever the trigger knows of its memory: a page was lost and could not be read again. */
 	owed?: OwedReplay[];
+	/**
+	 * Fingerprints of records a replay emitted that athena may still hold queued (a replay window
+	 * can return queued records, docs/athena-contract.md#unconfirmed): a later drain drops them.
+	 * By epoch second of the replay.
+	 */
+	pending?: Record<string, string[]>;
 	/** athena's clock minus the local clock, last seen. */
 	clockOffsetMs?: number;
 }

@@ -37,6 +37,8 @@ export interface AthenaRequest {
 	retry?: Partial<RetryPolicy>;
 	/** The practice to call instead of the node's (its Practice ID, else the credential's). */
 	practiceId?: string;
+	/** Gives up waiting for athena's answer after this long (a dropped connection to the caller). */
+	timeoutMs?: number;
 }
 
 export interface AthenaResponse {
@@ -95,6 +97,7 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 		json: true,
 		returnFullResponse: true,
 	};
+	if (request.timeoutMs !== undefined) options.timeout = request.timeoutMs;
 	if (request.body) {
 		// DELETE takes eventname and the flags in the query (docs/athena-contract.md#subscriptions); the form too, harmlessly.
 		options.body = formEncode(request.body);

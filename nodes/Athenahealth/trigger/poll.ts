@@ -1,7 +1,8 @@
 import { randomUUID } from 'crypto';
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import { athenaFeedIo } from '../common/changedFeed';
+import { athenaFeedIo, classifyAthenaFailure } from '../common/changedFeed';
 import { pickFields } from '../common/output';
 import { makeTransform } from '../common/records';
 import { CLOCK_TOLERANCE_MS, drain, floorSecond, peek, type DrainResult, type RunOptions } from '../drain';
@@ -13,11 +14,41 @@ import { checkSubscription, handleNotSubscribed, isNotSubscribed, knownEvent } f
 const DEFAULT_BUDGET_MS = 5 * 60_000;
 /** A lease outlives its poll's budget by this much; then a crashed poll's lease is ignored. */
 const LEASE_SLACK_MS = 60_000;
+/**
+ * The poll n8n runs while it activates a workflow (also for every active workflow at start-up) must
+ * end well inside n8n's publication deadline: 84 s with n8n 2.41's defaults, after which the
+ * workflow is left not polling at all. Whatever is queued and however athena answers, it ends
+ * within this bound.
+ */
+export const ACTIVATION_BUDGET_MS = 20_000;
+/** Marks a poll context that already polled (never saved: a symbol on the context object). */
+const POLLED = Symbol.for('n8n-nodes-athenahealth.polled');
+
+/**
+ * What kind of poll this is. n8n 2.41 (n8n-core's active-workflow-triggers) builds one poll
+ * context when it activates a workflow, runs the activation poll on it and then every scheduled
+ * tick on the same object; its durable scheduler builds a fresh context for each poll, with the
+ * activation mode 'update'. IPollFunctions has no flag for the activation poll itself, so:
+ * - a context that polled before: a scheduled tick;
+ * - a fresh one with any other activation mode ('init' at start-up, 'activate', 'create',
+ *   'leadershipChange'): the activation poll;
+ * - a fresh one with 'update': a poll of the durable scheduler, or the activation after an edit
+ *   of an active workflow; it drains, within ACTIVATION_BUDGET_MS, so both are safe.
+ */
+export type PollKind = 'activation' | 'fresh' | 'scheduled';
+
+export function pollKind(context: IPollFunctions): PollKind {
+	const marks = context as unknown as Record<symbol, boolean | undefined>;
+	const polled = marks[POLLED] === true;
+	marks[POLLED] = true;
+	if (polled) return 'scheduled';
+	return context.getActivationMode() === 'update' ? 'fresh' : 'activation';
+}
 
 export type PollOutput = INodeExecutionData[][] | null;
 
 /** The crash-recovery part of the saved state, as a poll hands it to the next. */
-type Recovery = Pick<TriggerState, 'windowStart' | 'guardUntil' | 'recent' | 'owed' | 'clockOffsetMs' | 'anchorPending'>;
+type Recovery = Pick<TriggerState, 'windowStart' | 'guardUntil' | 'recent' | 'owed' | 'pending' | 'clockOffsetMs' | 'anchorPending'>;
 
 function budgetOf(context: IPollFunctions): number {
 	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : DEFAULT_BUDGET_MS;
@@ -25,8 +56,8 @@ function budgetOf(context: IPollFunctions): number {
 }
 
 function recoveryOf(state: TriggerState): Recovery {
-	const { windowStart, guardUntil, recent, owed, clockOffsetMs, anchorPending } = state;
-	return { windowStart, guardUntil, recent, owed, clockOffsetMs, anchorPending };
+	const { windowStart, guardUntil, recent, owed, pending, clockOffsetMs, anchorPending } = state;
+	return { windowStart, guardUntil, recent, owed, pending, clockOffsetMs, anchorPending };
 }
 
 /**
@@ -35,9 +66,11 @@ function recoveryOf(state: TriggerState): Recovery {
  * in one step before the poll returns, so what n8n saves with the items is consistent.
  */
 export async function scheduledPoll(context: IPollFunctions, settings: TriggerSettings): Promise<PollOutput> {
+	const kind = pollKind(context);
 	const staticData = context.getWorkflowStaticData('node');
 	const state = loadState(staticData, settings.feed.id, (message) => context.logger.info(message), settings.practiceId);
 	saveState(staticData, state);
+	if (kind === 'activation') return await activationPoll(context, settings, state, staticData);
 	if (state.anchorPending && settings.crashRecovery && isLive(staticData)) {
 		// The window was marked by the previous poll; this empty result gets it saved (see anchor()).
 		delete state.anchorPending;
@@ -45,9 +78,10 @@ export async function scheduledPoll(context: IPollFunctions, settings: TriggerSe
 	}
 	const started = Date.now();
 	if (!drainDue(state, started, settings.minIntervalMs)) return null;
-	const budget = budgetOf(context);
+	const budget = kind === 'fresh' ? Math.min(ACTIVATION_BUDGET_MS, budgetOf(context)) : budgetOf(context);
 	const lease = randomUUID();
-	if (!takeLease(staticData, started, budget + LEASE_SLACK_MS, lease)) return null;
+	const leaseKey = `${context.getWorkflow().id ?? ''}/${context.getNode().id}`;
+	if (!takeLease(leaseKey, started, budget + LEASE_SLACK_MS, lease)) return null;
 	state.lastDrainStart = started;
 	// Until this poll ends cleanly its memory vouches for nothing: an unexpected failure means a replay.
 	const live = isLive(staticData);
@@ -63,9 +97,15 @@ export async function scheduledPoll(context: IPollFunctions, settings: TriggerSe
 		};
 		saveState(staticData, settings.crashRecovery ? { ...next, ...recovery } : next);
 		setLive(staticData, true);
+		if (result) {
+			const { fetched, recovered, duplicates, calls } = result.stats;
+			context.logger.debug(
+				`athenahealth Trigger: ${kind} poll read ${fetched} records from the queue, ${recovered} again by replay (${duplicates} already emitted), in ${calls.drain + calls.replay + calls.catchUp} calls${live ? '' : ', replaying what memory could not vouch for'}`,
+			);
+		}
 		return finish(context, result, settings.fields);
 	} finally {
-		releaseLease(staticData, lease);
+		releaseLease(leaseKey, lease);
 	}
 }
 
@@ -79,13 +119,7 @@ async function pollOnce(
 	const { feed } = settings;
 	const unchanged = { recovery: recoveryOf(state) };
 	if (!(await checkSubscription(context, settings, state, Date.now()))) return unchanged;
-	const run: RunOptions = {
-		...athenaFeedIo(context, feed, settings.readQuery),
-		transform: makeTransform({ feed: feed.id, practiceId: settings.practiceId, keepEvents: settings.events, knownEvent: knownEvent(state) }),
-		deadline,
-		clockOffsetMs: state.clockOffsetMs,
-		stopBelowQuotaPercent: settings.stopBelowQuotaPercent,
-	};
+	const run = runOptions(context, settings, state, deadline);
 	if (settings.crashRecovery && state.windowStart === undefined) {
 		const marked = await anchor(context, settings, state, run);
 		return marked ? { recovery: marked } : unchanged;
@@ -103,6 +137,71 @@ async function pollOnce(
 		return unchanged;
 	}
 	return { recovery: result.recovery ?? {}, result };
+}
+
+/**
+ * The activation poll: only what must happen before the first drain, within ACTIVATION_BUDGET_MS.
+ * It checks (or makes) the subscription and, for a trigger with crash recovery and no window yet,
+ * marks the recovery window; draining and replays are left to the scheduled polls. A failure athena
+ * may recover from (429, 5xx, no answer, the bound) is logged and left to the next poll, so n8n
+ * keeps the workflow active; a refusal that needs the user (not subscribed with Subscribe
+ * Automatically off, a credential athena rejects) fails the activation with its message.
+ */
+async function activationPoll(
+	context: IPollFunctions,
+	settings: TriggerSettings,
+	state: TriggerState,
+	staticData: IDataObject,
+): Promise<null> {
+	const started = Date.now();
+	let abandoned = false;
+	const work = async (): Promise<void> => {
+		await checkSubscription(context, settings, state, Date.now());
+		if (!settings.crashRecovery || state.windowStart !== undefined) return;
+		// The clock reading is a read of the feed: the pacing counts it.
+		state.lastDrainStart = started;
+		const marked = await anchor(context, settings, state, runOptions(context, settings, state, started + ACTIVATION_BUDGET_MS));
+		// A mark that comes after the bound stays unsaved: the next poll marks again.
+		if (!marked || abandoned) return;
+		saveState(staticData, { ...state, ...marked });
+		// What is in memory is what n8n saves after the activation: the next tick may vouch for it.
+		setLive(staticData, true);
+	};
+	const stop = new AbortController();
+	const outcome = await Promise.race([
+		work().then(
+			() => 'done' as const,
+			(error: unknown) => ({ error }),
+		),
+		sleep(ACTIVATION_BUDGET_MS, stop.signal).then(
+			() => 'bound' as const,
+			() => 'done' as const,
+		),
+	]);
+	stop.abort();
+	if (outcome === 'bound') {
+		abandoned = true;
+		context.logger.warn(
+			`athenahealth Trigger: the activation poll stopped at its bound of ${ACTIVATION_BUDGET_MS / 1000} s (athena is slow to answer); the scheduled polls go on from here`,
+		);
+	} else if (outcome !== 'done') {
+		if (!classifyAthenaFailure(outcome.error).retry) throw outcome.error;
+		context.logger.warn(
+			`athenahealth Trigger: athena failed during the activation poll (${(outcome.error as Error).message}); the scheduled polls try again`,
+		);
+	}
+	return null;
+}
+
+function runOptions(context: IPollFunctions, settings: TriggerSettings, state: TriggerState, deadline: number): RunOptions {
+	const { feed } = settings;
+	return {
+		...athenaFeedIo(context, feed, settings.readQuery),
+		transform: makeTransform({ feed: feed.id, practiceId: settings.practiceId, keepEvents: settings.events, knownEvent: knownEvent(state) }),
+		deadline,
+		clockOffsetMs: state.clockOffsetMs,
+		stopBelowQuotaPercent: settings.stopBelowQuotaPercent,
+	};
 }
 
 /**
@@ -137,6 +236,7 @@ async function anchor(
  */
 function finish(context: IPollFunctions, result: DrainResult | undefined, fields?: readonly string[]): PollOutput {
 	if (!result) return null;
+	for (const note of result.notes) context.logger.info(`athenahealth Trigger: ${note}`);
 	// Simplify narrows items only now: the drain fingerprints full records (crash recovery).
 	const items: INodeExecutionData[] = result.items.map((json: IDataObject) => ({ json: pickFields(json, fields) }));
 	if (result.error === undefined) {

@@ -46,7 +46,8 @@ const savedState = z.object({
 	windowStart: epochMs.optional(),
 	guardUntil: epochMs.optional(),
 	recent: z.record(z.array(z.string())).optional(),
-	owed: z.array(z.object({ departmentIds: z.array(z.number()).optional(), from: epochMs })).optional(),
+	owed: z.array(z.object({ departmentIds: z.array(z.number()).optional(), from: epochMs, to: epochMs.optional(), offset: z.number().int().min(0).optional() })).optional(),
+	pending: z.record(z.array(z.string())).optional(),
 	clockOffsetMs: epochMs.optional(),
 });
 
@@ -144,26 +145,26 @@ export function setLive(staticData: object, live: boolean): void {
 }
 
 /**
- * The drain lease: n8n does not stop two ticks of a poll overlapping, and both see the same static
- * data in memory. Like the LIVE mark it sits under a symbol key, so it is never saved: an
- * overlapping tick that returns null makes n8n save the static data, and a saved lease of a poll
- * that then failed would hold off every poll after a restart until it expired.
+ * The drain lease: n8n does not stop two ticks of a poll overlapping, and its durable scheduler
+ * runs each poll on a fresh copy of the static data, where a mark on the object would not be seen.
+ * So the lease is held in this process, by workflow and node (polls run on one main: the leader in
+ * queue mode), and never saved: a saved lease of a poll that then failed would hold off every poll
+ * after a restart until it expired. A lease of a poll that died expires on its own.
  */
-const LEASE = Symbol.for('n8n-nodes-athenahealth.drainLease');
+const leases = new Map<string, Lease>();
 
 type Lease = { id: string; until: number };
 
-/** Takes the drain lease unless another poll in this process holds a live one. */
-export function takeLease(staticData: object, now: number, ttlMs: number, id: string): boolean {
-	const held = (staticData as Record<symbol, Lease | undefined>)[LEASE];
+/** Takes the drain lease for `key` unless another poll in this process holds a live one. */
+export function takeLease(key: string, now: number, ttlMs: number, id: string): boolean {
+	const held = leases.get(key);
 	if (held && held.until > now) return false;
-	(staticData as Record<symbol, Lease | undefined>)[LEASE] = { id, until: now + ttlMs };
+	leases.set(key, { id, until: now + ttlMs });
 	return true;
 }
 
-export function releaseLease(staticData: object, id: string): void {
-	const leases = staticData as Record<symbol, Lease | undefined>;
-	if (leases[LEASE]?.id === id) delete leases[LEASE];
+export function releaseLease(key: string, id: string): void {
+	if (leases.get(key)?.id === id) leases.delete(key);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { META_KEY } from '../../../nodes/Athenahealth/drain';
-import { CLIENT, FEED, activate, changedRequests, emittedIds, injectedIds, queued, range, useSandbox, workflow } from './helpers';
+import { CLIENT, FEED, activate, changedRequests, emittedIds, injectedIds, queued, range, reactivate, useSandbox, workflow } from './helpers';
 
 const ctx = useSandbox();
 
@@ -75,6 +75,7 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 		ctx.sandbox.setFaults({ seed: 1, rules: [] });
 
 		wf.restart();
+		await reactivate(wf);
 		const after = await wf.tick('init');
 		expect(after.error).toBeNull();
 		expect(new Set(emittedIds(wf))).toEqual(new Set(injectedIds(records)));
@@ -162,9 +163,11 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 		expect((await wf.tick()).emitted).toHaveLength(700);
 		wf.restart();
 		const second = ctx.sandbox.inject({ feed: FEED, count: 300, departmentIds: range(1, 30) });
-		expect((await wf.tick()).emitted).toHaveLength(300);
+		await reactivate(wf);
+		expect((await wf.tick('init')).emitted).toHaveLength(300);
 		wf.restart();
-		expect((await wf.tick()).emitted).toBeNull();
+		await reactivate(wf);
+		expect((await wf.tick('init')).emitted).toBeNull();
 		expect(emittedIds(wf).sort()).toEqual(injectedIds([...first, ...second]).sort());
 		expect(ctx.sandbox.state.subscription(CLIENT, FEED).status).toBe('ACTIVE');
 	});

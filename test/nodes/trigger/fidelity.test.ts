@@ -19,6 +19,7 @@ describe('athenahealth Trigger: athena as recorded', () => {
 
 		// With the reserve at 0 the same trigger drains what is left.
 		const all = workflow(ctx, { options: { crashRecovery: false, stopBelowQuota: 0 } });
+		await activate(all, 1);
 		expect((await all.tick()).emitted).toHaveLength(1600);
 	});
 

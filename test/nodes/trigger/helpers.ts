@@ -46,3 +46,13 @@ export async function activate(wf: PolledWorkflow, polls = 3): Promise<void> {
 export function emittedIds(wf: PolledWorkflow, idField = 'appointmentid'): number[] {
 	return wf.executions.flat().map((item: INodeExecutionData) => item.json[idField] as number);
 }
+
+/**
+ * The poll n8n runs when it activates the workflow again after a restart ('init'): it checks the
+ * subscription and reads nothing from the queue; the scheduled ticks after it drain and replay.
+ */
+export async function reactivate(wf: PolledWorkflow, activation: 'init' | 'leadershipChange' = 'init'): Promise<void> {
+	const outcome = await wf.tick(activation);
+	if (outcome.error) throw outcome.error;
+	if (outcome.emitted) throw new Error(`the activation poll emitted ${outcome.emitted.length} items`);
+}

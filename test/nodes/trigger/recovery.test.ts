@@ -1,5 +1,5 @@
 import { META_KEY } from '../../../nodes/Athenahealth/drain';
-import { CLIENT, FEED, activate, changedRequests, emittedIds, injectedIds, queued, range, useSandbox, workflow } from './helpers';
+import { CLIENT, FEED, activate, changedRequests, emittedIds, injectedIds, queued, range, reactivate, useSandbox, workflow } from './helpers';
 
 const ctx = useSandbox();
 
@@ -18,7 +18,10 @@ describe('athenahealth Trigger: nothing fetched is ever lost', () => {
 
 		const later = ctx.sandbox.inject({ feed: FEED, count: 100, departmentIds: departments });
 		const before = changedRequests(ctx.sandbox).length;
-		const { emitted, error } = await wf.tick();
+		// n8n re-activates the workflow: that poll reads nothing; the first tick replays and drains.
+		await reactivate(wf);
+		expect(changedRequests(ctx.sandbox)).toHaveLength(before);
+		const { emitted, error } = await wf.tick('init');
 		expect(error).toBeNull();
 		expect(emitted).toHaveLength(1000);
 		expect(emitted!.filter((item) => (item.json[META_KEY] as { replayed: boolean }).replayed)).toHaveLength(900);
@@ -47,7 +50,8 @@ describe('athenahealth Trigger: nothing fetched is ever lost', () => {
 			expect(await wf.crashAfterPoll()).toHaveLength(150 * crash);
 		}
 		wf.restart();
-		expect((await wf.tick()).emitted).toHaveLength(450);
+		await reactivate(wf);
+		expect((await wf.tick('init')).emitted).toHaveLength(450);
 		expect(emittedIds(wf).sort()).toEqual(injectedIds(injected).sort());
 	});
 
@@ -176,14 +180,16 @@ describe('athenahealth Trigger: subscriptions, events and departments', () => {
 		const off = workflow(ctx, { options: { crashRecovery: false, autoSubscribe: false } });
 		off.persisted = wf.persisted;
 		off.restart();
-		const refused = await off.tick();
+		await reactivate(off);
+		const refused = await off.tick('init');
 		expect(refused.error!.message).toMatch(/"Appointments" \(appointments\) is not subscribed/);
 		// athena still refuses half an hour after the trigger subscribed: it subscribes again.
 		const state = (off.persisted['node:Athenahealth Trigger'] as { drain: { subscription: { subscribedAt: number } } }).drain;
 		state.subscription.subscribedAt -= 31 * 60_000;
 		wf.persisted = off.persisted;
 		wf.restart();
-		const healed = await wf.tick();
+		await reactivate(wf);
+		const healed = await wf.tick('init');
 		expect(healed.error).toBeNull();
 		expect(ctx.sandbox.state.subscription(CLIENT, FEED).status).toBe('ACTIVE');
 	});

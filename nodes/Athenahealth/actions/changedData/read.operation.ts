@@ -225,6 +225,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Simplify (or an agent's Output) narrows the items once read: the drain fingerprints full records.
 	const fields = keptFields(this, itemIndex, input.feed.simplifiedFields, [input.feed.idField]);
 	const items = fields ? result.items.map((record) => pickFields(record, fields)) : result.items;
+	// Why a read stopped early (a replay's budget, athena repeating a page): said in n8n's log.
+	for (const note of 'notes' in result ? result.notes : []) this.logger.info(`athenahealth Changed Data: ${note}`);
 	if (result.error === undefined) return items;
 	if (result.items.length === 0) throw result.error;
 	// The records are already gone from athena's queue: hand them on and say what failed.
