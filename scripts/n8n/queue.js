@@ -2,8 +2,9 @@
 // n8n in queue mode on this machine: PostgreSQL 15 and Redis 7 from Debian's packages (installed
 // with apt-get when missing), run unprivileged in a temp dir on loopback ports, an n8n main and
 // `n8n worker` processes with EXECUTIONS_MODE=queue, each with its own user folder holding the
-// packed package as n8n's installer lays it out. Used by `npm run dev -- --queue` and the queue-mode
-// e2e suite; types in queue.d.ts.
+// packed package as n8n's installer lays it out (n8n installs a community package on the main and
+// has each worker install the same version into its own folder). Used by `npm run dev -- --queue`
+// and the queue-mode e2e suites; types in queue.d.ts.
 //
 //   node scripts/n8n/queue.js        start everything, print the URLs, Ctrl-C stops it all
 'use strict';
@@ -71,6 +72,9 @@ async function startPostgres({ base, log = () => {} }) {
 	return {
 		port,
 		dir,
+		/** One SQL statement through psql (a client: it runs as any user); the rows, tab-separated. */
+		query: (sql) =>
+			run(path.join(PG_BIN, 'psql'), ['-X', '-At', '-h', HOST, '-p', String(port), '-U', DB_USER, '-d', DATABASE, '-c', sql]),
 		stop: () => {
 			try {
 				pg('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
@@ -100,11 +104,12 @@ async function startRedis({ base, log = () => {} }) {
 
 /**
  * Starts PostgreSQL, Redis, an n8n main and `workers` n8n workers (concurrency 5 each), all on
- * loopback with the same encryption key (n8n-process.js's fixed key). Returns handles to each
- * process, and restartMain()/startWorker() for crash tests. stop() ends everything and deletes
- * the temp dir (kept with ATHENA_E2E_KEEP=1).
+ * loopback with the same encryption key (n8n-process.js's fixed key), the package built in
+ * `packageDir` (or the packed `tarball`) installed for each. Returns handles to each process,
+ * restartMain()/startWorker() for crash tests and restart() for an update. stop() ends everything
+ * and deletes the temp dir (kept with ATHENA_E2E_KEEP=1).
  */
-async function startQueue({ workers = 2, packageDir, port, env = {}, log = () => {}, echo = false, concurrency = 5 } = {}) {
+async function startQueue({ workers = 2, packageDir, tarball, port, env = {}, log = () => {}, echo = false, concurrency = 5 } = {}) {
 	ensurePackages(log);
 	const base = fs.mkdtempSync(path.join(os.tmpdir(), 'athena-queue-'));
 	fs.chmodSync(base, 0o755);
@@ -131,7 +136,7 @@ async function startQueue({ workers = 2, packageDir, port, env = {}, log = () =>
 		};
 		const folder = (name) => {
 			const dir = path.join(base, name);
-			installPackedPackage({ userFolder: dir, packageDir, log: () => {} });
+			installPackedPackage({ userFolder: dir, packageDir, tarball, log: () => {} });
 			return dir;
 		};
 		const mainFolder = folder('main');
@@ -179,10 +184,33 @@ async function startQueue({ workers = 2, packageDir, port, env = {}, log = () =>
 				main = await startMain(mainPort);
 				return main;
 			},
-			/** Which worker ran an execution, from its log ("Worker started execution N"). */
+			/**
+			 * Stops the main, then the workers once they finished what they run (SIGTERM, as a service
+			 * manager does), runs `whileStopped`, and starts them all again on the same folders,
+			 * database and Redis: an update of the package, or of n8n.
+			 */
+			async restart({ whileStopped } = {}) {
+				const exits = [await main.stop(), ...(await Promise.all(workerList.map((worker) => worker.stop())))];
+				if (exits.some((exit) => exit?.signal === 'SIGKILL')) throw new Error('an n8n process did not stop on SIGTERM within 20 s; it was killed');
+				await whileStopped?.();
+				main = await startMain(mainPort);
+				await Promise.all(workerList.map((_, index) => startWorker(index)));
+				return main;
+			},
+			/**
+			 * Which worker ran an execution, from its log ("Worker started execution N"): this run's
+			 * output, or its log file, which keeps what the worker's earlier runs printed.
+			 */
 			workerOf(executionId) {
 				const pattern = new RegExp(`started execution ${executionId}\\b`);
-				return workerList.find((worker) => pattern.test(worker.logs()))?.name;
+				const logged = (worker) => {
+					try {
+						return fs.readFileSync(worker.logFile, 'utf8');
+					} catch {
+						return '';
+					}
+				};
+				return workerList.find((worker) => pattern.test(worker.logs()) || pattern.test(logged(worker)))?.name;
 			},
 			stop: stopAll,
 		};

@@ -4,7 +4,7 @@
 import type { FaultConfig } from '../sandbox';
 import { fastPollTimes, waitFor, type E2eN8n } from './n8n';
 import type { SandboxProcess } from './sandbox';
-import { chain, CREDENTIAL_TYPE, executionsOf, noOpNode, triggerNode, type WorkflowNode } from './workflows';
+import { chain, CREDENTIAL_TYPE, executionsOf, noOpNode, triggerNode, type CredentialRef, type WorkflowNode } from './workflows';
 
 export const FEED = 'appointments';
 export const ID_FIELD = 'appointmentid';
@@ -28,6 +28,11 @@ export const TWENTY_PERCENT: FaultConfig = {
 		},
 	],
 };
+
+/** The trigger on FEED, polling every 5 s over these departments, with these options. */
+export function feedTriggerNode(departmentIds: string[], options: Record<string, unknown>, credential: CredentialRef): WorkflowNode {
+	return triggerNode(TRIGGER_NAME, { pollTimes: fastPollTimes(5), feed: FEED, events: [], departmentIds, options }, credential);
+}
 
 export function departments(count: number): string[] {
 	return Array.from({ length: count }, (_, index) => String(index + 1));
@@ -81,15 +86,9 @@ export class FeedRun<N extends Pick<E2eN8n, 'api' | 'logs'> = E2eN8n> {
 	}): Promise<string> {
 		const credential = await this.n8n.api.createCredential({ name: 'athenahealth sandbox', type: CREDENTIAL_TYPE, data: this.sandbox.credentialData() });
 		const workflow = chain('e2e run modes', [
-			triggerNode(
-				TRIGGER_NAME,
-				{
-					pollTimes: fastPollTimes(5),
-					feed: FEED,
-					events: [],
-					departmentIds: options.departmentIds,
-					options: { minIntervalSeconds: 0, autoSubscribe: true, crashRecovery: true, ...options.extra },
-				},
+			feedTriggerNode(
+				options.departmentIds,
+				{ minIntervalSeconds: 0, autoSubscribe: true, crashRecovery: true, ...options.extra },
 				{ id: String(credential.id), name: credential.name },
 			),
 			...(options.after ?? [noOpNode('Received')]),
