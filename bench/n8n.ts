@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 
 import { rssOf } from '../scripts/n8n/n8n-process';
 import { getFeed, subscriptionPath, type FeedDefinition } from '../nodes/Athenahealth/feeds/catalog';
-import { startE2eN8n, type E2eN8n } from '../test/e2e/n8n';
+import { startE2eN8n, type E2eN8n } from '../test/e2e/realN8n';
 import { CREDENTIAL_TYPE, executionsOf, nodeOutput, type ExecutionSummary } from '../test/e2e/workflows';
 import { DEFAULT_CLIENTS, PRACTICE_ID, sandboxCredentialData, type ApiClient } from '../test/sandbox/seed';
 import { classifyChanged, requestTotal, requestsSince } from './calls';

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 
 import type { BrowserContext, Page } from 'playwright-core';
 
-import { REPO_ROOT, startE2eN8n, type E2eN8n } from './n8n';
+import { REPO_ROOT, startE2eN8n, type E2eN8n } from './realN8n';
 import { startSandbox, type SandboxProcess } from './sandbox';
 import { CREDENTIAL_TYPE } from './workflows';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { executeWithCli, fastPollTimes, startE2eN8n, waitFor, type E2eN8n } from './n8n';
+import { executeWithCli, fastPollTimes, startE2eN8n, waitFor, type E2eN8n } from './realN8n';
 import { SANDBOX_CLIENT, startSandbox, type SandboxProcess } from './sandbox';
 import { ACTION, executionsOf, nodeOutput, TRIGGER } from './workflows';
 

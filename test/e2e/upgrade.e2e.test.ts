@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { STATE_VERSION } from '../../nodes/Athenahealth/trigger/state';
 import { paths } from '../../scripts/n8n/install';
 import { installPackedPackage } from '../../scripts/n8n/pack';
-import { fastPollTimes, REPO_ROOT, startE2eN8n, waitFor, type E2eN8n } from './n8n';
+import { fastPollTimes, REPO_ROOT, startE2eN8n, waitFor, type E2eN8n } from './realN8n';
 import { PRACTICE_ID, SANDBOX_CLIENT, startSandbox, type SandboxProcess } from './sandbox';
 import { oldPackage, type OldPackage } from './upgrade-build';
 import {
