@@ -1,3 +1,4 @@
+import { DEFAULT_SCOPE } from './auth';
 import type { PatientCase } from './patientCases';
 
 /** athena's shared preview practice (docs/athena-contract.md#authentication); any other id in a /v1 path is refused. */
@@ -32,7 +33,7 @@ export function sandboxCredentialData(url: string, client: ApiClient = DEMO_CLIE
 		clientId: client.clientId,
 		clientSecret: client.secret,
 		practiceId: PRACTICE_ID,
-		scope: 'athena/service/Athenanet.MDP.*',
+		scope: DEFAULT_SCOPE,
 	};
 }
 
