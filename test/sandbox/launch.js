@@ -56,6 +56,7 @@ async function launchSandbox(options = {}) {
 			} else keep(`${line}\n`, 'stdout');
 		}
 	});
+	child.stdout.on('end', () => partial && keep(partial, 'stdout'));
 	child.stderr.on('data', (chunk) => keep(chunk.toString(), 'stderr'));
 
 	let exit;
