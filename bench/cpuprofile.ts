@@ -41,7 +41,7 @@ for (const [id, us] of selfUs) {
 	for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) frames.push(nodes.get(at)!.callFrame);
 	const leaf = frames[0];
 	if (leaf.functionName === '(idle)' || leaf.functionName === '(program)' || leaf.functionName === '(root)') continue;
-	if (frames.some((frame) => /typescript|cjs\/loader|controlClient|sandboxProcess/.test(frame.url))) continue;
+	if (frames.some((frame) => /typescript|cjs\/loader|controlClient|sandbox\/launch|sandboxProcess/.test(frame.url))) continue;
 	total += us;
 	const where = bucket(leaf);
 	byBucket.set(where, (byBucket.get(where) ?? 0) + us);

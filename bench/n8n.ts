@@ -8,9 +8,9 @@ import { parseArgs } from 'node:util';
 
 import { rssOf } from '../scripts/n8n/n8n-process';
 import { getFeed, subscriptionPath, type FeedDefinition } from '../nodes/Athenahealth/feeds/catalog';
-import { startE2eN8n, type E2eN8n } from '../test/e2e/n8n';
+import { startE2eN8n, type E2eN8n } from '../test/e2e/realN8n';
 import { CREDENTIAL_TYPE, executionsOf, nodeOutput, type ExecutionSummary } from '../test/e2e/workflows';
-import { DEFAULT_CLIENTS, PRACTICE_ID, type ApiClient } from '../test/sandbox/seed';
+import { DEFAULT_CLIENTS, PRACTICE_ID, sandboxCredentialData, type ApiClient } from '../test/sandbox/seed';
 import { classifyChanged, requestTotal, requestsSince } from './calls';
 import { sleep } from './measure';
 import { handBuiltWorkflow, oursWorkflow, SPLIT_NAME, TRIGGER_NAME } from './n8nWorkflows';
@@ -76,17 +76,6 @@ export interface ScenarioResult {
 	firstError?: string;
 }
 
-function credentialData(url: string, client: ApiClient) {
-	return {
-		environment: 'custom',
-		customBaseUrl: url,
-		clientId: client.clientId,
-		clientSecret: client.secret,
-		practiceId: PRACTICE_ID,
-		scope: 'athena/service/Athenanet.MDP.*',
-	};
-}
-
 /** Waits until the local clock is `phaseMs` into a period of `periodMs` (cron ticks fall on multiples of it). */
 async function untilPhase(periodMs: number, phaseMs: number): Promise<void> {
 	const wait = (phaseMs - (Date.now() % periodMs) + periodMs) % periodMs;
@@ -146,7 +135,7 @@ interface Scenario {
 async function runScenario(sandbox: SandboxProcess, feed: FeedDefinition, scenario: Scenario): Promise<ScenarioResult> {
 	const n8n = await startE2eN8n();
 	try {
-		const created = await n8n.api.createCredential({ name: `athenahealth ${scenario.name}`, type: CREDENTIAL_TYPE, data: credentialData(sandbox.url, scenario.client) });
+		const created = await n8n.api.createCredential({ name: `athenahealth ${scenario.name}`, type: CREDENTIAL_TYPE, data: sandboxCredentialData(sandbox.url, scenario.client) });
 		const { workflowId, recordNode } = await scenario.setup(n8n, { id: String(created.id), name: created.name });
 
 		// Inject 1.5 s before one of the workflow's ticks, so neither waits out its own schedule.

@@ -1,4 +1,4 @@
-import { fastPollTimes } from '../test/e2e/n8n';
+import { fastPollTimes } from '../test/e2e/realN8n';
 import { chain, httpRequestNode, noOpNode, triggerNode, type CredentialRef, type WorkflowNode } from '../test/e2e/workflows';
 import { changedPath, type FeedDefinition } from '../nodes/Athenahealth/feeds/catalog';
 

@@ -9,13 +9,14 @@
 // same port and two workers, in a temp dir that is deleted on exit (a fresh database each run).
 'use strict';
 
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { ensureInstalled, REPO_ROOT } = require('./install');
 const { installPackedPackage } = require('./pack');
 const { startN8n, setupOwner, publicApi, freePort } = require('./n8n-process');
+const { launchSandbox } = require('../../test/sandbox/launch');
 
 const N8N_PORT = 5678;
 const SANDBOX_PORT = 8790;
@@ -26,18 +27,10 @@ const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 // n8n's password rules: 8+ characters with a number and a capital letter.
 const OWNER = { email: 'dev@athena.local', password: 'Athena-Dev-2026', firstName: 'Athena', lastName: 'Dev' };
 
-// The dev credential. Field names follow credentials/AthenahealthApi.credentials.ts: change them
-// here only.
+// The dev credential; its data (the sandbox's demo client) is what the sandbox announces when it is
+// ready (test/sandbox/seed.ts sandboxCredentialData).
 const CREDENTIAL_TYPE = 'athenahealthApi';
 const CREDENTIAL_NAME = 'athenahealth sandbox';
-const credentialData = (sandboxUrl) => ({
-	environment: 'custom',
-	customBaseUrl: sandboxUrl,
-	clientId: 'sandbox-client',
-	clientSecret: 'sandbox-secret',
-	practiceId: '195900',
-	scope: 'athena/service/Athenanet.MDP.*',
-});
 
 const log = (m) => console.log(`[dev] ${m}`);
 
@@ -52,55 +45,20 @@ function portInUse(port) {
 	});
 }
 
-/** Starts the sandbox from test/sandbox (written separately) and waits until its port accepts. */
+/** Starts the sandbox (test/sandbox/launch.js) on SANDBOX_PORT, its output echoed with a prefix. */
 async function startSandbox() {
-	const cli = path.join(REPO_ROOT, 'test', 'sandbox', 'cli.ts');
-	if (!fs.existsSync(cli)) {
-		log(`WARNING: ${path.relative(REPO_ROOT, cli)} does not exist yet: no sandbox; the credential still points at ${SANDBOX_URL}`);
-		return { stop: async () => {} };
-	}
 	if (await portInUse(SANDBOX_PORT)) throw new Error(`port ${SANDBOX_PORT} is busy: is another sandbox or dev run up?`);
-	const child = spawn(
-		'npx',
-		['ts-node', '--transpile-only', 'test/sandbox/cli.ts', '--port', String(SANDBOX_PORT)],
-		{ cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true }, // own group: npx + ts-node die together
-	);
-	const echo = (chunk) => process.stdout.write(chunk.toString().replace(/^(?=.)/gm, '[sandbox] '));
-	child.stdout.on('data', echo);
-	child.stderr.on('data', echo);
-	let exited = null;
-	const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => resolve((exited = { code, signal }))));
-	const kill = (signal) => {
-		try {
-			process.kill(-child.pid, signal);
-		} catch {}
-	};
-	process.on('exit', () => kill('SIGKILL'));
-
-	const deadline = Date.now() + 60_000;
-	while (!(await portInUse(SANDBOX_PORT))) {
-		if (exited) throw new Error(`the sandbox exited (${JSON.stringify(exited)}) before listening on ${SANDBOX_PORT}`);
-		if (Date.now() > deadline) {
-			kill('SIGKILL');
-			throw new Error(`the sandbox did not listen on ${SANDBOX_PORT} within 60 s`);
-		}
-		await new Promise((r) => setTimeout(r, 250));
-	}
-	return {
-		exited: exitPromise,
-		stop: async () => {
-			if (exited) return;
-			kill('SIGTERM');
-			const timer = new Promise((r) => setTimeout(r, 5000, 'timeout'));
-			if ((await Promise.race([exitPromise, timer])) === 'timeout') kill('SIGKILL');
-		},
-	};
+	return await launchSandbox({
+		port: SANDBOX_PORT,
+		// Own process group: Ctrl-C reaches this script only, which stops n8n before the sandbox.
+		detached: true,
+		onOutput: (text) => process.stdout.write(text.replace(/^(?=.)/gm, '[sandbox] ')),
+	});
 }
 
 /** Creates the dev credential, or updates it when a previous run made it (the sandbox URL may change). */
-async function ensureCredential(api) {
+async function ensureCredential(api, data) {
 	const existing = (await api.listCredentials()).data?.find((c) => c.name === CREDENTIAL_NAME && c.type === CREDENTIAL_TYPE);
-	const data = credentialData(SANDBOX_URL);
 	if (existing) {
 		await api.updateCredential(existing.id, { data });
 		return existing;
@@ -151,14 +109,13 @@ async function importWorkflows(api, credential, { dir = WORKFLOWS_DIR, log: say 
  * departments), so records queue from now on. Without this a trigger that subscribed in a previous
  * run sees "not subscribed" and, as it must with athena, waits 30 minutes before subscribing again.
  */
-async function restoreSubscriptions(api) {
+async function restoreSubscriptions(api, data) {
 	const workflows = (await api.listWorkflows({ active: true })).data ?? [];
 	const triggers = workflows.flatMap((workflow) =>
 		(workflow.nodes ?? []).filter((node) => node.type === 'n8n-nodes-athenahealth.athenahealthTrigger' && !node.disabled),
 	);
 	if (triggers.length === 0) return;
 	const { getFeed, subscriptionPath } = require(path.join(REPO_ROOT, 'dist', 'nodes', 'Athenahealth', 'feeds', 'catalog.js'));
-	const data = credentialData(SANDBOX_URL);
 	const tokenResponse = await fetch(`${SANDBOX_URL}/oauth2/v1/token`, {
 		method: 'POST',
 		headers: {
@@ -216,8 +173,8 @@ async function main() {
 		if (await portInUse(N8N_PORT)) throw new Error(`port ${N8N_PORT} is busy: is another n8n (npm run dev) running?`);
 
 		const sandbox = await startSandbox();
-		stops.push(sandbox.stop);
-		sandbox.exited?.then((exit) => {
+		stops.push(() => sandbox.stop());
+		sandbox.exited.then((exit) => {
 			if (!stopping) {
 				console.error(`[dev] the sandbox exited (${JSON.stringify(exit)}); stopping`);
 				void shutdown(1);
@@ -247,10 +204,10 @@ async function main() {
 
 		const owner = await setupOwner(n8n.url, OWNER);
 		const api = publicApi(n8n.url, owner.apiKey);
-		const credential = await ensureCredential(api);
+		const credential = await ensureCredential(api, sandbox.credential);
 		log(`credential "${CREDENTIAL_NAME}" (${CREDENTIAL_TYPE}, id ${credential.id}) -> ${SANDBOX_URL}`);
 		await importWorkflows(api, credential);
-		await restoreSubscriptions(api).catch((err) => log(`WARNING: could not restore the sandbox subscriptions: ${err.message}`));
+		await restoreSubscriptions(api, sandbox.credential).catch((err) => log(`WARNING: could not restore the sandbox subscriptions: ${err.message}`));
 
 		const watchExit = setInterval(() => {
 			if (n8n.exited() && !stopping) {
@@ -278,6 +235,6 @@ async function main() {
 	}
 }
 
-module.exports = { importWorkflows, credentialData, CREDENTIAL_TYPE, CREDENTIAL_NAME, WORKFLOWS_DIR };
+module.exports = { importWorkflows, CREDENTIAL_TYPE, CREDENTIAL_NAME, WORKFLOWS_DIR };
 
 if (require.main === module) void main();

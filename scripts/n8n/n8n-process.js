@@ -1,5 +1,5 @@
 // Starts the cached n8n (Node 24, scripts/n8n/install.js) on loopback and talks to it.
-// Used by scripts/n8n/dev.js and by the jest e2e harness (test/e2e/n8n.ts); types in n8n-process.d.ts.
+// Used by scripts/n8n/dev.js and by the jest e2e harness (test/e2e/realN8n.ts); types in n8n-process.d.ts.
 'use strict';
 
 const { spawn } = require('node:child_process');

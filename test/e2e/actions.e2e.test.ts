@@ -1,7 +1,7 @@
 // The real n8n, the packed package and the athena sandbox: the credential, n8n's HTTP Request node
 // with our credential, the action node's patient cases and subscriptions, each run through a
 // production webhook and checked against what the sandbox holds.
-import { startE2eN8n, type E2eN8n } from './n8n';
+import { startE2eN8n, type E2eN8n } from './realN8n';
 import { PRACTICE_ID, SANDBOX_CLIENT, startSandbox, type SandboxProcess } from './sandbox';
 import {
 	athenaNode,

@@ -1,5 +1,5 @@
 // Smoke test: the real n8n (pinned, Node 24) loads the packed package the way users install it.
-import { startE2eN8n, type E2eN8n } from './n8n';
+import { startE2eN8n, type E2eN8n } from './realN8n';
 
 const PACKAGE = 'n8n-nodes-athenahealth';
 const ACTION = `${PACKAGE}.athenahealth`;

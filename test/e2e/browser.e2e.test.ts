@@ -1,14 +1,14 @@
 // The n8n editor in headless Chromium (Debian's `chromium`, driven by playwright-core): log in as the
 // owner, find the athenahealth nodes in the node panel, open the trigger's parameters, run Fetch Test
 // Event on an empty feed and then on a simplified one, search a patient by name in Create, pick a case
-// in Update, and save the screenshots the README shows (docs/screenshots/).
+// in Update and in Add Action Note, and save the screenshots the README shows (docs/screenshots/).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import type { BrowserContext, Page } from 'playwright-core';
 
-import { REPO_ROOT, startE2eN8n, type E2eN8n } from './n8n';
+import { REPO_ROOT, startE2eN8n, type E2eN8n } from './realN8n';
 import { startSandbox, type SandboxProcess } from './sandbox';
 import { CREDENTIAL_TYPE } from './workflows';
 
@@ -270,6 +270,36 @@ describe('the n8n editor in headless Chromium', () => {
 		await waitForPage(
 			() => caseField.evaluate((el) => Array.from(el.querySelectorAll('input'), (input) => input.value).join(' ')),
 			(value) => value.includes('Refill clarification · FOLLOWUP · ID 173693'),
+			'the case picked',
+		);
+	});
+
+	it('Add Action Note: the case list asks for a patient first, then lists that patient\'s cases', async () => {
+		await page.goto(`${n8n.url}/workflow/new`);
+		await page.locator('[data-test-id="canvas-add-button"]').click();
+		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
+		await page.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'athenahealth' }).first().click();
+		const panel = page.locator('[data-test-id="node-creator"]');
+		const addNote = panel.getByText('Add an action note to a patient case', { exact: true });
+		if (!(await addNote.isVisible())) await panel.getByText(/^Actions \(\d+\)/).click();
+		await addNote.click();
+		const ndv = page.locator('[data-test-id="ndv"]');
+		await ndv.waitFor();
+		const caseField = ndv.locator('[data-test-id="resource-locator-patientCaseId"]');
+		await caseField.locator('[data-test-id="rlc-input"]').click();
+		// No patient yet: the list says what it needs instead of an empty "No results".
+		const message = page.locator('[data-test-id="rlc-error-message"]').filter({ visible: true }).first();
+		await expect(message.innerText()).resolves.toContain('Choose a patient in the Patient field to list their cases here');
+		await ndv.locator('[data-test-id="resource-locator-patientId"] [data-test-id="rlc-input"]').click();
+		await searchBox().fill('Avery Alvarez');
+		await page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'Avery Alvarez' }).first().click();
+		await caseField.locator('[data-test-id="rlc-input"]').click();
+		const billing = page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'Billing question' }).first();
+		await billing.waitFor();
+		await billing.click();
+		await waitForPage(
+			() => caseField.evaluate((el) => Array.from(el.querySelectorAll('input'), (input) => input.value).join(' ')),
+			(value) => value.includes('Billing question · REVIEW · ID 173692'),
 			'the case picked',
 		);
 	});

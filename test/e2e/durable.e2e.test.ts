@@ -2,7 +2,7 @@
 // scheduler, each on a fresh context built from the stored cursor, with a 45 s timeout after which
 // a poll is abandoned. Records drained under faults and across a kill -9 of n8n arrive exactly once.
 import { FeedRun, TWENTY_PERCENT, departments, timer } from './feedRun';
-import { startE2eN8n } from './n8n';
+import { startE2eN8n } from './realN8n';
 import { startSandbox, type SandboxProcess } from './sandbox';
 
 const DEPARTMENTS = departments(30);

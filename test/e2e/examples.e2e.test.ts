@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { executeWithCli, fastPollTimes, startE2eN8n, waitFor, type E2eN8n } from './n8n';
+import { executeWithCli, fastPollTimes, startE2eN8n, waitFor, type E2eN8n } from './realN8n';
 import { SANDBOX_CLIENT, startSandbox, type SandboxProcess } from './sandbox';
 import { ACTION, executionsOf, nodeOutput, TRIGGER } from './workflows';
 
@@ -17,7 +17,6 @@ const dev = require('../../scripts/n8n/dev') as {
 		credential: { id: string; name: string },
 		options: { dir: string; log: (message: string) => void },
 	): Promise<Array<{ id: string; name: string }>>;
-	credentialData(sandboxUrl: string): Record<string, string>;
 	CREDENTIAL_TYPE: string;
 	CREDENTIAL_NAME: string;
 	WORKFLOWS_DIR: string;
@@ -60,7 +59,7 @@ describe('example workflows (scripts/n8n/workflows)', () => {
 		const created = await n8n.api.createCredential({
 			name: dev.CREDENTIAL_NAME,
 			type: dev.CREDENTIAL_TYPE,
-			data: dev.credentialData(sandbox.url),
+			data: sandbox.credentialData(),
 		});
 		const imported = await dev.importWorkflows(n8n.api, { id: String(created.id), name: created.name }, { dir: importDir, log: () => {} });
 		for (const workflow of imported) ids.set(workflow.name, String(workflow.id));

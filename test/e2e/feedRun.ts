@@ -2,7 +2,7 @@
 // athena's queue, and the executions n8n started for them, read back through the public API and
 // counted (lost, repeated), with which process ran each when n8n says so.
 import type { FaultConfig } from '../sandbox';
-import { fastPollTimes, waitFor, type E2eN8n } from './n8n';
+import { fastPollTimes, waitFor, type E2eN8n } from './realN8n';
 import type { SandboxProcess } from './sandbox';
 import { chain, CREDENTIAL_TYPE, executionsOf, noOpNode, triggerNode, type CredentialRef, type WorkflowNode } from './workflows';
 

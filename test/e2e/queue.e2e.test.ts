@@ -5,7 +5,7 @@
 import { publicApi, setupOwner, type N8nInstance, type PublicApi } from '../../scripts/n8n/n8n-process';
 import { startQueue, type QueueCluster } from '../../scripts/n8n/queue';
 import { FeedRun, departments, timer } from './feedRun';
-import { PACKAGE_DIR, waitFor } from './n8n';
+import { PACKAGE_DIR, waitFor } from './realN8n';
 import { startSandbox, type SandboxProcess } from './sandbox';
 import { athenaNode, callWebhook, chain, createActive, CREDENTIAL_TYPE, executionsOf, noOpNode, webhookNode, type CredentialRef } from './workflows';
 

@@ -3,7 +3,7 @@
 // nothing from the queue), the workflow stays active and polling, and every record starts exactly
 // one execution. One n8n boot, one restart.
 import { FeedRun, TWENTY_PERCENT, departments, timer } from './feedRun';
-import { startE2eN8n } from './n8n';
+import { startE2eN8n } from './realN8n';
 import { startSandbox, type SandboxProcess } from './sandbox';
 
 const DEPARTMENTS = departments(30);

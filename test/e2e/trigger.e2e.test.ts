@@ -1,7 +1,7 @@
 // The athenahealth Trigger active in a real n8n, polled every 5 s against the sandbox: records
 // injected into athena's queues arrive in n8n's executions exactly once, one execution per poll that
 // found records, across department batches and pages, and across an n8n restart.
-import { fastPollTimes, startE2eN8n, waitFor, type E2eN8n } from './n8n';
+import { fastPollTimes, startE2eN8n, waitFor, type E2eN8n } from './realN8n';
 import { SANDBOX_CLIENT, startSandbox, type SandboxProcess } from './sandbox';
 import {
 	chain,

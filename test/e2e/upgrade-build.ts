@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { packPackage } from '../../scripts/n8n/pack';
-import { REPO_ROOT } from './n8n';
+import { REPO_ROOT } from './realN8n';
 
 /**
  * The version users upgrade from: the newest `v*` release tag once there is one; until then this

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 import { paths } from '../../scripts/n8n/install';
-import { startE2eN8n } from './n8n';
+import { startE2eN8n } from './realN8n';
 import { describeUpgrade, type UpgradeTarget } from './upgradeScenario';
 
 /**

@@ -16,7 +16,7 @@ import type { PublicApi } from '../../scripts/n8n/n8n-process';
 import { installPackedPackage, packPackage } from '../../scripts/n8n/pack';
 import { VALID } from '../harness/parameters';
 import { FEED, feedTriggerNode, ID_FIELD, TRIGGER_NAME } from './feedRun';
-import { REPO_ROOT, waitFor } from './n8n';
+import { REPO_ROOT, waitFor } from './realN8n';
 import { PRACTICE_ID, SANDBOX_CLIENT, startSandbox, type SandboxProcess } from './sandbox';
 import { oldPackage, type OldPackage } from './upgrade-build';
 import {

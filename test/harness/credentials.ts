@@ -12,7 +12,7 @@ import type {
 import { ICredentialsHelper } from 'n8n-workflow';
 
 import { AthenahealthApi } from '../../credentials/AthenahealthApi.credentials';
-import { DEMO_CLIENT, PRACTICE_ID } from '../sandbox';
+import { sandboxCredentialData } from '../sandbox';
 
 /**
  * n8n's CredentialsHelper lives in the n8n cli package, not in n8n-core, so this in-memory one
@@ -91,13 +91,5 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 
 /** The sandbox's demo client, for a sandbox at `baseUrl`. */
 export function sandboxCredentials(baseUrl: string, extra: ICredentialDataDecryptedObject = {}) {
-	return new InMemoryCredentialsHelper({
-		environment: 'custom',
-		customBaseUrl: baseUrl,
-		clientId: DEMO_CLIENT.clientId,
-		clientSecret: DEMO_CLIENT.secret,
-		practiceId: PRACTICE_ID,
-		scope: 'athena/service/Athenanet.MDP.*',
-		...extra,
-	});
+	return new InMemoryCredentialsHelper({ ...sandboxCredentialData(baseUrl), ...extra });
 }

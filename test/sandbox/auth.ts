@@ -5,7 +5,7 @@ import type { ApiClient } from './seed';
 import type { Stats } from './stats';
 
 /** The scope athena's clients ask for, and the only one the sandbox's app policy grants. */
-const DEFAULT_SCOPE = 'athena/service/Athenanet.MDP.*';
+export const DEFAULT_SCOPE = 'athena/service/Athenanet.MDP.*';
 const MINUTE_MS = 60_000;
 
 /**

@@ -1,27 +1,20 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { basic } from '../harness/athenaClient';
+import { launchSandbox, READY_PREFIX } from './launch';
+import { sandboxCredentialData } from './seed';
 
 test('npm run sandbox: prints what a user needs and stops cleanly on SIGTERM', async () => {
-	const root = join(__dirname, '..', '..');
-	const child = spawn(process.execPath, [join(root, 'node_modules/ts-node/dist/bin.js'), '--transpile-only', 'test/sandbox/cli.ts', '--port', '0', '--departments', '3'], {
-		cwd: root,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-	let output = '';
-	const banner = await new Promise<string>((resolve, reject) => {
-		child.stdout.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-			if (output.includes('Ctrl-C')) resolve(output);
-		});
-		child.once('exit', () => reject(new Error(`cli exited early: ${output}`)));
-	});
+	const sandbox = await launchSandbox({ departments: 3 });
+	const banner = sandbox.output();
 	const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)![1];
 	expect(banner).toContain('practice id   195900');
 	expect(banner).toContain('sandbox-client / sandbox-secret');
 	expect(banner).toContain(`${url}/_sandbox/inject`);
 	expect(banner).toContain('about 10 minutes');
+	expect(banner).toContain('Ctrl-C');
+	// The launcher's ready line announces where it listens and the demo credential, and is not echoed.
+	expect(sandbox.url).toBe(url);
+	expect(sandbox.credential).toEqual(sandboxCredentialData(url));
+	expect(banner).not.toContain(READY_PREFIX);
 
 	const token = await fetch(`${url}/oauth2/v1/token`, {
 		method: 'POST',
@@ -32,6 +25,5 @@ test('npm run sandbox: prints what a user needs and stops cleanly on SIGTERM', a
 	const departments = await fetch(`${url}/v1/195900/departments`, { headers: { authorization: `Bearer ${accessToken}` } });
 	expect(((await departments.json()) as { totalcount: number }).totalcount).toBe(3);
 
-	child.kill('SIGTERM');
-	expect(await exited).toBe(0);
+	expect(await sandbox.stop()).toEqual({ code: 0, signal: null });
 }, 30_000);

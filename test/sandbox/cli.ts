@@ -1,6 +1,10 @@
-/** `npm run sandbox -- --port 8790 --departments 12 --token-lifetime 3600`: a long-running sandbox. */
+/**
+ * `npm run sandbox -- --port 8790 --departments 12 --token-lifetime 3600`: a long-running sandbox.
+ * Scripts start it through launch.js, which adds `--ready-line`.
+ */
 import { parseArgs } from 'node:util';
-import { CONTROL_ENDPOINTS, startSandbox } from './index';
+import { CONTROL_ENDPOINTS, sandboxCredentialData, startSandbox } from './index';
+import { READY_PREFIX } from './launch';
 
 async function main(): Promise<void> {
 	const { values } = parseArgs({
@@ -8,6 +12,10 @@ async function main(): Promise<void> {
 			port: { type: 'string', default: '8790' },
 			departments: { type: 'string' },
 			'token-lifetime': { type: 'string' },
+			/** How long processed records are kept for replays (default athena's 24 hours); the benchmark queues over a million. */
+			'retention-ms': { type: 'string' },
+			/** After the banner, one line for launch.js: READY_PREFIX + JSON { url, practiceId, credential }. */
+			'ready-line': { type: 'boolean', default: false },
 			'replay-includes-queued': { type: 'boolean', default: false },
 			'replay-ignores-offset': { type: 'boolean', default: false },
 		},
@@ -17,6 +25,7 @@ async function main(): Promise<void> {
 		port: number(values.port),
 		departments: number(values.departments),
 		tokenLifetimeSec: number(values['token-lifetime']),
+		retentionMs: number(values['retention-ms']),
 		realTimeClock: true,
 		replayIncludesQueued: values['replay-includes-queued'],
 		replayIgnoresOffset: values['replay-ignores-offset'],
@@ -36,6 +45,10 @@ async function main(): Promise<void> {
 		'Ctrl-C to stop.',
 	];
 	console.log(lines.join('\n'));
+	if (values['ready-line']) {
+		const announcement = { url: sandbox.url, practiceId: sandbox.practiceId, credential: sandboxCredentialData(sandbox.url) };
+		console.log(`${READY_PREFIX}${JSON.stringify(announcement)}`);
+	}
 	let closing = false;
 	const stop = () => {
 		if (closing) return;

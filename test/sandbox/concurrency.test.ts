@@ -4,10 +4,23 @@ import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 const t = useSandbox(MANY_TOKENS);
 const appointments = getFeed('appointments');
 const READ = changedPath(appointments);
-const LATENCY_MS = 300;
+// Long enough for the overlapping reads to arrive on a loaded machine; the first is in flight before they start.
+const LATENCY_MS = 1000;
 const REFUSAL = { error: 'A /changed call for this department is still being answered.' };
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts a read and resolves once the sandbox holds it in flight: the sandbox counts a request's
+ * latency fault on arrival, and marks a /changed read in flight in the same tick.
+ */
+async function inFlight<T>(read: () => Promise<T>): Promise<{ answer: Promise<T> }> {
+	const arrived = () => t.sandbox.stats().faults.latency ?? 0;
+	const before = arrived();
+	const answer = read();
+	while (arrived() === before) await pause(5);
+	return { answer };
+}
 
 beforeEach(async () => {
 	await t.api.post(subscriptionPath(appointments));
@@ -18,8 +31,7 @@ beforeEach(async () => {
 });
 
 test('a second read for a department still being answered is refused with 409 and counted', async () => {
-	const first = t.api.get(READ, { departmentid: '1,2' });
-	await pause(60);
+	const { answer: first } = await inFlight(() => t.api.get(READ, { departmentid: '1,2' }));
 	const [sameDepartment, wholePractice, otherDepartment, otherClient] = await Promise.all([
 		t.api.get(READ, { departmentid: '2,5' }),
 		t.api.get(READ),
@@ -38,8 +50,7 @@ test('a second read for a department still being answered is refused with 409 an
 });
 
 test('a whole-practice read in flight covers every department', async () => {
-	const first = t.api.get(READ);
-	await pause(60);
+	const { answer: first } = await inFlight(() => t.api.get(READ));
 	const second = await t.api.get(READ, { departmentid: '7' });
 	expect(second.status).toBe(409);
 	expect((await first).body.totalcount).toBe(24);

@@ -22,7 +22,7 @@ export type { InjectSpec } from './inject';
 export type { PatientCase } from './patientCases';
 export type { SandboxStats, RequestLogEntry, ViolationKind } from './stats';
 export type { SandboxClock } from './clock';
-export { DEFAULT_CLIENTS, DEMO_CLIENT, OTHER_CLIENT, FIRST_NEW_CASE_ID, PRACTICE_ID, SEED_CASES, SEED_CASES_PATIENT_ID, type ApiClient } from './seed';
+export { DEFAULT_CLIENTS, DEMO_CLIENT, OTHER_CLIENT, FIRST_NEW_CASE_ID, PRACTICE_ID, SEED_CASES, SEED_CASES_PATIENT_ID, sandboxCredentialData, type ApiClient } from './seed';
 export { CONTROL_ENDPOINTS } from './control';
 export { formatEastern, parseEastern } from './eastern';
 

@@ -1,3 +1,4 @@
+import { DEFAULT_SCOPE } from './auth';
 import type { PatientCase } from './patientCases';
 
 /** athena's shared preview practice (docs/athena-contract.md#authentication); any other id in a /v1 path is refused. */
@@ -19,6 +20,22 @@ export const DEMO_CLIENT: ApiClient = { clientId: 'sandbox-client', secret: 'san
 export const OTHER_CLIENT: ApiClient = { clientId: 'other-client', secret: 'other-secret', apiUser: 'API-10536' };
 
 export const DEFAULT_CLIENTS: readonly ApiClient[] = [DEMO_CLIENT, OTHER_CLIENT];
+
+/**
+ * The data of an athenahealthApi credential (credentials/AthenahealthApi.credentials.ts) logging in to
+ * a sandbox at `url` as `client`: what `npm run dev`, the harness, the e2e suites, the soak and the
+ * benchmarks store.
+ */
+export function sandboxCredentialData(url: string, client: ApiClient = DEMO_CLIENT): Record<string, string> {
+	return {
+		environment: 'custom',
+		customBaseUrl: url,
+		clientId: client.clientId,
+		clientSecret: client.secret,
+		practiceId: PRACTICE_ID,
+		scope: DEFAULT_SCOPE,
+	};
+}
 
 /** The API user of the client at `index`: its own when set, else a fixed number by position. */
 export function apiUserOf(clients: readonly ApiClient[], index: number): string {

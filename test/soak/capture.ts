@@ -6,6 +6,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestHelper } from 'n8n-wor
 import Transport from 'winston-transport';
 
 import { InMemoryCredentialsHelper } from '../harness/credentials';
+import { sandboxCredentialData } from '../sandbox';
 
 /**
  * What the soak watches for leaks: everything the nodes print (console) or log (n8n's logger, at
@@ -227,15 +228,7 @@ export class RecordingCredentials extends InMemoryCredentialsHelper {
 /** The credential of the soak's API client against a sandbox at `url`. */
 export function soakCredentials(url: string, client: { clientId: string; secret: string }, corpus: Corpus, extra: ICredentialDataDecryptedObject = {}) {
 	return new RecordingCredentials(
-		{
-			environment: 'custom',
-			customBaseUrl: url,
-			clientId: client.clientId,
-			clientSecret: client.secret,
-			practiceId: '195900',
-			scope: 'athena/service/Athenanet.MDP.*',
-			...extra,
-		},
+		{ ...sandboxCredentialData(url, client), ...extra },
 		corpus,
 	);
 }

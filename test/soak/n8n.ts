@@ -9,7 +9,7 @@ import { startQueue } from '../../scripts/n8n/queue';
 import { publicApi, setupOwner } from '../../scripts/n8n/n8n-process';
 import { ensureInstalled } from '../../scripts/n8n/install';
 import { FeedRun, TWENTY_PERCENT, departments } from '../e2e/feedRun';
-import { PACKAGE_DIR, startE2eN8n } from '../e2e/n8n';
+import { PACKAGE_DIR, startE2eN8n } from '../e2e/realN8n';
 import { startSandbox } from '../e2e/sandbox';
 
 const DEPARTMENTS = departments(30);

@@ -3,7 +3,7 @@ import { DEFAULT_RETRY } from '../../nodes/Athenahealth/transport/retry';
 import { sandboxCredentials } from '../harness/credentials';
 import { executeNode } from '../harness/n8n';
 import { probeNode } from '../harness/probe';
-import { startSandbox, type Sandbox } from '../sandbox';
+import { DEMO_CLIENT, startSandbox, type Sandbox } from '../sandbox';
 
 let sandbox: Sandbox;
 
@@ -155,7 +155,7 @@ describe('request layer through a real ExecuteContext', () => {
 		expect(error.description).toBe("The value 'patient' did not match any of the enum values for SOURCE");
 		expect(error.httpCode).toBe('400');
 		const everything = JSON.stringify(error) + error.message + String(error.description) + String(error.stack);
-		expect(everything).not.toContain('sandbox-secret');
+		expect(everything).not.toContain(DEMO_CLIENT.secret);
 		expect(everything).not.toContain(String(credentials.data.accessToken));
 		expect(everything).not.toContain('chest pain');
 	});

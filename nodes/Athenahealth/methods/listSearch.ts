@@ -100,6 +100,16 @@ function caseItem(patientCase: IDataObject): INodeListSearchItems {
 	return { name: `${subject} · ${status} · ID ${id}`, value: id };
 }
 
+/**
+ * What the case list shows before a patient is chosen: n8n puts the message under its "Could not
+ * load list". It asks nothing of athena.
+ */
+function noPatientChosen(context: Context): NodeOperationError {
+	return new NodeOperationError(context.getNode(), 'Choose a patient in the Patient field to list their cases here', {
+		description: 'Search the patient by name or enter their patient ID, then open this list again. Or choose "By ID" and enter the case ID.',
+	});
+}
+
 /** The chart a case list reads: the node's department when it has one, else the patient's registration department. */
 async function chartDepartment(context: Context, patientId: string): Promise<string | undefined> {
 	const chosen = currentId(context, 'departmentId');
@@ -117,7 +127,8 @@ async function chartDepartment(context: Context, patientId: string): Promise<str
  */
 export async function searchPatientCases(this: Context, filter?: string): Promise<INodeListSearchResult> {
 	const patientId = currentId(this, 'patientId');
-	if (!patientId) return { results: [] };
+	// n8n shows an empty list as "No results", which reads as "this patient has no cases": say what is missing.
+	if (!patientId) throw noPatientChosen(this);
 	let cases: IDataObject[];
 	try {
 		const departmentId = await chartDepartment(this, patientId);

@@ -7,6 +7,7 @@ import { pickFields } from '../common/output';
 import { makeTransform } from '../common/records';
 import { CLOCK_TOLERANCE_MS, drain, floorSecond, peek, type DrainResult, type RunOptions } from '../drain';
 import type { TriggerSettings } from './settings';
+import { beginRead, feedKey, triggerFetch } from './feedReads';
 import { drainDue, isLive, loadState, releaseLease, saveState, setLive, takeLease, type TriggerState } from './state';
 import { checkSubscription, handleNotSubscribed, isNotSubscribed, knownEvent } from './subscription';
 
@@ -82,6 +83,8 @@ export async function scheduledPoll(context: IPollFunctions, settings: TriggerSe
 	const lease = randomUUID();
 	const leaseKey = `${context.getWorkflow().id ?? ''}/${context.getNode().id}`;
 	if (!takeLease(leaseKey, started, budget + LEASE_SLACK_MS, lease)) return null;
+	// Seen by Fetch Test Event in any workflow: it does not read this feed's queue meanwhile (feedReads.ts).
+	const reading = beginRead(feedKey(settings.practiceId, settings.feed.id), 'trigger', 'poll', settings.departmentIds);
 	state.lastDrainStart = started;
 	// Until this poll ends cleanly its memory vouches for nothing: an unexpected failure means a replay.
 	const live = isLive(staticData);
@@ -105,6 +108,7 @@ export async function scheduledPoll(context: IPollFunctions, settings: TriggerSe
 		}
 		return finish(context, result, settings.fields);
 	} finally {
+		reading.end();
 		releaseLease(leaseKey, lease);
 	}
 }
@@ -195,8 +199,11 @@ async function activationPoll(
 
 function runOptions(context: IPollFunctions, settings: TriggerSettings, state: TriggerState, deadline: number): RunOptions {
 	const { feed } = settings;
+	const io = athenaFeedIo(context, feed, settings.readQuery);
 	return {
-		...athenaFeedIo(context, feed, settings.readQuery),
+		...io,
+		// Each call takes its turn with Fetch Test Event's calls of the same departments (feedReads.ts).
+		fetchPage: triggerFetch(io.fetchPage, feedKey(settings.practiceId, feed.id)),
 		transform: makeTransform({ feed: feed.id, practiceId: settings.practiceId, keepEvents: settings.events, knownEvent: knownEvent(state) }),
 		deadline,
 		clockOffsetMs: state.clockOffsetMs,

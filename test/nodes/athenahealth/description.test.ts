@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { FEEDS } from '../../../nodes/Athenahealth/feeds/catalog';
 import { DOCUMENT_SOURCES } from '../../../nodes/Athenahealth/reference/patientCase';
+import { makeNode } from '../../harness/n8n';
 import { node } from './helpers';
 
 const { description } = node;
@@ -54,6 +56,24 @@ describe('node description', () => {
 		const required = fieldsOf('patientCase', 'create').filter((field) => field.required).map((field) => field.name);
 		expect(required).toEqual(['patientId', 'departmentId', 'providerId', 'documentSource', 'documentSubclass']);
 		expect(fieldsOf('patientCase', 'update').filter((field) => field.required).map((field) => field.name)).toEqual(['patientId', 'patientCaseId']);
+	});
+
+	test("the action-note operations' Patient is optional, left empty in either mode, and says it is not sent", () => {
+		for (const operation of ['addActionNote', 'getActionNotes']) {
+			const patient = fieldsOf('patientCase', operation).find((field) => field.name === 'patientId');
+			expect(patient).toMatchObject({ type: 'resourceLocator', required: false });
+			expect(patient?.description).toMatch(/Not sent to athena/);
+			expect(fieldsOf('patientCase', operation).filter((field) => field.required).map((field) => field.name)).toEqual(
+				operation === 'addActionNote' ? ['patientCaseId', 'actionNote'] : ['patientCaseId'],
+			);
+			for (const patientId of [undefined, { __rl: true, mode: 'list', value: '' }, { __rl: true, mode: 'id', value: '' }]) {
+				const parameters = { resource: 'patientCase', operation, patientCaseId: { __rl: true, mode: 'id', value: '12' }, actionNote: 'Called back.', ...(patientId ? { patientId } : {}) };
+				const built = makeNode(node, parameters);
+				expect(NodeHelpers.getNodeParametersIssues(properties, built, node.description)).toBeNull();
+			}
+			const typo = makeNode(node, { resource: 'patientCase', operation, patientCaseId: '12', actionNote: 'x', patientId: { __rl: true, mode: 'id', value: '1a' } });
+			expect(NodeHelpers.getNodeParametersIssues(properties, typo, node.description)?.parameters?.patientId).toEqual(['Enter a positive whole number, such as 1234']);
+		}
 	});
 
 	test('update offers every create field but department and auto close, and says why', () => {

@@ -1,7 +1,7 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { VALID } from '../../harness/parameters';
-import { SEED_CASES, SEED_CASES_PATIENT_ID } from '../../sandbox';
+import { DEMO_CLIENT, SEED_CASES, SEED_CASES_PATIENT_ID } from '../../sandbox';
 import { everythingShown, failure, run, useSandbox, type CaughtError } from './helpers';
 
 const ctx = useSandbox();
@@ -122,7 +122,7 @@ describe('nothing secret or clinical in an error', () => {
 		expect(token.length).toBeGreaterThan(8);
 		for (const error of errors) {
 			const shown = everythingShown(error);
-			expect(shown).not.toContain('sandbox-secret');
+			expect(shown).not.toContain(DEMO_CLIENT.secret);
 			expect(shown).not.toContain(token);
 			expect(shown).not.toContain(NOTE);
 			expect(shown).not.toContain('Rosa Lindqvist');

@@ -75,13 +75,31 @@ describe("patient case list (Patient Case > From list)", () => {
 		expect(requested().every((line) => !line.includes('/patients/1 '))).toBe(true);
 	});
 
-	test('a plain patient ID of a saved workflow works too; no patient yet lists nothing and asks nothing', async () => {
+	test('a plain patient ID of a saved workflow works too; with no patient yet the list says to choose one, and asks nothing', async () => {
 		expect((await search(ctx, 'searchPatientCases', { ...VALID.update, patientId: '1' })).results).toHaveLength(3);
 		ctx.sandbox.reset();
-		expect(await search(ctx, 'searchPatientCases', { ...VALID.update, patientId: picked('') })).toEqual({ results: [] });
-		expect(await search(ctx, 'searchPatientCases', { ...VALID.update, patientId: 'abc' })).toEqual({ results: [] });
+		for (const patientId of [picked(''), 'abc']) {
+			const error = await failure(search(ctx, 'searchPatientCases', { ...VALID.update, patientId }));
+			expect(error.message).toBe('Choose a patient in the Patient field to list their cases here');
+			expect(error.description).toContain('"By ID"');
+		}
 		expect(apiRequests(ctx.sandbox)).toBe(0);
 	});
+
+	test.each(['addActionNote', 'getActionNotes'] as const)(
+		"%s: the optional Patient lists that patient's cases; without it the list says to choose one",
+		async (operation) => {
+			const { results } = await search(ctx, 'searchPatientCases', { ...VALID[operation], patientId: picked('1') });
+			expect(results.map((item) => item.value)).toEqual([SEED_CASES.byOtherClient, SEED_CASES.byAthenaNetUser, SEED_CASES.closed].map(String));
+			ctx.sandbox.reset();
+			// A node saved before the field (no patientId at all), or with the field left empty.
+			for (const parameters of [VALID[operation], { ...VALID[operation], patientId: picked('') }]) {
+				const error = await failure(search(ctx, 'searchPatientCases', parameters));
+				expect(error.message).toBe('Choose a patient in the Patient field to list their cases here');
+			}
+			expect(apiRequests(ctx.sandbox)).toBe(0);
+		},
+	);
 
 	test('an unknown patient is an error with the status only', async () => {
 		const error = await failure(search(ctx, 'searchPatientCases', { ...VALID.update, patientId: picked('999') }));
@@ -131,6 +149,35 @@ describe('values picked from the lists run like IDs', () => {
 		const notes = await run(ctx, { ...VALID.getActionNotes, patientCaseId: picked(caseId, 'id') });
 		expect(notes.length).toBeGreaterThan(0);
 		expect((await options(ctx, 'getCloseReasons', { ...VALID.close, patientId: picked('12'), patientCaseId: picked(caseId) })).length).toBeGreaterThan(0);
+	});
+
+	test("the action-note operations' Patient is never sent: a saved node without it and one with it make the same one request", async () => {
+		const [created] = await run(ctx, VALID.create);
+		const caseId = String(created.json.patientcaseid);
+		const shapes = [
+			// As saved before the field existed: a plain case ID, no patientId key.
+			{ resource: 'patientCase', operation: 'addActionNote', patientCaseId: caseId, actionNote: 'Called back.' },
+			{ resource: 'patientCase', operation: 'addActionNote', patientId: picked('12'), patientCaseId: picked(caseId), actionNote: 'Called back.' },
+			// A patient that is not the case's changes nothing either: it is not read.
+			{ resource: 'patientCase', operation: 'addActionNote', patientId: picked('999', 'id'), patientCaseId: picked(caseId), actionNote: 'Called back.' },
+		];
+		for (const parameters of shapes) {
+			const before = requested().length;
+			const [item] = await run(ctx, parameters);
+			expect(item.json).toMatchObject({ success: true });
+			expect(requested().slice(before)).toEqual([`POST /v1/195900/documents/patientcase/${caseId}/actions 200`]);
+		}
+		const counts: number[] = [];
+		for (const parameters of [
+			{ resource: 'patientCase', operation: 'getActionNotes', patientCaseId: caseId, returnAll: true },
+			{ resource: 'patientCase', operation: 'getActionNotes', patientId: picked('12'), patientCaseId: picked(caseId), returnAll: true },
+		]) {
+			const before = requested().length;
+			counts.push((await run(ctx, parameters)).length);
+			expect(requested().slice(before)).toEqual([`GET /v1/195900/documents/patientcase/${caseId}/actions?limit&offset 200`]);
+		}
+		expect(counts[0]).toBeGreaterThanOrEqual(shapes.length);
+		expect(counts[1]).toBe(counts[0]);
 	});
 
 	test('a picked ID is checked like a typed one, before any request', async () => {

@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, type INodeParameters } from 'n8n-workflow';
 
 import { VALID } from '../../harness/parameters';
-import { SEED_CASES, SEED_CASES_PATIENT_ID } from '../../sandbox';
+import { DEMO_CLIENT, SEED_CASES, SEED_CASES_PATIENT_ID } from '../../sandbox';
 import { apiRequests, everythingShown, failure, run, useSandbox } from './helpers';
 
 const ctx = useSandbox();
@@ -98,7 +98,7 @@ describe('Patient Case: Create', () => {
 		expect(error.description).toBe("The value '999' is not a valid DEPARTMENTID.");
 		expect(error.context.itemIndex).toBe(0);
 		expect(everythingShown(error)).not.toContain(NOTE);
-		expect(everythingShown(error)).not.toContain('sandbox-secret');
+		expect(everythingShown(error)).not.toContain(DEMO_CLIENT.secret);
 	});
 
 	test('an unknown patient is athena\'s 404', async () => {

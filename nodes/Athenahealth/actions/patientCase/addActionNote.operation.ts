@@ -4,10 +4,12 @@ import { z } from 'zod';
 
 import { fieldLabels, parseItem, positiveId } from '../../common/validation';
 import { actionNoteField, actionNoteSchema, postActionNote } from './actionNote';
-import { patientCaseIdField } from './fields';
+import { casePickerPatientField, patientCaseIdField } from './fields';
 import { readLocator } from './locators';
 
 const properties: INodeProperties[] = [
+	// Only lists the patient's cases in the editor; execute never reads it.
+	casePickerPatientField,
 	patientCaseIdField,
 	actionNoteField({ required: true, placeholder: 'Called the patient back; pharmacy confirmed the refill.' }),
 ];

@@ -9,7 +9,7 @@ import {
 	PRIORITIES,
 	upgradeLegacy,
 } from '../../reference/patientCase';
-import { departmentLocator, patientCaseLocator, patientLocator, providerLocator, readLocator } from './locators';
+import { casePickerPatientLocator, departmentLocator, patientCaseLocator, patientLocator, providerLocator, readLocator } from './locators';
 import { multiLine, oneOf, optionalId, optionalOneOf, optionalValue, positiveId, singleLine, TEXT_LIMITS } from '../../common/validation';
 
 /**
@@ -20,6 +20,9 @@ import { multiLine, oneOf, optionalId, optionalOneOf, optionalValue, positiveId,
 export const patientIdField: INodeProperties = patientLocator;
 
 export const patientCaseIdField: INodeProperties = patientCaseLocator;
+
+/** The action-note operations' optional Patient: it only fills Patient Case's list, it is not sent. */
+export const casePickerPatientField: INodeProperties = casePickerPatientLocator;
 
 /** Which case an operation acts on. */
 export const caseTargetSchema = { patientId: positiveId, patientCaseId: positiveId };

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { normaliseRecord } from '../../common/normalise';
 import { athenaRequest } from '../../transport/request';
 import { fieldLabels, parseItem, positiveId } from '../../common/validation';
-import { limitSchema, patientCaseIdField, returnAllFields } from './fields';
+import { casePickerPatientField, limitSchema, patientCaseIdField, returnAllFields } from './fields';
 import { readLocator } from './locators';
 import { actionsPath } from './paths';
 
@@ -15,6 +15,8 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 50;
 
 const properties: INodeProperties[] = [
+	// Only lists the patient's cases in the editor; execute never reads it.
+	casePickerPatientField,
 	patientCaseIdField,
 	...returnAllFields(PAGE_SIZE * MAX_PAGES),
 ];

@@ -7,6 +7,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
  */
 
 const ID_PATTERN = '^[1-9][0-9]{0,9}$';
+/** An optional locator may stay empty in "By ID" too. */
+const OPTIONAL_ID_PATTERN = '^([1-9][0-9]{0,9})?$';
 
 function idLocator(options: {
 	displayName: string;
@@ -17,12 +19,14 @@ function idLocator(options: {
 	idPlaceholder: string;
 	/** athena's patient search needs a term: nothing is listed before the user types. */
 	searchFilterRequired?: boolean;
+	/** Not required; its "By ID" accepts an empty value. */
+	optional?: boolean;
 }): INodeProperties {
 	return {
 		displayName: options.displayName,
 		name: options.name,
 		type: 'resourceLocator',
-		required: true,
+		required: !options.optional,
 		default: { mode: 'list', value: '' },
 		description: options.description,
 		modes: [
@@ -43,7 +47,10 @@ function idLocator(options: {
 				type: 'string',
 				placeholder: options.idPlaceholder,
 				validation: [
-					{ type: 'regex', properties: { regex: ID_PATTERN, errorMessage: 'Enter a positive whole number, such as 1234' } },
+					{
+						type: 'regex',
+						properties: { regex: options.optional ? OPTIONAL_ID_PATTERN : ID_PATTERN, errorMessage: 'Enter a positive whole number, such as 1234' },
+					},
 				],
 			},
 		],
@@ -58,6 +65,23 @@ export const patientLocator = idLocator({
 	listPlaceholder: 'Type a name or a patient ID',
 	idPlaceholder: 'e.g. 1234',
 	searchFilterRequired: true,
+});
+
+/**
+ * The action-note operations take the case alone (docs/athena-contract.md#patient-cases): this
+ * optional Patient only lets "From list" of Patient Case list that patient's cases. It is never
+ * read when the node runs, so workflows saved without it run as before.
+ */
+export const casePickerPatientLocator = idLocator({
+	displayName: 'Patient',
+	name: 'patientId',
+	searchListMethod: 'searchPatients',
+	description:
+		"Optional: only to list this patient's cases in Patient Case below. Not sent to athena: action notes need the case ID alone.",
+	listPlaceholder: 'Type a name or a patient ID',
+	idPlaceholder: 'e.g. 1234',
+	searchFilterRequired: true,
+	optional: true,
 });
 
 export const patientCaseLocator = idLocator({
