@@ -21,7 +21,7 @@ export interface QueueCluster {
 	restartMain(): Promise<N8nInstance>;
 	/** Stops the main and the workers (SIGTERM), runs whileStopped, starts them all again; the new main. */
 	restart(options?: { whileStopped?: () => Promise<void> }): Promise<N8nInstance>;
-	/** The worker whose log says it started this execution. */
+	/** The worker whose log (this run's output or its log file, which keeps earlier runs') says it started this execution. */
 	workerOf(executionId: string): string | undefined;
 	stop(): Promise<void>;
 }
