@@ -38,7 +38,15 @@ export function classifyChanged(entries: readonly RequestLogEntry[]): ChangedCal
 }
 
 /** Token requests one client made (refused ones too), as the sandbox saw them. */
-export function tokenRequests(stats: SandboxStats, clientId: string): { requested: number; refused: number } {
-	const entries = stats.requests.filter((entry) => entry.route === 'token' && entry.clientId === clientId);
-	return { requested: entries.length, refused: entries.filter((entry) => entry.status !== 200).length };
+export function tokenRequests(
+	stats: SandboxStats,
+	clientId: string,
+): { requested: number; refused: number } {
+	const entries = stats.requests.filter(
+		(entry) => entry.route === 'token' && entry.clientId === clientId,
+	);
+	return {
+		requested: entries.length,
+		refused: entries.filter((entry) => entry.status !== 200).length,
+	};
 }

@@ -43,7 +43,9 @@ export class HeapSampler {
 }
 
 /** Wall and CPU time of one async task, in ms. */
-export async function timed<T>(task: () => Promise<T>): Promise<{ value: T; wallMs: number; cpuMs: number }> {
+export async function timed<T>(
+	task: () => Promise<T>,
+): Promise<{ value: T; wallMs: number; cpuMs: number }> {
 	const cpu = process.cpuUsage();
 	const started = performance.now();
 	const value = await task();

@@ -7,10 +7,24 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { rssOf } from '../scripts/n8n/n8n-process';
-import { getFeed, subscriptionPath, type FeedDefinition } from '../nodes/Athenahealth/feeds/catalog';
+import {
+	getFeed,
+	subscriptionPath,
+	type FeedDefinition,
+} from '../nodes/Athenahealth/feeds/catalog';
 import { startE2eN8n, type E2eN8n } from '../test/e2e/realN8n';
-import { CREDENTIAL_TYPE, executionsOf, nodeOutput, type ExecutionSummary } from '../test/e2e/workflows';
-import { DEFAULT_CLIENTS, PRACTICE_ID, sandboxCredentialData, type ApiClient } from '../test/sandbox/seed';
+import {
+	CREDENTIAL_TYPE,
+	executionsOf,
+	nodeOutput,
+	type ExecutionSummary,
+} from '../test/e2e/workflows';
+import {
+	DEFAULT_CLIENTS,
+	PRACTICE_ID,
+	sandboxCredentialData,
+	type ApiClient,
+} from '../test/sandbox/seed';
 import { classifyChanged, requestTotal, requestsSince } from './calls';
 import { sleep } from './measure';
 import { handBuiltWorkflow, oursWorkflow, SPLIT_NAME, TRIGGER_NAME } from './n8nWorkflows';
@@ -42,7 +56,9 @@ const DEPARTMENTS = Number(args.departments);
 const LATENCY_MS = Number(args['latency-ms']);
 const POLL_EVERY_SEC = Number(args['poll-every']);
 const HAND_BUILT_EVERY_SEC = args['hand-built-every'].split(',').filter(Boolean).map(Number);
-const OURS_MAX_RECORDS = args['ours-max-records'].split(',').map((value) => (value === 'default' ? undefined : Number(value)));
+const OURS_MAX_RECORDS = args['ours-max-records']
+	.split(',')
+	.map((value) => (value === 'default' ? undefined : Number(value)));
 const TIMEOUT_MS = Number(args['timeout-sec'] ?? Math.max(300, RECORDS / 100)) * 1000;
 const BATCH = 20;
 const RSS_EVERY_MS = 100;
@@ -82,12 +98,24 @@ async function untilPhase(periodMs: number, phaseMs: number): Promise<void> {
 	await sleep(wait);
 }
 
-async function queued(sandbox: SandboxProcess, client: ApiClient, feed: FeedDefinition): Promise<number> {
-	return (await sandbox.queues()).find((queue) => queue.clientId === client.clientId && queue.feed === feed.id)?.queued ?? 0;
+async function queued(
+	sandbox: SandboxProcess,
+	client: ApiClient,
+	feed: FeedDefinition,
+): Promise<number> {
+	return (
+		(await sandbox.queues()).find(
+			(queue) => queue.clientId === client.clientId && queue.feed === feed.id,
+		)?.queued ?? 0
+	);
 }
 
 /** The hand-built workflow's client subscribes to the whole practice (as the user would, once). */
-async function subscribeByHand(sandbox: SandboxProcess, client: ApiClient, feed: FeedDefinition): Promise<void> {
+async function subscribeByHand(
+	sandbox: SandboxProcess,
+	client: ApiClient,
+	feed: FeedDefinition,
+): Promise<void> {
 	const token = await fetch(`${sandbox.url}/oauth2/v1/token`, {
 		method: 'POST',
 		headers: {
@@ -99,7 +127,10 @@ async function subscribeByHand(sandbox: SandboxProcess, client: ApiClient, feed:
 	const { access_token } = (await token.json()) as { access_token: string };
 	const answer = await fetch(`${sandbox.url}/v1/${PRACTICE_ID}/${subscriptionPath(feed)}`, {
 		method: 'POST',
-		headers: { Authorization: `Bearer ${access_token}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+		headers: {
+			Authorization: `Bearer ${access_token}`,
+			'Content-Type': 'application/x-www-form-urlencoded',
+		},
 		body: '',
 	});
 	if (!answer.ok) throw new Error(`subscribing the hand-built client: ${answer.status}`);
@@ -116,10 +147,15 @@ async function untilTriggerReady(sandbox: SandboxProcess): Promise<void> {
 	for (;;) {
 		const { requests } = await sandbox.stats();
 		const drained = requests.some(
-			(entry) => entry.at >= since && entry.route === 'changed' && entry.clientId === OURS_CLIENT.clientId && classifyChanged([entry]).drain === 1,
+			(entry) =>
+				entry.at >= since &&
+				entry.route === 'changed' &&
+				entry.clientId === OURS_CLIENT.clientId &&
+				classifyChanged([entry]).drain === 1,
 		);
 		if (drained) return;
-		if (Date.now() > deadline) throw new Error('the trigger did not start draining within 5 minutes');
+		if (Date.now() > deadline)
+			throw new Error('the trigger did not start draining within 5 minutes');
 		await sleep(1000);
 	}
 }
@@ -129,23 +165,44 @@ interface Scenario {
 	client: ApiClient;
 	periodMs: number;
 	/** Creates the workflow (active), returns its id and the node whose output holds the records. */
-	setup(n8n: E2eN8n, credential: { id: string; name: string }): Promise<{ workflowId: string; recordNode: string }>;
+	setup(
+		n8n: E2eN8n,
+		credential: { id: string; name: string },
+	): Promise<{ workflowId: string; recordNode: string }>;
 }
 
-async function runScenario(sandbox: SandboxProcess, feed: FeedDefinition, scenario: Scenario): Promise<ScenarioResult> {
+async function runScenario(
+	sandbox: SandboxProcess,
+	feed: FeedDefinition,
+	scenario: Scenario,
+): Promise<ScenarioResult> {
 	const n8n = await startE2eN8n();
 	try {
-		const created = await n8n.api.createCredential({ name: `athenahealth ${scenario.name}`, type: CREDENTIAL_TYPE, data: sandboxCredentialData(sandbox.url, scenario.client) });
-		const { workflowId, recordNode } = await scenario.setup(n8n, { id: String(created.id), name: created.name });
+		const created = await n8n.api.createCredential({
+			name: `athenahealth ${scenario.name}`,
+			type: CREDENTIAL_TYPE,
+			data: sandboxCredentialData(sandbox.url, scenario.client),
+		});
+		const { workflowId, recordNode } = await scenario.setup(n8n, {
+			id: String(created.id),
+			name: created.name,
+		});
 
 		// Inject 1.5 s before one of the workflow's ticks, so neither waits out its own schedule.
 		await untilPhase(scenario.periodMs, Math.max(0, scenario.periodMs - 1500));
 		const statsBefore = await sandbox.stats();
 		const before = requestTotal(statsBefore);
 		const rss = { baseline: rssOf(n8n.pid) ?? 0, peak: 0 };
-		const sampler = setInterval(() => (rss.peak = Math.max(rss.peak, rssOf(n8n.pid) ?? 0)), RSS_EVERY_MS);
+		const sampler = setInterval(
+			() => (rss.peak = Math.max(rss.peak, rssOf(n8n.pid) ?? 0)),
+			RSS_EVERY_MS,
+		);
 		const t0 = Date.now();
-		const { ids, injected } = await sandbox.inject({ feed: feed.id, count: RECORDS, clientId: scenario.client.clientId });
+		const { ids, injected } = await sandbox.inject({
+			feed: feed.id,
+			count: RECORDS,
+			clientId: scenario.client.clientId,
+		});
 		if (injected !== RECORDS) throw new Error(`injected ${injected} of ${RECORDS}`);
 
 		// Done: the queue is empty and no execution is running, for a few checks in a row.
@@ -168,7 +225,9 @@ async function runScenario(sandbox: SandboxProcess, feed: FeedDefinition, scenar
 		const left = await queued(sandbox, scenario.client, feed);
 
 		// Read every execution after the measured window, so reading costs n8n nothing inside it.
-		const executions = (await executionsOf(n8n.api, workflowId)).filter((execution) => Date.parse(execution.startedAt) <= endAt);
+		const executions = (await executionsOf(n8n.api, workflowId)).filter(
+			(execution) => Date.parse(execution.startedAt) <= endAt,
+		);
 		const seen: string[] = [];
 		let doneAt = t0;
 		let failed = 0;
@@ -180,7 +239,10 @@ async function runScenario(sandbox: SandboxProcess, feed: FeedDefinition, scenar
 				failed++;
 				if (!firstError) {
 					const data = await n8n.api.getExecution(execution.id, { includeData: true });
-					firstError = String(data.data?.resultData?.error?.message ?? execution.status).slice(0, 200);
+					firstError = String(data.data?.resultData?.error?.message ?? execution.status).slice(
+						0,
+						200,
+					);
 				}
 				continue;
 			}
@@ -196,12 +258,19 @@ async function runScenario(sandbox: SandboxProcess, feed: FeedDefinition, scenar
 		const calls = requestsSince(statsAfter, before);
 		if (process.env.BENCH_N8N_DEBUG) {
 			const changed = calls.filter((entry) => entry.route === 'changed');
-			console.error(`${scenario.name} /changed at (s after t0): ${changed.map((entry) => `${((entry.at - t0) / 1000).toFixed(2)}:${entry.status}`).join(' ')}`);
+			console.error(
+				`${scenario.name} /changed at (s after t0): ${changed.map((entry) => `${((entry.at - t0) / 1000).toFixed(2)}:${entry.status}`).join(' ')}`,
+			);
 		}
-		const changedCounter = (stats: typeof statsBefore) => stats.counters.changed ?? { total: 0, byStatus: {} };
-		const refused = (changedCounter(statsAfter).byStatus['409'] ?? 0) - (changedCounter(statsBefore).byStatus['409'] ?? 0);
+		const changedCounter = (stats: typeof statsBefore) =>
+			stats.counters.changed ?? { total: 0, byStatus: {} };
+		const refused =
+			(changedCounter(statsAfter).byStatus['409'] ?? 0) -
+			(changedCounter(statsBefore).byStatus['409'] ?? 0);
 		const violations: Record<string, number> = {};
-		for (const [kind, count] of Object.entries(statsAfter.violations)) violations[kind] = count - (statsBefore.violations[kind as keyof typeof statsBefore.violations] ?? 0);
+		for (const [kind, count] of Object.entries(statsAfter.violations))
+			violations[kind] =
+				count - (statsBefore.violations[kind as keyof typeof statsBefore.violations] ?? 0);
 		return {
 			name: scenario.name,
 			doneMs: timedOut ? NaN : doneAt - t0,
@@ -230,11 +299,20 @@ async function runScenario(sandbox: SandboxProcess, feed: FeedDefinition, scenar
 }
 
 /** Bytes of the backlog's record JSON as athena serves it (same factory, measured on a queue nobody reads). */
-async function jsonBytesOf(sandbox: SandboxProcess, feed: FeedDefinition, client: ApiClient): Promise<number> {
+async function jsonBytesOf(
+	sandbox: SandboxProcess,
+	feed: FeedDefinition,
+	client: ApiClient,
+): Promise<number> {
 	let bytes = 0;
 	const chunk = 10_000;
 	for (let done = 0; done < RECORDS; done += chunk) {
-		const answer = await sandbox.inject({ feed: feed.id, count: Math.min(chunk, RECORDS - done), clientId: client.clientId, returnRecords: true });
+		const answer = await sandbox.inject({
+			feed: feed.id,
+			count: Math.min(chunk, RECORDS - done),
+			clientId: client.clientId,
+			returnRecords: true,
+		});
 		for (const record of answer.records ?? []) bytes += Buffer.byteLength(JSON.stringify(record));
 	}
 	return bytes;
@@ -260,7 +338,11 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 async function main(): Promise<void> {
 	const started = Date.now();
 	const feed = getFeed('appointments');
-	const sandbox = await startSandboxProcess({ departments: DEPARTMENTS, tokenLifetimeSec: 3600, retentionMs: 3_600_000 });
+	const sandbox = await startSandboxProcess({
+		departments: DEPARTMENTS,
+		tokenLifetimeSec: 3600,
+		retentionMs: 3_600_000,
+	});
 	const oursRuns: ScenarioResult[] = [];
 	const handBuilt: ScenarioResult[] = [];
 	let jsonBytes: number;
@@ -273,7 +355,9 @@ async function main(): Promise<void> {
 					client: OURS_CLIENT,
 					periodMs: POLL_EVERY_SEC * 1000,
 					async setup(n8n, credential) {
-						const created = await n8n.api.createWorkflow(oursWorkflow(feed, DEPARTMENTS, POLL_EVERY_SEC, credential, maxRecords));
+						const created = await n8n.api.createWorkflow(
+							oursWorkflow(feed, DEPARTMENTS, POLL_EVERY_SEC, credential, maxRecords),
+						);
 						await n8n.api.activate(created.id);
 						await untilTriggerReady(sandbox);
 						return { workflowId: String(created.id), recordNode: TRIGGER_NAME };
@@ -289,7 +373,9 @@ async function main(): Promise<void> {
 					periodMs: everySec * 1000,
 					async setup(n8n, credential) {
 						await subscribeByHand(sandbox, HAND_CLIENT, feed);
-						const created = await n8n.api.createWorkflow(handBuiltWorkflow(feed, sandbox.url, PRACTICE_ID, everySec, credential));
+						const created = await n8n.api.createWorkflow(
+							handBuiltWorkflow(feed, sandbox.url, PRACTICE_ID, everySec, credential),
+						);
 						await n8n.api.activate(created.id);
 						return { workflowId: String(created.id), recordNode: SPLIT_NAME };
 					},
@@ -304,7 +390,9 @@ async function main(): Promise<void> {
 	const minimum = minimumCalls();
 	const latencyBoundMs = (minimum * LATENCY_MS) / 5;
 	// Time until every record is in an execution exists only for a hand-built run that lost none.
-	const complete = handBuilt.find((run) => run.lost === 0 && run.left === 0 && !Number.isNaN(run.doneMs));
+	const complete = handBuilt.find(
+		(run) => run.lost === 0 && run.left === 0 && !Number.isNaN(run.doneMs),
+	);
 	const speedupOf = (run: ScenarioResult) => (complete ? complete.doneMs / run.doneMs : NaN);
 	const defaults = oursRuns[0];
 	const speedup = speedupOf(defaults);
@@ -316,14 +404,21 @@ async function main(): Promise<void> {
 		`${run.executions} executions with records (largest ${run.largestExecution.toLocaleString('en-US')} items) of ${run.executionsStarted} started, ${run.executionsFailed} failed; ` +
 		`n8n main RSS ${mb(run.rssBaseline)} -> peak ${mb(run.rssPeak)} (+${mb(run.rssGrowth)}, ${(run.rssGrowth / jsonBytes).toFixed(2)} x the JSON)` +
 		(run.firstError ? `; first failure: ${run.firstError}` : '');
-	const env = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadavg: loadavg().map((value) => round2(value)) };
+	const env = {
+		node: process.version,
+		cpus: cpus().length,
+		cpuModel: cpus()[0]?.model ?? 'unknown',
+		loadavg: loadavg().map((value) => round2(value)),
+	};
 	console.log(
 		[
 			`athenahealth backlog into a real n8n: ${env.cpus} x ${env.cpuModel}, load ${env.loadavg.join(' ')}`,
 			`backlog: ${RECORDS.toLocaleString('en-US')} ${feed.id} records over ${DEPARTMENTS} departments, ${mb(jsonBytes)} of record JSON; ` +
 				`${LATENCY_MS} ms added to every /changed call; each workflow in a fresh n8n (default run mode, sqlite)`,
 			`ours: athenahealth Trigger, defaults (Max Records per Poll ${OURS_MAX_RECORDS.map((value) => value ?? '10000 (default)').join(', then ')}), ` +
-				(POLL_EVERY_SEC >= 60 ? `a tick every ${POLL_EVERY_SEC} s (one drain a minute, athena's pacing); ` : `ticks every ${POLL_EVERY_SEC} s with Minimum Seconds Between Drains 0; `) +
+				(POLL_EVERY_SEC >= 60
+					? `a tick every ${POLL_EVERY_SEC} s (one drain a minute, athena's pacing); `
+					: `ticks every ${POLL_EVERY_SEC} s with Minimum Seconds Between Drains 0; `) +
 				`hand-built: Schedule Trigger (every ${HAND_BUILT_EVERY_SEC.join(' s, every ')} s) + HTTP Request (next-URL pagination) + Split Out`,
 			'',
 			...oursRuns.map(line),
@@ -382,8 +477,15 @@ async function main(): Promise<void> {
 			handBuiltEverySec: HAND_BUILT_EVERY_SEC,
 			jsonBytes,
 			minimumCalls: minimum,
-			ours: oursRuns.map((run, index) => ({ maxRecordsPerPoll: OURS_MAX_RECORDS[index] ?? 'default', ...summary(run), speedupVsHandBuilt: complete ? round2(speedupOf(run)) : null })),
-			handBuilt: handBuilt.map((run, index) => ({ everySec: HAND_BUILT_EVERY_SEC[index], ...summary(run) })),
+			ours: oursRuns.map((run, index) => ({
+				maxRecordsPerPoll: OURS_MAX_RECORDS[index] ?? 'default',
+				...summary(run),
+				speedupVsHandBuilt: complete ? round2(speedupOf(run)) : null,
+			})),
+			handBuilt: handBuilt.map((run, index) => ({
+				everySec: HAND_BUILT_EVERY_SEC[index],
+				...summary(run),
+			})),
 			totalSec: round2((Date.now() - started) / 1000),
 		},
 		environment: env,

@@ -1,5 +1,12 @@
 import { fastPollTimes } from '../test/e2e/realN8n';
-import { chain, httpRequestNode, noOpNode, triggerNode, type CredentialRef, type WorkflowNode } from '../test/e2e/workflows';
+import {
+	chain,
+	httpRequestNode,
+	noOpNode,
+	triggerNode,
+	type CredentialRef,
+	type WorkflowNode,
+} from '../test/e2e/workflows';
 import { changedPath, type FeedDefinition } from '../nodes/Athenahealth/feeds/catalog';
 
 export const TRIGGER_NAME = 'athenahealth Trigger';
@@ -12,7 +19,13 @@ export const SPLIT_NAME = 'Split Out';
  * schedule). Below a minute, `minIntervalSeconds: 0` lets every tick drain (the e2e suite's knob:
  * athena's one drain a minute, time-compressed).
  */
-export function oursWorkflow(feed: FeedDefinition, departments: number, pollEverySec: number, credential: CredentialRef, maxRecordsPerPoll?: number) {
+export function oursWorkflow(
+	feed: FeedDefinition,
+	departments: number,
+	pollEverySec: number,
+	credential: CredentialRef,
+	maxRecordsPerPoll?: number,
+) {
 	return chain('bench: athenahealth Trigger', [
 		triggerNode(
 			TRIGGER_NAME,
@@ -21,7 +34,10 @@ export function oursWorkflow(feed: FeedDefinition, departments: number, pollEver
 				feed: feed.id,
 				events: [],
 				departmentIds: Array.from({ length: departments }, (_, index) => String(index + 1)),
-				options: { ...(pollEverySec < 60 && { minIntervalSeconds: 0 }), ...(maxRecordsPerPoll !== undefined && { maxRecordsPerPoll }) },
+				options: {
+					...(pollEverySec < 60 && { minIntervalSeconds: 0 }),
+					...(maxRecordsPerPoll !== undefined && { maxRecordsPerPoll }),
+				},
 			},
 			credential,
 		),
@@ -35,7 +51,13 @@ export function oursWorkflow(feed: FeedDefinition, departments: number, pollEver
  * practice with `limit=1000` and "Response Contains Next URL" pagination (athena's `next` is a path,
  * so the expression puts the base URL in front), then a Split Out of the records.
  */
-export function handBuiltWorkflow(feed: FeedDefinition, baseUrl: string, practiceId: string, everySec: number, credential: CredentialRef) {
+export function handBuiltWorkflow(
+	feed: FeedDefinition,
+	baseUrl: string,
+	practiceId: string,
+	everySec: number,
+	credential: CredentialRef,
+) {
 	const schedule: WorkflowNode = {
 		...noOpNode('Schedule Trigger'),
 		type: 'n8n-nodes-base.scheduleTrigger',
@@ -43,10 +65,20 @@ export function handBuiltWorkflow(feed: FeedDefinition, baseUrl: string, practic
 		// Every minute as a cron at second 0 (the "Minutes" interval fires at a second derived from the
 		// node's id): the same schedule, with ticks the benchmark can time its injection against.
 		parameters: {
-			rule: { interval: [everySec < 60 ? { field: 'seconds', secondsInterval: everySec } : { field: 'cronExpression', expression: `0 */${everySec / 60} * * * *` }] },
+			rule: {
+				interval: [
+					everySec < 60
+						? { field: 'seconds', secondsInterval: everySec }
+						: { field: 'cronExpression', expression: `0 */${everySec / 60} * * * *` },
+				],
+			},
 		},
 	};
-	const http = httpRequestNode('HTTP Request', `${baseUrl}/v1/${practiceId}/${changedPath(feed)}?limit=1000`, credential);
+	const http = httpRequestNode(
+		'HTTP Request',
+		`${baseUrl}/v1/${practiceId}/${changedPath(feed)}?limit=1000`,
+		credential,
+	);
 	http.parameters.options = {
 		pagination: {
 			pagination: {

@@ -1,6 +1,10 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { changedPath, subscriptionPath, type FeedDefinition } from '../nodes/Athenahealth/feeds/catalog';
+import {
+	changedPath,
+	subscriptionPath,
+	type FeedDefinition,
+} from '../nodes/Athenahealth/feeds/catalog';
 
 type HttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
 
@@ -26,7 +30,13 @@ export interface NaiveResult {
  * without the minute between them, which favours the naive loop). It uses n8n's own HTTP helper
  * (axios, JSON parse), like the HTTP Request node, and does no transform at all: also in its favour.
  */
-export async function naiveDrain(http: HttpRequest, baseUrl: string, practiceId: string, token: string, feed: FeedDefinition): Promise<NaiveResult> {
+export async function naiveDrain(
+	http: HttpRequest,
+	baseUrl: string,
+	practiceId: string,
+	token: string,
+	feed: FeedDefinition,
+): Promise<NaiveResult> {
 	const headers = { Authorization: `Bearer ${token}` };
 	const first = `/v1/${practiceId}/${changedPath(feed)}?limit=1000`;
 	const passes: NaivePass[] = [];
@@ -35,7 +45,12 @@ export async function naiveDrain(http: HttpRequest, baseUrl: string, practiceId:
 		const pass: NaivePass = { calls: 0, records: 0, wallMs: 0 };
 		const passStarted = performance.now();
 		for (let next: string | undefined = first; next !== undefined; ) {
-			const body = (await http({ method: 'GET', url: `${baseUrl}${next}`, headers, json: true })) as IDataObject;
+			const body = (await http({
+				method: 'GET',
+				url: `${baseUrl}${next}`,
+				headers,
+				json: true,
+			})) as IDataObject;
 			pass.calls++;
 			pass.records += (body[feed.recordKey] as unknown[] | undefined)?.length ?? 0;
 			next = typeof body.next === 'string' ? body.next : undefined;
@@ -53,7 +68,12 @@ export async function naiveDrain(http: HttpRequest, baseUrl: string, practiceId:
 }
 
 /** The naive workflow's own token (an OAuth2 client-credentials credential fetches one too). */
-export async function fetchToken(http: HttpRequest, baseUrl: string, clientId: string, secret: string): Promise<string> {
+export async function fetchToken(
+	http: HttpRequest,
+	baseUrl: string,
+	clientId: string,
+	secret: string,
+): Promise<string> {
 	const body = (await http({
 		method: 'POST',
 		url: `${baseUrl}/oauth2/v1/token`,
@@ -66,17 +86,32 @@ export async function fetchToken(http: HttpRequest, baseUrl: string, clientId: s
 }
 
 /** Subscribes the naive workflow's client to the whole practice. */
-export async function subscribeWholePractice(http: HttpRequest, baseUrl: string, practiceId: string, token: string, feed: FeedDefinition): Promise<void> {
+export async function subscribeWholePractice(
+	http: HttpRequest,
+	baseUrl: string,
+	practiceId: string,
+	token: string,
+	feed: FeedDefinition,
+): Promise<void> {
 	await http({
 		method: 'POST',
 		url: `${baseUrl}/v1/${practiceId}/${subscriptionPath(feed)}`,
-		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+		headers: {
+			Authorization: `Bearer ${token}`,
+			'Content-Type': 'application/x-www-form-urlencoded',
+		},
 		body: '',
 		json: true,
 	});
 }
 
-export async function unsubscribe(http: HttpRequest, baseUrl: string, practiceId: string, token: string, feed: FeedDefinition): Promise<void> {
+export async function unsubscribe(
+	http: HttpRequest,
+	baseUrl: string,
+	practiceId: string,
+	token: string,
+	feed: FeedDefinition,
+): Promise<void> {
 	await http({
 		method: 'DELETE',
 		url: `${baseUrl}/v1/${practiceId}/${subscriptionPath(feed)}`,

@@ -18,18 +18,25 @@ const DEPARTMENTS = 400;
 async function main(): Promise<void> {
 	const rounds = Number(process.argv[2] ?? 4);
 	const feed = getFeed('appointments');
-	const sandbox = await startSandboxProcess({ departments: DEPARTMENTS, tokenLifetimeSec: 3600, retentionMs: 30_000 });
+	const sandbox = await startSandboxProcess({
+		departments: DEPARTMENTS,
+		tokenLifetimeSec: 3600,
+		retentionMs: 30_000,
+	});
 	try {
 		const ours = new TriggerDrain(sandboxCredentials(sandbox.url), feed.id, DEPARTMENTS, 5);
 		await ours.prepare();
 		for (let round = 0; round < rounds; round++) {
-			for (let done = 0; done < RECORDS; done += 10_000) await sandbox.inject({ feed: feed.id, count: 10_000 });
+			for (let done = 0; done < RECORDS; done += 10_000)
+				await sandbox.inject({ feed: feed.id, count: 10_000 });
 			await sleep(ours.guardWaitMs());
 			collect();
 			const run = await timed(() => ours.poll());
 			const items = run.value.length;
 			ours.workflow.executions.length = 0;
-			console.log(`round ${round + 1}: ${items} items, ${Math.round(run.wallMs)} ms wall, ${Math.round(run.cpuMs)} ms CPU (${((run.cpuMs * 1000) / items).toFixed(2)} us/record)`);
+			console.log(
+				`round ${round + 1}: ${items} items, ${Math.round(run.wallMs)} ms wall, ${Math.round(run.cpuMs)} ms CPU (${((run.cpuMs * 1000) / items).toFixed(2)} us/record)`,
+			);
 		}
 	} finally {
 		await sandbox.close();

@@ -2,7 +2,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { classifyAthenaFailure } from '../nodes/Athenahealth/common/changedFeed';
 import { makeTransform } from '../nodes/Athenahealth/common/records';
-import { drain, recordsOf, toQuery, type FetchPage, type Page, type PageRequest } from '../nodes/Athenahealth/drain';
+import {
+	drain,
+	recordsOf,
+	toQuery,
+	type FetchPage,
+	type Page,
+	type PageRequest,
+} from '../nodes/Athenahealth/drain';
 import { changedPath, type FeedDefinition } from '../nodes/Athenahealth/feeds/catalog';
 import { RecordFactory } from '../test/sandbox/records';
 import { collect, median, sleep } from './measure';
@@ -20,7 +27,12 @@ interface SyntheticBacklog {
 }
 
 /** The sandbox's own record shapes, spread round-robin over the departments as `inject` does. */
-export function syntheticBacklog(feed: FeedDefinition, records: number, departments: number, batchSize = 20): SyntheticBacklog {
+export function syntheticBacklog(
+	feed: FeedDefinition,
+	records: number,
+	departments: number,
+	batchSize = 20,
+): SyntheticBacklog {
 	const factory = new RecordFactory();
 	const now = Date.now();
 	const texts = new Map<string, string[]>();
@@ -61,7 +73,11 @@ function batchKey(department: number, batchSize: number, departments: number): s
  * replays page through them by offset (`queueEmpty`: a replay after the queue was read). Its own
  * cost is a slice per page.
  */
-function syntheticFetchPage(backlog: SyntheticBacklog, serverTime: number, queueEmpty = false): FetchPage {
+function syntheticFetchPage(
+	backlog: SyntheticBacklog,
+	serverTime: number,
+	queueEmpty = false,
+): FetchPage {
 	const cursor = new Map<string, number>();
 	return async (request: PageRequest): Promise<Page> => {
 		const key = request.departmentIds?.join(',') ?? '';
@@ -93,14 +109,34 @@ export interface CpuFigures {
  * CPU µs per record spent by the drain library itself (latency 0, no I/O, pages pre-parsed):
  * `drain()` from nodes/Athenahealth/drain with the trigger's own `makeTransform`, median of `runs`.
  */
-export async function cpuPerRecord(feed: FeedDefinition, backlog: SyntheticBacklog, departments: number, runs: number): Promise<CpuFigures> {
+export async function cpuPerRecord(
+	feed: FeedDefinition,
+	backlog: SyntheticBacklog,
+	departments: number,
+	runs: number,
+): Promise<CpuFigures> {
 	const departmentIds = Array.from({ length: departments }, (_, index) => index + 1);
 	// As the trigger builds it; with an event list the filter runs (athena's records name no event, so all pass).
-	const transform = makeTransform({ feed: feed.id, practiceId: PRACTICE_ID, keepEvents: ['ScheduleAppointment', 'CheckIn'] });
-	const base = { feed, departmentIds, transform, sleep, classify: classifyAthenaFailure, concurrency: 5 };
+	const transform = makeTransform({
+		feed: feed.id,
+		practiceId: PRACTICE_ID,
+		keepEvents: ['ScheduleAppointment', 'CheckIn'],
+	});
+	const base = {
+		feed,
+		departmentIds,
+		transform,
+		sleep,
+		classify: classifyAthenaFailure,
+		concurrency: 5,
+	};
 	// The fingerprints of the first 2000 records, as a saved drain's tail would hold them: replays drop them.
 	const first = [...backlog.byBatch.values()][0].slice(0, 2000);
-	const recent = { '0': first.map((record) => `${String(record[feed.idField])}@${String(record[feed.modifiedField!])}`) };
+	const recent = {
+		'0': first.map(
+			(record) => `${String(record[feed.idField])}@${String(record[feed.modifiedField!])}`,
+		),
+	};
 
 	const drainRunsUs: number[] = [];
 	const replayRunsUs: number[] = [];
@@ -112,7 +148,8 @@ export async function cpuPerRecord(feed: FeedDefinition, backlog: SyntheticBackl
 		let cpu = process.cpuUsage();
 		const drained = await drain({ ...base, fetchPage: syntheticFetchPage(backlog, serverTime) });
 		let used = process.cpuUsage(cpu);
-		if (drained.items.length !== backlog.records) throw new Error(`synthetic drain emitted ${drained.items.length}`);
+		if (drained.items.length !== backlog.records)
+			throw new Error(`synthetic drain emitted ${drained.items.length}`);
 		if (run >= 0) drainRunsUs.push((used.user + used.system) / backlog.records);
 		calls = drained.stats.calls.drain;
 
@@ -127,20 +164,38 @@ export async function cpuPerRecord(feed: FeedDefinition, backlog: SyntheticBackl
 		if (run >= 0) replayRunsUs.push((used.user + used.system) / backlog.records);
 		duplicatesDropped = replayed.stats.duplicates;
 	}
-	return { drainUs: median(drainRunsUs), replayUs: median(replayRunsUs), drainRunsUs, replayRunsUs, records: backlog.records, calls, duplicatesDropped };
+	return {
+		drainUs: median(drainRunsUs),
+		replayUs: median(replayRunsUs),
+		drainRunsUs,
+		replayRunsUs,
+		records: backlog.records,
+		calls,
+		duplicatesDropped,
+	};
 }
 
 /**
  * The same `drain()` over HTTP with a lean fetchPage (fetch + JSON.parse, no n8n, no axios): the
  * drain's scheduling alone, to set against the trigger path's n8n and axios overhead.
  */
-export function leanHttpFetchPage(baseUrl: string, practiceId: string, token: string, feed: FeedDefinition): FetchPage {
+export function leanHttpFetchPage(
+	baseUrl: string,
+	practiceId: string,
+	token: string,
+	feed: FeedDefinition,
+): FetchPage {
 	const path = `${baseUrl}/v1/${practiceId}/${changedPath(feed)}`;
 	return async (request) => {
 		const query = new URLSearchParams();
 		for (const [key, value] of Object.entries(toQuery(request))) query.set(key, String(value));
-		const response = await fetch(`${path}?${query}`, { headers: { Authorization: `Bearer ${token}` } });
-		if (!response.ok) throw Object.assign(new Error(`athena ${response.status}`), { httpCode: String(response.status) });
+		const response = await fetch(`${path}?${query}`, {
+			headers: { Authorization: `Bearer ${token}` },
+		});
+		if (!response.ok)
+			throw Object.assign(new Error(`athena ${response.status}`), {
+				httpCode: String(response.status),
+			});
 		const body = (await response.json()) as IDataObject;
 		const date = Date.parse(response.headers.get('date') ?? '');
 		return { records: recordsOf(body, feed), serverTime: Number.isNaN(date) ? undefined : date };

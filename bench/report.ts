@@ -19,7 +19,13 @@ export interface Report {
 	restart: ChangedCalls & { emitted: number };
 	crash: ChangedCalls & { lost: number; emitted: number; recovered: number };
 	/** Token requests our client made, as the sandbox logged them; preAuthentications as n8n's credential helper ran them. */
-	tokens: { firstLifetime: number; onExpiry: number; refused: number; preAuthentications: number; preAuthenticationsOnExpiry: number };
+	tokens: {
+		firstLifetime: number;
+		onExpiry: number;
+		refused: number;
+		preAuthentications: number;
+		preAuthenticationsOnExpiry: number;
+	};
 	expiry: { items: number; error?: string };
 	lean: LeanRun[];
 	tokensIssued: number;
@@ -37,7 +43,13 @@ export interface Report {
 		batches: number;
 		minimumLostCalls: number;
 	};
-	environment: { node: string; cpus: number; cpuModel: string; platform: string; loadavg: number[] };
+	environment: {
+		node: string;
+		cpus: number;
+		cpuModel: string;
+		platform: string;
+		loadavg: number[];
+	};
 	totalSec: number;
 }
 
@@ -46,7 +58,8 @@ const ms = (value: number) => `${Math.round(value)} ms`;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const count = (value: number) => value.toLocaleString('en-US');
 /** calls x latency / parallel calls allowed: the drain's wall time if latency were the only cost. */
-const bound = (calls: number, latencyMs: number, parallel: number) => (calls * latencyMs) / parallel;
+const bound = (calls: number, latencyMs: number, parallel: number) =>
+	(calls * latencyMs) / parallel;
 
 /** Prints the table and notes, then as the last line the JSON object. */
 export function printReport(report: Report): void {
@@ -55,7 +68,9 @@ export function printReport(report: Report): void {
 	const calls = Math.max(...rounds.map((round) => round.ours.calls));
 	const callsOverMinimum = calls / k.minimumCalls;
 	const speedups = rounds.map((round) => naiveOf(round).wallMs / round.ours.wallMs);
-	const overBounds = rounds.map((round) => round.ours.wallMs / bound(round.ours.calls, k.latencyMs, k.parallel));
+	const overBounds = rounds.map(
+		(round) => round.ours.wallMs / bound(round.ours.calls, k.latencyMs, k.parallel),
+	);
 	const memRatios = rounds.map((round) => round.ours.peakHeapGrowth / report.jsonBytes);
 	const speedupVsNaive = median(speedups);
 	const overLatencyBound = median(overBounds);
@@ -69,13 +84,16 @@ export function printReport(report: Report): void {
 	const naiveWall = median(rounds.map((round) => naiveOf(round).wallMs));
 	const firstNaive = naiveOf(rounds[0]);
 	const firstPass = firstNaive.passes[0];
-	const leanRatios = report.lean.map((run) => run.wallMs / bound(run.calls, k.latencyMs, k.parallel));
+	const leanRatios = report.lean.map(
+		(run) => run.wallMs / bound(run.calls, k.latencyMs, k.parallel),
+	);
 	const leanWall = median(report.lean.map((run) => run.wallMs));
 	const leanCpu = median(report.lean.map((run) => run.cpuMs));
 	const leanErrors = report.lean.flatMap((run) => (run.error ? [run.error] : []));
 	const tokenFetches = report.tokens.firstLifetime + report.tokens.onExpiry;
 	const wideOverBound = sens.wide.wallMs / bound(sens.wide.calls, k.latencyMs, sens.parallel);
-	const slowOverBound = sens.slow.ours.wallMs / bound(sens.slow.ours.calls, sens.latencyMs, k.parallel);
+	const slowOverBound =
+		sens.slow.ours.wallMs / bound(sens.slow.ours.calls, sens.latencyMs, k.parallel);
 	const slowSpeedup = naiveOf(sens.slow).wallMs / sens.slow.ours.wallMs;
 	// The trigger path's CPU per record (n8n's HTTP helper, axios, parse, our transform, GC) over JSON.parse alone.
 	const oursUsPerRecord = (oursCpu * 1000) / k.records;
@@ -153,7 +171,10 @@ export function printReport(report: Report): void {
 		],
 	];
 	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-	const line = (row: string[]) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ');
+	const line = (row: string[]) =>
+		row
+			.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column])))
+			.join('  ');
 
 	const env = report.environment;
 	const out: string[] = [
@@ -161,13 +182,13 @@ export function printReport(report: Report): void {
 		`backlog: ${count(k.records)} appointments records over ${k.departments} departments (${k.batches} batches of ${k.batchSize}), ` +
 			`${mb(report.jsonBytes)} of record JSON; sandbox in a child process; ${k.latencyMs} ms added to every /changed call`,
 		'paths: trigger = AthenahealthTrigger.poll() through n8n-core PollTriggerExecutor, athenaRequest and the real credential;',
-		'       pure drain() = nodes/Athenahealth/drain with the trigger\'s makeTransform and a synthetic fetchPage (no I/O);',
-		'       naive = one call in flight, whole practice, limit=1000, follow athena\'s next link (n8n HTTP helper, no transform)',
+		"       pure drain() = nodes/Athenahealth/drain with the trigger's makeTransform and a synthetic fetchPage (no I/O);",
+		"       naive = one call in flight, whole practice, limit=1000, follow athena's next link (n8n HTTP helper, no transform)",
 		'',
 		line(rows[0]),
 		...rows.slice(1).map(line),
 		'',
-		'rounds (same backlog, one inject feeds both clients\' queues):',
+		"rounds (same backlog, one inject feeds both clients' queues):",
 	];
 	const oursLine = (label: string, run: OursRun) =>
 		`${label} ${ms(run.wallMs)} wall, ${ms(run.cpuMs)} CPU (sandbox ${run.sandboxCpuMs ?? '?'} ms), ${run.calls} calls, ${count(run.items)} items, ${run.left} left, ` +
@@ -175,7 +196,12 @@ export function printReport(report: Report): void {
 	const naiveLine = (label: string, run: Round['naive']) =>
 		`${label} ${ms(run!.wallMs)} wall, ${ms(run!.cpuMs)} CPU (sandbox ${run!.sandboxCpuMs ?? '?'} ms), ${run!.calls} calls in ${run!.passes.length} passes, ` +
 		`${count(run!.records)} records, ${run!.left} left`;
-	rounds.forEach((round, index) => out.push(oursLine(`  ${index + 1}. trigger`, round.ours), naiveLine('     naive  ', round.naive)));
+	rounds.forEach((round, index) =>
+		out.push(
+			oursLine(`  ${index + 1}. trigger`, round.ours),
+			naiveLine('     naive  ', round.naive),
+		),
+	);
 	out.push(
 		'',
 		'sensitivity (not headline figures):',
@@ -247,7 +273,11 @@ export function printReport(report: Report): void {
 			jsonParseUsPerRecord: round2(cpu.parseUs),
 			usPerRecordRuns: { replay: cpu.replayRunsUs.map(round2), drain: cpu.drainRunsUs.map(round2) },
 			restart: report.restart,
-			crashRecovery: { ...report.crash, replayCallsPerBatch: round2(lostReplayCallsPerBatch), minimumCalls: k.minimumLostCalls },
+			crashRecovery: {
+				...report.crash,
+				replayCallsPerBatch: round2(lostReplayCallsPerBatch),
+				minimumCalls: k.minimumLostCalls,
+			},
 			speedupCeiling: round2(firstNaive.calls / (calls / k.parallel + 1)),
 			tokenLifetimeSec: k.tokenLifetimeSec,
 			tokenLifetimes,
@@ -257,7 +287,12 @@ export function printReport(report: Report): void {
 			preAuthentications: report.tokens.preAuthentications,
 			tokensIssuedBySandbox: report.tokensIssued,
 			sensitivity: {
-				parallel10: { wallMs: Math.round(sens.wide.wallMs), calls: sens.wide.calls, overLatencyBound: round2(wideOverBound), speedupVsNaive: round2(naiveWall / sens.wide.wallMs) },
+				parallel10: {
+					wallMs: Math.round(sens.wide.wallMs),
+					calls: sens.wide.calls,
+					overLatencyBound: round2(wideOverBound),
+					speedupVsNaive: round2(naiveWall / sens.wide.wallMs),
+				},
 				[`latency${sens.latencyMs}`]: {
 					oursWallMs: Math.round(sens.slow.ours.wallMs),
 					naiveWallMs: Math.round(naiveOf(sens.slow).wallMs),

@@ -11,7 +11,13 @@ import { requestHelpers } from '../test/harness/n8n';
 import { DEFAULT_CLIENTS, PRACTICE_ID } from '../test/sandbox/seed';
 import { classifyChanged, requestTotal, requestsSince, tokenRequests } from './calls';
 import { HeapSampler, collect, heapUsed, minimumCalls, sleep, timed } from './measure';
-import { fetchToken, naiveDrain, subscribeWholePractice, unsubscribe, type NaiveResult } from './naive';
+import {
+	fetchToken,
+	naiveDrain,
+	subscribeWholePractice,
+	unsubscribe,
+	type NaiveResult,
+} from './naive';
 import { cpuPerRecord, leanHttpFetchPage, syntheticBacklog } from './pure';
 import { printReport, type Report } from './report';
 import { startSandboxProcess, type SandboxProcess } from './sandboxProcess';
@@ -52,7 +58,12 @@ function perBatch(records: number): number[] {
 }
 
 /** Enqueues `records` for every subscribed client; with `measure`, returns the bytes of their JSON as athena serves them. */
-async function injectBacklog(sandbox: SandboxProcess, feed: FeedDefinition, records: number, measure = false): Promise<number> {
+async function injectBacklog(
+	sandbox: SandboxProcess,
+	feed: FeedDefinition,
+	records: number,
+	measure = false,
+): Promise<number> {
 	let bytes = 0;
 	const chunk = 10_000;
 	for (let done = 0; done < records; done += chunk) {
@@ -65,8 +76,15 @@ async function injectBacklog(sandbox: SandboxProcess, feed: FeedDefinition, reco
 	return bytes;
 }
 
-async function queued(sandbox: SandboxProcess, clientId: string, feed: FeedDefinition): Promise<number> {
-	return (await sandbox.queues()).find((queue) => queue.clientId === clientId && queue.feed === feed.id)?.queued ?? 0;
+async function queued(
+	sandbox: SandboxProcess,
+	clientId: string,
+	feed: FeedDefinition,
+): Promise<number> {
+	return (
+		(await sandbox.queues()).find((queue) => queue.clientId === clientId && queue.feed === feed.id)
+			?.queued ?? 0
+	);
 }
 
 export interface OursRun {
@@ -93,7 +111,11 @@ export interface Round {
 }
 
 /** One trigger poll that drains the queued backlog: wall, CPU, /changed calls, heap peak over a gc'd baseline. */
-async function measureOurs(sandbox: SandboxProcess, ours: TriggerDrain, feed: FeedDefinition): Promise<OursRun> {
+async function measureOurs(
+	sandbox: SandboxProcess,
+	ours: TriggerDrain,
+	feed: FeedDefinition,
+): Promise<OursRun> {
 	// A big drain leaves a guard of about 3 s (a minute apart, polls never meet it): not ours to time.
 	await sleep(ours.guardWaitMs());
 	const before = requestTotal(await sandbox.stats());
@@ -125,7 +147,11 @@ async function measureOurs(sandbox: SandboxProcess, ours: TriggerDrain, feed: Fe
 	};
 }
 
-async function measureNaive(sandbox: SandboxProcess, drainNaive: () => Promise<NaiveResult>, feed: FeedDefinition): Promise<NaiveRun> {
+async function measureNaive(
+	sandbox: SandboxProcess,
+	drainNaive: () => Promise<NaiveResult>,
+	feed: FeedDefinition,
+): Promise<NaiveRun> {
 	collect();
 	const sandboxCpu = sandbox.cpuMs();
 	const run = await timed(drainNaive);
@@ -140,16 +166,26 @@ async function measureNaive(sandbox: SandboxProcess, drainNaive: () => Promise<N
 async function main(): Promise<void> {
 	const started = performance.now();
 	const feed = getFeed('appointments');
-	const sandbox = await startSandboxProcess({ departments: DEPARTMENTS, tokenLifetimeSec: TOKEN_LIFETIME_SEC, retentionMs: RETENTION_MS });
+	const sandbox = await startSandboxProcess({
+		departments: DEPARTMENTS,
+		tokenLifetimeSec: TOKEN_LIFETIME_SEC,
+		retentionMs: RETENTION_MS,
+	});
 	const report: Partial<Report> = {};
-	const latency = (latencyMs: number) => sandbox.setFaults({ seed: 6, rules: [{ route: 'changed', latencyMs }] });
+	const latency = (latencyMs: number) =>
+		sandbox.setFaults({ seed: 6, rules: [{ route: 'changed', latencyMs }] });
 	try {
 		const credentials = sandboxCredentials(sandbox.url);
 		const ours = new TriggerDrain(credentials, feed.id, DEPARTMENTS, PARALLEL);
 		// Subscribes (the trigger's auto-subscribe) and marks the crash-recovery window: the first polls emit nothing.
 		await ours.prepare();
 		const http = requestHelpers(credentials).helpers.httpRequest;
-		const naiveToken = await fetchToken(http, sandbox.url, NAIVE_CLIENT.clientId, NAIVE_CLIENT.secret);
+		const naiveToken = await fetchToken(
+			http,
+			sandbox.url,
+			NAIVE_CLIENT.clientId,
+			NAIVE_CLIENT.secret,
+		);
 		await subscribeWholePractice(http, sandbox.url, PRACTICE_ID, naiveToken, feed);
 		const drainNaive = () => naiveDrain(http, sandbox.url, PRACTICE_ID, naiveToken, feed);
 		await latency(LATENCY_MS);
@@ -174,8 +210,16 @@ async function main(): Promise<void> {
 		await drainNaive();
 		await latency(SENSITIVITY.latencyMs);
 		await injectBacklog(sandbox, feed, RECORDS);
-		const slow: Round = { ours: await measureOurs(sandbox, ours, feed), naive: await measureNaive(sandbox, drainNaive, feed) };
-		report.sensitivity = { parallel: SENSITIVITY.parallel, wide: wideRun, latencyMs: SENSITIVITY.latencyMs, slow };
+		const slow: Round = {
+			ours: await measureOurs(sandbox, ours, feed),
+			naive: await measureNaive(sandbox, drainNaive, feed),
+		};
+		report.sensitivity = {
+			parallel: SENSITIVITY.parallel,
+			wide: wideRun,
+			latencyMs: SENSITIVITY.latencyMs,
+			slow,
+		};
 		await latency(LATENCY_MS);
 		await unsubscribe(http, sandbox.url, PRACTICE_ID, naiveToken, feed);
 
@@ -184,7 +228,10 @@ async function main(): Promise<void> {
 		await sleep(ours.guardWaitMs());
 		let before = requestTotal(await sandbox.stats());
 		const afterRestart = await ours.pollAfterRestart();
-		report.restart = { ...classifyChanged(requestsSince(await sandbox.stats(), before)), emitted: afterRestart.length };
+		report.restart = {
+			...classifyChanged(requestsSince(await sandbox.stats(), before)),
+			emitted: afterRestart.length,
+		};
 
 		// Crash recovery 2: a poll reads LOST records and n8n dies before saving them; after the
 		// restart the replay re-reads the window and emits only what was never saved.
@@ -194,7 +241,9 @@ async function main(): Promise<void> {
 		before = requestTotal(await sandbox.stats());
 		const recoveredItems = await ours.pollAfterRestart();
 		const recovery = classifyChanged(requestsSince(await sandbox.stats(), before));
-		const recovered = recoveredItems.filter((item) => (item.json._athena as { replayed?: boolean } | undefined)?.replayed).length;
+		const recovered = recoveredItems.filter(
+			(item) => (item.json._athena as { replayed?: boolean } | undefined)?.replayed,
+		).length;
 		report.crash = { ...recovery, lost: lostInCrash, emitted: recoveredItems.length, recovered };
 		ours.workflow.executions.length = 0;
 		const firstLifetime = tokenRequests(await sandbox.stats(), OURS_CLIENT.clientId);
@@ -235,7 +284,12 @@ async function main(): Promise<void> {
 					departmentIds: Array.from({ length: DEPARTMENTS }, (_, id) => id + 1),
 					concurrency: PARALLEL,
 					classify: classifyAthenaFailure,
-					fetchPage: leanHttpFetchPage(sandbox.url, PRACTICE_ID, String(credentials.data.accessToken), feed),
+					fetchPage: leanHttpFetchPage(
+						sandbox.url,
+						PRACTICE_ID,
+						String(credentials.data.accessToken),
+						feed,
+					),
 					transform: makeTransform({ feed: feed.id, practiceId: Number(PRACTICE_ID) }),
 					sleep,
 				}),
@@ -258,7 +312,10 @@ async function main(): Promise<void> {
 
 	// CPU per record of our code alone, latency 0: in-process, no sandbox, pages pre-parsed.
 	const backlog = syntheticBacklog(feed, RECORDS, DEPARTMENTS);
-	report.cpu = { ...(await cpuPerRecord(feed, backlog, DEPARTMENTS, CPU_RUNS)), parseUs: backlog.parseUsPerRecord };
+	report.cpu = {
+		...(await cpuPerRecord(feed, backlog, DEPARTMENTS, CPU_RUNS)),
+		parseUs: backlog.parseUsPerRecord,
+	};
 
 	report.constants = {
 		records: RECORDS,

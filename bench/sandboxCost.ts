@@ -99,7 +99,15 @@ async function main(): Promise<void> {
 		JSON.stringify({
 			sandboxOverStringify,
 			goalMet: sandboxOverStringify <= GOAL,
-			raw: { records: RECORDS, departments: DEPARTMENTS, pages, jsonBytes: bytes, sandboxUsPerRecord: sandboxUs, stringifyUsPerRecord: stringifyUs, ratios },
+			raw: {
+				records: RECORDS,
+				departments: DEPARTMENTS,
+				pages,
+				jsonBytes: bytes,
+				sandboxUsPerRecord: sandboxUs,
+				stringifyUsPerRecord: stringifyUs,
+				ratios,
+			},
 		}),
 	);
 }

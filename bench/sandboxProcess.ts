@@ -19,8 +19,15 @@ export interface SandboxProcess extends SandboxControl {
  * `retentionMs`: the benchmark queues about 1.2 million records; with athena's 24 hours the child would
  * keep every one it processed (for replays). No scenario needs a record for more than about 15 seconds.
  */
-export async function startSandboxProcess(options: { departments: number; tokenLifetimeSec: number; retentionMs: number }): Promise<SandboxProcess> {
-	const launched = await launchSandbox({ ...options, onOutput: (text, stream) => stream === 'stderr' && process.stderr.write(text) });
+export async function startSandboxProcess(options: {
+	departments: number;
+	tokenLifetimeSec: number;
+	retentionMs: number;
+}): Promise<SandboxProcess> {
+	const launched = await launchSandbox({
+		...options,
+		onOutput: (text, stream) => stream === 'stderr' && process.stderr.write(text),
+	});
 	return {
 		...sandboxControl(launched.url),
 		url: launched.url,

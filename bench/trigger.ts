@@ -5,8 +5,9 @@ import { PolledWorkflow } from '../test/harness/n8n';
 
 // Under ts-node, `AthenahealthTrigger.node` resolves to AthenahealthTrigger.node.json (Node tries .json
 // before .ts), so the class is loaded by the file's full name; the type still comes from the source.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { AthenahealthTrigger } = require('../nodes/Athenahealth/AthenahealthTrigger.node.ts') as typeof import('../nodes/Athenahealth/AthenahealthTrigger.node');
+const { AthenahealthTrigger } =
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	require('../nodes/Athenahealth/AthenahealthTrigger.node.ts') as typeof import('../nodes/Athenahealth/AthenahealthTrigger.node');
 
 interface SavedState {
 	windowStart?: number;
@@ -23,7 +24,12 @@ interface SavedState {
 export class TriggerDrain {
 	readonly workflow: PolledWorkflow;
 
-	constructor(credentials: InMemoryCredentialsHelper, feed: string, departments: number, parallelBatches: number) {
+	constructor(
+		credentials: InMemoryCredentialsHelper,
+		feed: string,
+		departments: number,
+		parallelBatches: number,
+	) {
 		this.workflow = new PolledWorkflow(
 			new AthenahealthTrigger(),
 			{
@@ -56,7 +62,9 @@ export class TriggerDrain {
 	 */
 	guardWaitMs(): number {
 		const { guardUntil, clockOffsetMs } = this.state;
-		return guardUntil === undefined ? 0 : Math.max(0, guardUntil - (clockOffsetMs ?? 0) - Date.now() + 50);
+		return guardUntil === undefined
+			? 0
+			: Math.max(0, guardUntil - (clockOffsetMs ?? 0) - Date.now() + 50);
 	}
 
 	async poll(): Promise<INodeExecutionData[]> {

@@ -35,9 +35,21 @@ export class AthenahealthApi implements ICredentialType {
 			name: 'environment',
 			type: 'options',
 			options: [
-				{ name: 'Preview', value: 'preview', description: `athena's preview (test) environment: ${ATHENA_HOSTS.preview}` },
-				{ name: 'Production', value: 'production', description: `athena's production environment: ${ATHENA_HOSTS.production}` },
-				{ name: 'Custom Base URL', value: 'custom', description: 'A gateway or proxy in front of athena' },
+				{
+					name: 'Preview',
+					value: 'preview',
+					description: `athena's preview (test) environment: ${ATHENA_HOSTS.preview}`,
+				},
+				{
+					name: 'Production',
+					value: 'production',
+					description: `athena's production environment: ${ATHENA_HOSTS.production}`,
+				},
+				{
+					name: 'Custom Base URL',
+					value: 'custom',
+					description: 'A gateway or proxy in front of athena',
+				},
 			],
 			default: 'preview',
 		},
@@ -47,7 +59,8 @@ export class AthenahealthApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://athena-gateway.example.org',
-			description: 'The https address of a gateway or proxy in front of athena (plain http only on this machine)',
+			description:
+				'The https address of a gateway or proxy in front of athena (plain http only on this machine)',
 			displayOptions: { show: { environment: ['custom'] } },
 			required: true,
 		},
@@ -102,7 +115,10 @@ export class AthenahealthApi implements ICredentialType {
 					response = (await this.helpers.httpRequest({
 						method: 'POST',
 						url,
-						auth: { username: String(credentials.clientId), password: String(credentials.clientSecret) },
+						auth: {
+							username: String(credentials.clientId),
+							password: String(credentials.clientSecret),
+						},
 						headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 						body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
 						json: true,
@@ -110,7 +126,9 @@ export class AthenahealthApi implements ICredentialType {
 				} catch (error) {
 					// The credential test shows this message: say what athena refused (scope and policy
 					// are not the secret; docs/athena-contract.md#authentication). The answer stays the cause.
-					throw new Error(tokenRefusal({ ...readFailure(error), tokenEndpoint: true }), { cause: error });
+					throw new Error(tokenRefusal({ ...readFailure(error), tokenEndpoint: true }), {
+						cause: error,
+					});
 				}
 				// expires_in comes as the string "3600": n8n's expirable field needs no lifetime.
 				return response.access_token ?? '';
@@ -124,7 +142,10 @@ export class AthenahealthApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => ({
 		...requestOptions,
-		headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken)}` },
+		headers: {
+			...requestOptions.headers,
+			Authorization: `Bearer ${String(credentials.accessToken)}`,
+		},
 	});
 
 	// Proves the practice is reachable with this client: one department is enough.

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as changedData from './actions/changedData/ChangedData.resource';
@@ -6,8 +11,18 @@ import * as patientCase from './actions/patientCase/PatientCase.resource';
 import { router } from './actions/router';
 import { practiceField } from './common/practice';
 import * as subscription from './actions/subscription/Subscription.resource';
-import { searchDepartments, searchPatientCases, searchPatients, searchProviders } from './methods/listSearch';
-import { getCloseReasons, getDepartments, getFeedEvents, getProviders } from './methods/loadOptions';
+import {
+	searchDepartments,
+	searchPatientCases,
+	searchPatients,
+	searchProviders,
+} from './methods/listSearch';
+import {
+	getCloseReasons,
+	getDepartments,
+	getFeedEvents,
+	getProviders,
+} from './methods/loadOptions';
 
 export class Athenahealth implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +34,8 @@ export class Athenahealth implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Create and update Athenahealth patient cases, manage changed-data subscriptions and read changed data',
+		description:
+			'Create and update Athenahealth patient cases, manage changed-data subscriptions and read changed data',
 		defaults: { name: 'Athenahealth' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -40,7 +56,8 @@ export class Athenahealth implements INodeType {
 					{
 						name: 'Patient Case',
 						value: 'patientCase',
-						description: 'A documented call or message about a patient, routed to a provider or staff',
+						description:
+							'A documented call or message about a patient, routed to a provider or staff',
 					},
 					{
 						name: 'Subscription',

@@ -1,4 +1,9 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { FEEDS } from './feeds/catalog';
@@ -21,7 +26,8 @@ export class AthenahealthTrigger implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: FEED_SUBTITLE,
-		description: 'Starts the workflow for every record that changes in an Athenahealth changed-data feed',
+		description:
+			'Starts the workflow for every record that changes in an Athenahealth changed-data feed',
 		defaults: { name: 'Athenahealth Trigger' },
 		polling: true,
 		inputs: [],

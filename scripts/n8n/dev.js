@@ -25,7 +25,12 @@ const USER_FOLDER = path.join(REPO_ROOT, '.cache', 'dev-n8n');
 const WORKFLOWS_DIR = path.join(__dirname, 'workflows');
 
 // n8n's password rules: 8+ characters with a number and a capital letter.
-const OWNER = { email: 'dev@athena.local', password: 'Athena-Dev-2026', firstName: 'Athena', lastName: 'Dev' };
+const OWNER = {
+	email: 'dev@athena.local',
+	password: 'Athena-Dev-2026',
+	firstName: 'Athena',
+	lastName: 'Dev',
+};
 
 // The dev credential; its data (the sandbox's demo client) is what the sandbox announces when it is
 // ready (test/sandbox/seed.ts sandboxCredentialData).
@@ -47,7 +52,8 @@ function portInUse(port) {
 
 /** Starts the sandbox (test/sandbox/launch.js) on SANDBOX_PORT, its output echoed with a prefix. */
 async function startSandbox() {
-	if (await portInUse(SANDBOX_PORT)) throw new Error(`port ${SANDBOX_PORT} is busy: is another sandbox or dev run up?`);
+	if (await portInUse(SANDBOX_PORT))
+		throw new Error(`port ${SANDBOX_PORT} is busy: is another sandbox or dev run up?`);
 	return await launchSandbox({
 		port: SANDBOX_PORT,
 		// Own process group: Ctrl-C reaches this script only, which stops n8n before the sandbox.
@@ -58,7 +64,9 @@ async function startSandbox() {
 
 /** Creates the dev credential, or updates it when a previous run made it (the sandbox URL may change). */
 async function ensureCredential(api, data) {
-	const existing = (await api.listCredentials()).data?.find((c) => c.name === CREDENTIAL_NAME && c.type === CREDENTIAL_TYPE);
+	const existing = (await api.listCredentials()).data?.find(
+		(c) => c.name === CREDENTIAL_NAME && c.type === CREDENTIAL_TYPE,
+	);
 	if (existing) {
 		await api.updateCredential(existing.id, { data });
 		return existing;
@@ -73,7 +81,10 @@ async function ensureCredential(api, data) {
 async function importWorkflows(api, credential, { dir = WORKFLOWS_DIR, log: say = log } = {}) {
 	if (!fs.existsSync(dir)) return [];
 	const imported = [];
-	for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+	for (const file of fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.sort()) {
 		const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 		const name = workflow.name ?? path.basename(file, '.json');
 		const found = (await api.listWorkflows({ name })).data ?? [];
@@ -112,10 +123,14 @@ async function importWorkflows(api, credential, { dir = WORKFLOWS_DIR, log: say 
 async function restoreSubscriptions(api, data) {
 	const workflows = (await api.listWorkflows({ active: true })).data ?? [];
 	const triggers = workflows.flatMap((workflow) =>
-		(workflow.nodes ?? []).filter((node) => node.type === 'n8n-nodes-athenahealth.athenahealthTrigger' && !node.disabled),
+		(workflow.nodes ?? []).filter(
+			(node) => node.type === 'n8n-nodes-athenahealth.athenahealthTrigger' && !node.disabled,
+		),
 	);
 	if (triggers.length === 0) return;
-	const { getFeed, subscriptionPath } = require(path.join(REPO_ROOT, 'dist', 'nodes', 'Athenahealth', 'feeds', 'catalog.js'));
+	const { getFeed, subscriptionPath } = require(
+		path.join(REPO_ROOT, 'dist', 'nodes', 'Athenahealth', 'feeds', 'catalog.js'),
+	);
 	const tokenResponse = await fetch(`${SANDBOX_URL}/oauth2/v1/token`, {
 		method: 'POST',
 		headers: {
@@ -126,7 +141,11 @@ async function restoreSubscriptions(api, data) {
 	});
 	const token = (await tokenResponse.json()).access_token;
 	for (const node of triggers) {
-		const { feed: feedId = 'appointments', events = [], departmentIds = [] } = node.parameters ?? {};
+		const {
+			feed: feedId = 'appointments',
+			events = [],
+			departmentIds = [],
+		} = node.parameters ?? {};
 		const values = [feedId, ...events, ...departmentIds].map(String);
 		if (values.some((value) => value.startsWith('='))) continue; // expressions: the trigger subscribes itself
 		const feed = getFeed(feedId);
@@ -134,14 +153,23 @@ async function restoreSubscriptions(api, data) {
 			const body = new URLSearchParams();
 			if (eventName) body.set('eventname', eventName);
 			if (departmentIds.length) body.set('departmentids', departmentIds.join(','));
-			const response = await fetch(`${SANDBOX_URL}/v1/${data.practiceId}/${subscriptionPath(feed)}`, {
-				method: 'POST',
-				headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
-				body,
-			});
-			if (!response.ok) log(`WARNING: could not subscribe ${feed.id} for "${node.name}": ${response.status}`);
+			const response = await fetch(
+				`${SANDBOX_URL}/v1/${data.practiceId}/${subscriptionPath(feed)}`,
+				{
+					method: 'POST',
+					headers: {
+						authorization: `Bearer ${token}`,
+						'content-type': 'application/x-www-form-urlencoded',
+					},
+					body,
+				},
+			);
+			if (!response.ok)
+				log(`WARNING: could not subscribe ${feed.id} for "${node.name}": ${response.status}`);
 		}
-		log(`sandbox: subscribed ${feed.id}${events.length ? ` (${events.join(', ')})` : ''} for the active trigger "${node.name}"`);
+		log(
+			`sandbox: subscribed ${feed.id}${events.length ? ` (${events.join(', ')})` : ''} for the active trigger "${node.name}"`,
+		);
 	}
 }
 
@@ -170,7 +198,8 @@ async function main() {
 		}
 		if (!queueMode) installPackedPackage({ userFolder: USER_FOLDER, log });
 
-		if (await portInUse(N8N_PORT)) throw new Error(`port ${N8N_PORT} is busy: is another n8n (npm run dev) running?`);
+		if (await portInUse(N8N_PORT))
+			throw new Error(`port ${N8N_PORT} is busy: is another n8n (npm run dev) running?`);
 
 		const sandbox = await startSandbox();
 		stops.push(() => sandbox.stop());
@@ -184,12 +213,16 @@ async function main() {
 		let n8n;
 		if (queueMode) {
 			const { startQueue } = require('./queue');
-			log(`starting n8n in queue mode (main on http://127.0.0.1:${N8N_PORT}, two workers, PostgreSQL, Redis)`);
+			log(
+				`starting n8n in queue mode (main on http://127.0.0.1:${N8N_PORT}, two workers, PostgreSQL, Redis)`,
+			);
 			const queue = await startQueue({ port: N8N_PORT, log, echo: true });
 			stops.push(() => queue.stop());
 			n8n = queue.main;
 		} else {
-			log(`starting n8n on http://127.0.0.1:${N8N_PORT} (user folder ${path.relative(REPO_ROOT, USER_FOLDER)})`);
+			log(
+				`starting n8n on http://127.0.0.1:${N8N_PORT} (user folder ${path.relative(REPO_ROOT, USER_FOLDER)})`,
+			);
 			n8n = await startN8n({
 				userFolder: USER_FOLDER,
 				port: N8N_PORT,
@@ -205,9 +238,13 @@ async function main() {
 		const owner = await setupOwner(n8n.url, OWNER);
 		const api = publicApi(n8n.url, owner.apiKey);
 		const credential = await ensureCredential(api, sandbox.credential);
-		log(`credential "${CREDENTIAL_NAME}" (${CREDENTIAL_TYPE}, id ${credential.id}) -> ${SANDBOX_URL}`);
+		log(
+			`credential "${CREDENTIAL_NAME}" (${CREDENTIAL_TYPE}, id ${credential.id}) -> ${SANDBOX_URL}`,
+		);
 		await importWorkflows(api, credential);
-		await restoreSubscriptions(api, sandbox.credential).catch((err) => log(`WARNING: could not restore the sandbox subscriptions: ${err.message}`));
+		await restoreSubscriptions(api, sandbox.credential).catch((err) =>
+			log(`WARNING: could not restore the sandbox subscriptions: ${err.message}`),
+		);
 
 		const watchExit = setInterval(() => {
 			if (n8n.exited() && !stopping) {

@@ -55,7 +55,12 @@ function wantedStamp() {
 		const full = path.join(RUNTIME_TEMPLATE, file);
 		if (fs.existsSync(full)) hash.update(fs.readFileSync(full));
 	}
-	return { node: NODE_VERSION, nodePackage: nodePackageName(), n8n: N8N_VERSION, template: hash.digest('hex') };
+	return {
+		node: NODE_VERSION,
+		nodePackage: nodePackageName(),
+		n8n: N8N_VERSION,
+		template: hash.digest('hex'),
+	};
 }
 
 function isInstalled(p = paths()) {
@@ -93,7 +98,9 @@ function run(cmd, args, opts) {
 	const res = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
 	if (res.error) throw new Error(`${cmd} ${args.join(' ')}: ${res.error.message}`);
 	if (res.status !== 0) {
-		throw new Error(`${cmd} ${args.join(' ')} (in ${opts.cwd}) exited with ${res.status ?? res.signal}`);
+		throw new Error(
+			`${cmd} ${args.join(' ')} (in ${opts.cwd}) exited with ${res.status ?? res.signal}`,
+		);
 	}
 }
 
@@ -145,7 +152,9 @@ function ensureInstalled({ log = (m) => console.error(m) } = {}) {
 	const p = paths();
 	const t0 = Date.now();
 	if (isInstalled(p)) {
-		log(`[n8n-install] Node ${NODE_VERSION} + n8n ${N8N_VERSION} already in ${p.cache} (${Date.now() - t0} ms)`);
+		log(
+			`[n8n-install] Node ${NODE_VERSION} + n8n ${N8N_VERSION} already in ${p.cache} (${Date.now() - t0} ms)`,
+		);
 		return p;
 	}
 	return withLock(p.cache, log, () => {
@@ -170,22 +179,38 @@ function ensureInstalled({ log = (m) => console.error(m) } = {}) {
 		const env = node24Env(p);
 		const lockTemplate = path.join(RUNTIME_TEMPLATE, 'package-lock.json');
 		const hasLock = fs.existsSync(lockTemplate);
-		step(log, `n8n ${N8N_VERSION} (npm install --legacy-peer-deps --ignore-scripts${hasLock ? ', committed lockfile' : ''})`, () => {
-			fs.mkdirSync(p.n8nDir, { recursive: true });
-			fs.copyFileSync(path.join(RUNTIME_TEMPLATE, 'package.json'), path.join(p.n8nDir, 'package.json'));
-			if (hasLock) fs.copyFileSync(lockTemplate, path.join(p.n8nDir, 'package-lock.json'));
-			else fs.rmSync(path.join(p.n8nDir, 'package-lock.json'), { force: true });
-			// --legacy-peer-deps always: npm's default peer resolution loops for 20+ minutes on
-			// n8n's langchain peers. Install scripts stay off; only sqlite3 needs one (next step).
-			// `npm install`, not `npm ci`: the registry lacks some optional platform packages
-			// (@msgpackr-extract/*-darwin-*), so the lockfile cannot list them and `npm ci` calls it
-			// out of sync. `npm install` still takes every locked version from the lockfile.
-			const args = ['install', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
-			run('npm', args, { cwd: p.n8nDir, env });
-			if (!hasLock) {
-				log(`[n8n-install] no committed lockfile: copy ${path.join(p.n8nDir, 'package-lock.json')} to ${lockTemplate} to pin the tree`);
-			}
-		});
+		step(
+			log,
+			`n8n ${N8N_VERSION} (npm install --legacy-peer-deps --ignore-scripts${hasLock ? ', committed lockfile' : ''})`,
+			() => {
+				fs.mkdirSync(p.n8nDir, { recursive: true });
+				fs.copyFileSync(
+					path.join(RUNTIME_TEMPLATE, 'package.json'),
+					path.join(p.n8nDir, 'package.json'),
+				);
+				if (hasLock) fs.copyFileSync(lockTemplate, path.join(p.n8nDir, 'package-lock.json'));
+				else fs.rmSync(path.join(p.n8nDir, 'package-lock.json'), { force: true });
+				// --legacy-peer-deps always: npm's default peer resolution loops for 20+ minutes on
+				// n8n's langchain peers. Install scripts stay off; only sqlite3 needs one (next step).
+				// `npm install`, not `npm ci`: the registry lacks some optional platform packages
+				// (@msgpackr-extract/*-darwin-*), so the lockfile cannot list them and `npm ci` calls it
+				// out of sync. `npm install` still takes every locked version from the lockfile.
+				const args = [
+					'install',
+					'--legacy-peer-deps',
+					'--ignore-scripts',
+					'--no-audit',
+					'--no-fund',
+					'--loglevel=error',
+				];
+				run('npm', args, { cwd: p.n8nDir, env });
+				if (!hasLock) {
+					log(
+						`[n8n-install] no committed lockfile: copy ${path.join(p.n8nDir, 'package-lock.json')} to ${lockTemplate} to pin the tree`,
+					);
+				}
+			},
+		);
 
 		const sqliteLoads = () =>
 			spawnSync(p.nodeBin, ['-e', "require('sqlite3')"], { cwd: p.n8nDir, encoding: 'utf8' });
@@ -198,7 +223,8 @@ function ensureInstalled({ log = (m) => console.error(m) } = {}) {
 			});
 			// Prove the native module loads in Node 24 before calling the install good.
 			const check = sqliteLoads();
-			if (check.status !== 0) throw new Error(`sqlite3 does not load on Node ${NODE_VERSION}:\n${check.stderr}`);
+			if (check.status !== 0)
+				throw new Error(`sqlite3 does not load on Node ${NODE_VERSION}:\n${check.stderr}`);
 		});
 
 		writeJson(p.stamp, { ...wantedStamp(), installedAt: new Date().toISOString() });
@@ -207,14 +233,24 @@ function ensureInstalled({ log = (m) => console.error(m) } = {}) {
 	});
 }
 
-module.exports = { ensureInstalled, isInstalled, paths, node24Env, REPO_ROOT, NODE_VERSION, N8N_VERSION };
+module.exports = {
+	ensureInstalled,
+	isInstalled,
+	paths,
+	node24Env,
+	REPO_ROOT,
+	NODE_VERSION,
+	N8N_VERSION,
+};
 
 if (require.main === module) {
 	try {
 		ensureInstalled();
 	} catch (err) {
 		console.error(`[n8n-install] FAILED: ${err.message}`);
-		console.error('[n8n-install] the cache stays unstamped; rerun to retry (delete the cache folder to start clean)');
+		console.error(
+			'[n8n-install] the cache stays unstamped; rerun to retry (delete the cache folder to start clean)',
+		);
 		process.exit(1);
 	}
 }

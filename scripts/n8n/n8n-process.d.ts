@@ -43,9 +43,13 @@ export interface N8nInstance {
 	rss(): ProcessRss[];
 	exited(): { code: number | null; signal: NodeJS.Signals | null } | null;
 	/** SIGTERM to n8n's process group, SIGKILL after timeoutMs (default 20 000). */
-	stop(options?: { timeoutMs?: number }): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null>;
+	stop(options?: {
+		timeoutMs?: number;
+	}): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null>;
 	/** A signal (default SIGKILL, i.e. kill -9) to n8n's process group, as a crash; resolves once it exited. */
-	kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null>;
+	kill(
+		signal?: NodeJS.Signals,
+	): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null>;
 }
 
 export interface OwnerInput {
@@ -82,16 +86,28 @@ export interface PublicApi {
 	listWorkflows(query?: { name?: string; active?: boolean }): Promise<any>;
 	activate(id: string): Promise<any>;
 	deactivate(id: string): Promise<any>;
-	listExecutions(query?: { workflowId?: string; status?: string; limit?: number; includeData?: boolean }): Promise<any>;
+	listExecutions(query?: {
+		workflowId?: string;
+		status?: string;
+		limit?: number;
+		includeData?: boolean;
+	}): Promise<any>;
 	getExecution(id: string | number, options?: { includeData?: boolean }): Promise<any>;
 }
 
-export declare function n8nEnv(o: { userFolder: string; port: number; brokerPort: number }): Record<string, string>;
+export declare function n8nEnv(o: {
+	userFolder: string;
+	port: number;
+	brokerPort: number;
+}): Record<string, string>;
 export declare function freePort(): Promise<number>;
 export declare function startN8n(options: StartOptions): Promise<N8nInstance>;
 export declare function setupOwner(url: string, owner?: OwnerInput): Promise<Owner>;
 export declare function publicApi(url: string, apiKey: string): PublicApi;
 /** The node types the editor loads (GET /types/nodes.json). */
-export declare function listNodeTypes(url: string, cookie: string): Promise<Array<{ name: string; displayName: string; [k: string]: unknown }>>;
+export declare function listNodeTypes(
+	url: string,
+	cookie: string,
+): Promise<Array<{ name: string; displayName: string; [k: string]: unknown }>>;
 export declare function rssOf(pid: number): number | undefined;
 export declare function rssTree(pid: number): ProcessRss[];

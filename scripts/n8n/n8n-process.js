@@ -51,7 +51,8 @@ function n8nEnv({ userFolder, port, brokerPort }) {
 function cleanParentEnv() {
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(N8N_|DB_|npm_)/.test(key) || ['NODE_OPTIONS', 'NODE_PATH', 'NODE_ENV'].includes(key)) continue;
+		if (/^(N8N_|DB_|npm_)/.test(key) || ['NODE_OPTIONS', 'NODE_PATH', 'NODE_ENV'].includes(key))
+			continue;
 		env[key] = value;
 	}
 	return env;
@@ -106,9 +107,20 @@ function rssTree(rootPid) {
  * Spawns `node24 n8n start` and resolves once n8n is ready (see isReady). Rejects, after killing
  * n8n, if it exits or times out first.
  */
-async function startN8n({ userFolder, port, brokerPort, env = {}, timeoutMs = 120_000, echo = false, command = 'start', args = [], healthUrl } = {}) {
+async function startN8n({
+	userFolder,
+	port,
+	brokerPort,
+	env = {},
+	timeoutMs = 120_000,
+	echo = false,
+	command = 'start',
+	args = [],
+	healthUrl,
+} = {}) {
 	const p = paths();
-	if (!isInstalled(p)) throw new Error(`n8n is not installed in ${p.cache}: run node scripts/n8n/install.js`);
+	if (!isInstalled(p))
+		throw new Error(`n8n is not installed in ${p.cache}: run node scripts/n8n/install.js`);
 	if (!userFolder) throw new Error('startN8n: userFolder is required');
 	port ??= await freePort();
 	brokerPort ??= await freePort();
@@ -171,7 +183,9 @@ async function startN8n({ userFolder, port, brokerPort, env = {}, timeoutMs = 12
 		if (!exited) {
 			signalGroup(child.pid, 'SIGTERM');
 			let timer;
-			const timeout = new Promise((resolve) => (timer = setTimeout(resolve, stopTimeout, 'timeout')));
+			const timeout = new Promise(
+				(resolve) => (timer = setTimeout(resolve, stopTimeout, 'timeout')),
+			);
 			const first = await Promise.race([exitPromise, timeout]);
 			clearTimeout(timer); // an armed timer would keep jest (or dev.js) alive
 			if (first === 'timeout') {
@@ -204,11 +218,15 @@ async function startN8n({ userFolder, port, brokerPort, env = {}, timeoutMs = 12
 	for (;;) {
 		if (exited) {
 			await stop(); // reaps a task runner left behind
-			throw new Error(`n8n exited (${JSON.stringify(exited)}) before it was ready:\n${lines.slice(-40).join('\n')}`);
+			throw new Error(
+				`n8n exited (${JSON.stringify(exited)}) before it was ready:\n${lines.slice(-40).join('\n')}`,
+			);
 		}
 		if (Date.now() > deadline) {
 			await stop();
-			throw new Error(`n8n was not ready at ${url} within ${timeoutMs} ms:\n${lines.slice(-40).join('\n')}`);
+			throw new Error(
+				`n8n was not ready at ${url} within ${timeoutMs} ms:\n${lines.slice(-40).join('\n')}`,
+			);
 		}
 		// A worker serves no editor: its health endpoint says when it is up.
 		if (healthUrl ? await isHealthy(healthUrl) : await isReady(url)) break;
@@ -225,7 +243,9 @@ async function startN8n({ userFolder, port, brokerPort, env = {}, timeoutMs = 12
  */
 async function isReady(url) {
 	try {
-		const readiness = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+		const readiness = await fetch(`${url}/healthz/readiness`, {
+			signal: AbortSignal.timeout(2000),
+		});
 		await readiness.text(); // drain, so the keep-alive socket is reused
 		if (readiness.status !== 200) return false;
 		const settings = await fetch(`${url}/rest/settings`, { signal: AbortSignal.timeout(2000) });
@@ -323,7 +343,8 @@ async function setupOwner(url, owner = {}) {
 /** Thin client for n8n's public API (/api/v1) with an API key. */
 function publicApi(url, apiKey) {
 	const call = async (method, route, body) =>
-		(await request(`${url}/api/v1${route}`, { method, headers: { 'X-N8N-API-KEY': apiKey }, body })).json;
+		(await request(`${url}/api/v1${route}`, { method, headers: { 'X-N8N-API-KEY': apiKey }, body }))
+			.json;
 	return {
 		call,
 		createCredential: ({ name, type, data }) => call('POST', '/credentials', { name, type, data }),
@@ -333,7 +354,13 @@ function publicApi(url, apiKey) {
 		credentialSchema: (type) => call('GET', `/credentials/schema/${encodeURIComponent(type)}`),
 		// The public API accepts only these fields; exported workflows carry more (id, active, tags...).
 		createWorkflow: ({ name, nodes, connections, settings, staticData }) =>
-			call('POST', '/workflows', { name, nodes, connections: connections ?? {}, settings: settings ?? {}, staticData }),
+			call('POST', '/workflows', {
+				name,
+				nodes,
+				connections: connections ?? {},
+				settings: settings ?? {},
+				staticData,
+			}),
 		getWorkflow: (id) => call('GET', `/workflows/${id}`),
 		listWorkflows: ({ name, active } = {}) => {
 			const q = new URLSearchParams({ limit: '250' });
@@ -349,13 +376,16 @@ function publicApi(url, apiKey) {
 			if (status) q.set('status', status);
 			return call('GET', `/executions?${q}`);
 		},
-		getExecution: (id, { includeData = true } = {}) => call('GET', `/executions/${id}?includeData=${includeData}`),
+		getExecution: (id, { includeData = true } = {}) =>
+			call('GET', `/executions/${id}?includeData=${includeData}`),
 	};
 }
 
 /** Node types the running instance knows (what the editor loads), with the owner's cookie. */
 async function listNodeTypes(url, cookie) {
-	const { json } = await request(`${url}/types/nodes.json`, { headers: { cookie, 'browser-id': BROWSER_ID } });
+	const { json } = await request(`${url}/types/nodes.json`, {
+		headers: { cookie, 'browser-id': BROWSER_ID },
+	});
 	return json;
 }
 

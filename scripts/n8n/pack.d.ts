@@ -8,4 +8,7 @@ export declare function installPackedPackage(options: {
 	log?: (message: string) => void;
 }): { name: string; version: string; dir: string; files: number };
 /** `npm pack` of a built package folder into destDir: the tarball's path and file count. */
-export declare function packPackage(packageDir: string, destDir: string): { file: string; files: number };
+export declare function packPackage(
+	packageDir: string,
+	destDir: string,
+): { file: string; files: number };

@@ -21,7 +21,9 @@ function run(cmd, args, cwd) {
 	const res = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 	if (res.error) throw new Error(`${cmd} ${args.join(' ')}: ${res.error.message}`);
 	if (res.status !== 0) {
-		throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited with ${res.status}:\n${res.stderr}${res.stdout}`);
+		throw new Error(
+			`${cmd} ${args.join(' ')} (in ${cwd}) exited with ${res.status}:\n${res.stderr}${res.stdout}`,
+		);
 	}
 	return res.stdout;
 }
@@ -30,7 +32,12 @@ function readJson(file) {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-function installPackedPackage({ userFolder, packageDir = REPO_ROOT, tarball, log = (m) => console.error(m) }) {
+function installPackedPackage({
+	userFolder,
+	packageDir = REPO_ROOT,
+	tarball,
+	log = (m) => console.error(m),
+}) {
 	if (!userFolder) throw new Error('installPackedPackage: userFolder is required');
 	const t0 = Date.now();
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pack-'));
@@ -38,7 +45,12 @@ function installPackedPackage({ userFolder, packageDir = REPO_ROOT, tarball, log
 		const packed = tarball ? { file: path.resolve(tarball) } : packPackage(packageDir, packDir);
 		const { manifest, dir } = layOut(userFolder, packed.file, packDir);
 		log(`[n8n-pack] ${manifest.name}@${manifest.version} -> ${dir} (${Date.now() - t0} ms)`);
-		return { name: manifest.name, version: manifest.version, dir, files: packed.files ?? countFiles(dir) };
+		return {
+			name: manifest.name,
+			version: manifest.version,
+			dir,
+			files: packed.files ?? countFiles(dir),
+		};
 	} finally {
 		fs.rmSync(packDir, { recursive: true, force: true });
 	}
@@ -53,11 +65,15 @@ function packPackage(packageDir, packDir) {
 	// Every file the n8n section names must be in the tarball, or n8n fails to load the package.
 	for (const file of [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])]) {
 		if (!fs.existsSync(path.join(packageDir, file))) {
-			throw new Error(`${manifest.name}: package.json n8n section lists ${file}, which the build did not produce`);
+			throw new Error(
+				`${manifest.name}: package.json n8n section lists ${file}, which the build did not produce`,
+			);
 		}
 	}
 	// --ignore-scripts: nothing may rebuild while packing; the tarball is what `npm publish` would ship.
-	const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], packageDir));
+	const packed = JSON.parse(
+		run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], packageDir),
+	);
 	return { file: path.join(packDir, packed[0].filename), files: packed[0].files.length };
 }
 
@@ -76,7 +92,8 @@ function layOut(userFolder, tarball, workDir) {
 	run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], workDir);
 
 	const pkgFile = path.join(target, 'package.json');
-	const { devDependencies, peerDependencies, optionalDependencies, ...installed } = readJson(pkgFile);
+	const { devDependencies, peerDependencies, optionalDependencies, ...installed } =
+		readJson(pkgFile);
 	fs.writeFileSync(pkgFile, `${JSON.stringify(installed, null, 2)}\n`);
 	// Same flags as n8n: only runtime `dependencies` arrive (ours has none), no scripts.
 	run(
@@ -104,7 +121,9 @@ function layOut(userFolder, tarball, workDir) {
 }
 
 function countFiles(dir) {
-	return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
+	return fs
+		.readdirSync(dir, { recursive: true, withFileTypes: true })
+		.filter((entry) => entry.isFile()).length;
 }
 
 module.exports = { installPackedPackage, packPackage };

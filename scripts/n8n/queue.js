@@ -22,13 +22,18 @@ const DATABASE = 'n8n';
 const DB_USER = 'n8n';
 
 function onPath(binary) {
-	return (process.env.PATH ?? '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, binary)));
+	return (process.env.PATH ?? '')
+		.split(path.delimiter)
+		.some((dir) => fs.existsSync(path.join(dir, binary)));
 }
 
 function run(cmd, args, options = {}) {
 	const res = spawnSync(cmd, args, { encoding: 'utf8', ...options });
 	if (res.error) throw new Error(`${cmd} ${args.join(' ')}: ${res.error.message}`);
-	if (res.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${res.status}:\n${res.stderr}${res.stdout}`);
+	if (res.status !== 0)
+		throw new Error(
+			`${cmd} ${args.join(' ')} exited with ${res.status}:\n${res.stderr}${res.stdout}`,
+		);
 	return res.stdout;
 }
 
@@ -36,27 +41,37 @@ function run(cmd, args, options = {}) {
 function ensurePackages(log = () => {}) {
 	const missing = [];
 	if (!fs.existsSync(path.join(PG_BIN, 'initdb'))) missing.push('postgresql');
-	if (!onPath('redis-server') && !fs.existsSync('/usr/bin/redis-server')) missing.push('redis-server');
+	if (!onPath('redis-server') && !fs.existsSync('/usr/bin/redis-server'))
+		missing.push('redis-server');
 	if (missing.length === 0) return;
-	if (process.getuid?.() !== 0) throw new Error(`queue mode needs ${missing.join(' and ')}: run \`apt-get install -y ${missing.join(' ')}\` as root`);
+	if (process.getuid?.() !== 0)
+		throw new Error(
+			`queue mode needs ${missing.join(' and ')}: run \`apt-get install -y ${missing.join(' ')}\` as root`,
+		);
 	const t0 = Date.now();
 	log(`[queue] apt-get install -y ${missing.join(' ')}`);
-	const install = () => spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: ['ignore', 'ignore', 'inherit'] });
+	const install = () =>
+		spawnSync('apt-get', ['install', '-y', '-qq', ...missing], {
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
 	if (install().status !== 0) {
 		spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
 		const again = install();
-		if (again.status !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed (exit ${again.status})`);
+		if (again.status !== 0)
+			throw new Error(`apt-get install ${missing.join(' ')} failed (exit ${again.status})`);
 	}
 	log(`[queue] installed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 /** PostgreSQL refuses to run as root: as root its tools run as the `postgres` user the package creates. */
 function pgRunner(dir) {
-	if (process.getuid?.() !== 0) return (binary, args) => run(path.join(PG_BIN, binary), args, { cwd: dir });
+	if (process.getuid?.() !== 0)
+		return (binary, args) => run(path.join(PG_BIN, binary), args, { cwd: dir });
 	const uid = Number(run('id', ['-u', 'postgres']).trim());
 	const gid = Number(run('id', ['-g', 'postgres']).trim());
 	fs.chownSync(dir, uid, gid);
-	return (binary, args) => run('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, binary), ...args], { cwd: dir });
+	return (binary, args) =>
+		run('runuser', ['-u', 'postgres', '--', path.join(PG_BIN, binary), ...args], { cwd: dir });
 }
 
 async function startPostgres({ base, log = () => {} }) {
@@ -66,7 +81,16 @@ async function startPostgres({ base, log = () => {} }) {
 	const data = path.join(dir, 'data');
 	const port = await freePort();
 	pg('initdb', ['-D', data, '-A', 'trust', '-U', DB_USER, '--no-sync']);
-	pg('pg_ctl', ['-D', data, '-o', `-k ${dir} -p ${port} -c listen_addresses=${HOST} -c fsync=off`, '-l', path.join(dir, 'postgres.log'), '-w', 'start']);
+	pg('pg_ctl', [
+		'-D',
+		data,
+		'-o',
+		`-k ${dir} -p ${port} -c listen_addresses=${HOST} -c fsync=off`,
+		'-l',
+		path.join(dir, 'postgres.log'),
+		'-w',
+		'start',
+	]);
 	pg('createdb', ['-h', HOST, '-p', String(port), '-U', DB_USER, DATABASE]);
 	log(`[queue] PostgreSQL on ${HOST}:${port} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 	return {
@@ -74,7 +98,20 @@ async function startPostgres({ base, log = () => {} }) {
 		dir,
 		/** One SQL statement through psql (a client: it runs as any user); the rows, tab-separated. */
 		query: (sql) =>
-			run(path.join(PG_BIN, 'psql'), ['-X', '-At', '-h', HOST, '-p', String(port), '-U', DB_USER, '-d', DATABASE, '-c', sql]),
+			run(path.join(PG_BIN, 'psql'), [
+				'-X',
+				'-At',
+				'-h',
+				HOST,
+				'-p',
+				String(port),
+				'-U',
+				DB_USER,
+				'-d',
+				DATABASE,
+				'-c',
+				sql,
+			]),
 		stop: () => {
 			try {
 				pg('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);
@@ -88,8 +125,26 @@ async function startRedis({ base, log = () => {} }) {
 	const port = await freePort();
 	const pidFile = path.join(dir, 'redis.pid');
 	const binary = fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : 'redis-server';
-	run(binary, ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--pidfile', pidFile, '--logfile', path.join(dir, 'redis.log')]);
-	for (let i = 0; i < 50 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+	run(binary, [
+		'--port',
+		String(port),
+		'--bind',
+		HOST,
+		'--dir',
+		dir,
+		'--save',
+		'',
+		'--appendonly',
+		'no',
+		'--daemonize',
+		'yes',
+		'--pidfile',
+		pidFile,
+		'--logfile',
+		path.join(dir, 'redis.log'),
+	]);
+	for (let i = 0; i < 50 && !fs.existsSync(pidFile); i++)
+		await new Promise((r) => setTimeout(r, 100));
 	log(`[queue] Redis on ${HOST}:${port}`);
 	return {
 		port,
@@ -109,7 +164,16 @@ async function startRedis({ base, log = () => {} }) {
  * restartMain()/startWorker() for crash tests and restart() for an update. stop() ends everything
  * and deletes the temp dir (kept with ATHENA_E2E_KEEP=1).
  */
-async function startQueue({ workers = 2, packageDir, tarball, port, env = {}, log = () => {}, echo = false, concurrency = 5 } = {}) {
+async function startQueue({
+	workers = 2,
+	packageDir,
+	tarball,
+	port,
+	env = {},
+	log = () => {},
+	echo = false,
+	concurrency = 5,
+} = {}) {
 	ensurePackages(log);
 	const base = fs.mkdtempSync(path.join(os.tmpdir(), 'athena-queue-'));
 	fs.chmodSync(base, 0o755);
@@ -120,7 +184,10 @@ async function startQueue({ workers = 2, packageDir, tarball, port, env = {}, lo
 		if (process.env.ATHENA_E2E_KEEP !== '1') fs.rmSync(base, { recursive: true, force: true });
 	};
 	try {
-		const [pg, redis] = await Promise.all([startPostgres({ base, log }), startRedis({ base, log })]);
+		const [pg, redis] = await Promise.all([
+			startPostgres({ base, log }),
+			startRedis({ base, log }),
+		]);
 		stops.push(pg.stop, redis.stop);
 		const common = {
 			EXECUTIONS_MODE: 'queue',
@@ -157,12 +224,18 @@ async function startQueue({ workers = 2, packageDir, tarball, port, env = {}, lo
 				command: 'worker',
 				args: [`--concurrency=${concurrency}`],
 				healthUrl: `http://${HOST}:${healthPort}/healthz`,
-				env: { ...common, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort) },
+				env: {
+					...common,
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+				},
 				echo: echo && `worker-${index + 1}`,
 			});
 			worker.name = `worker-${index + 1}`;
 			workerList[index] = worker;
-			log(`[queue] ${worker.name} ready (pid ${worker.pid}) in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+			log(
+				`[queue] ${worker.name} ready (pid ${worker.pid}) in ${((Date.now() - t1) / 1000).toFixed(1)} s`,
+			);
 			return worker;
 		};
 		await Promise.all(Array.from({ length: workers }, (_, index) => startWorker(index)));
@@ -190,8 +263,12 @@ async function startQueue({ workers = 2, packageDir, tarball, port, env = {}, lo
 			 * database and Redis: an update of the package, or of n8n.
 			 */
 			async restart({ whileStopped } = {}) {
-				const exits = [await main.stop(), ...(await Promise.all(workerList.map((worker) => worker.stop())))];
-				if (exits.some((exit) => exit?.signal === 'SIGKILL')) throw new Error('an n8n process did not stop on SIGTERM within 20 s; it was killed');
+				const exits = [
+					await main.stop(),
+					...(await Promise.all(workerList.map((worker) => worker.stop()))),
+				];
+				if (exits.some((exit) => exit?.signal === 'SIGKILL'))
+					throw new Error('an n8n process did not stop on SIGTERM within 20 s; it was killed');
 				await whileStopped?.();
 				main = await startMain(mainPort);
 				await Promise.all(workerList.map((_, index) => startWorker(index)));
@@ -210,7 +287,9 @@ async function startQueue({ workers = 2, packageDir, tarball, port, env = {}, lo
 						return '';
 					}
 				};
-				return workerList.find((worker) => pattern.test(worker.logs()) || pattern.test(logged(worker)))?.name;
+				return workerList.find(
+					(worker) => pattern.test(worker.logs()) || pattern.test(logged(worker)),
+				)?.name;
 			},
 			stop: stopAll,
 		};
@@ -228,7 +307,9 @@ if (require.main === module) {
 	ensureInstalled({ log });
 	startQueue({ log, echo: true })
 		.then((queue) => {
-			log(`[queue] n8n main ${queue.main.url}; workers ${queue.workers.map((w) => w.name).join(', ')}; Ctrl-C stops it all`);
+			log(
+				`[queue] n8n main ${queue.main.url}; workers ${queue.workers.map((w) => w.name).join(', ')}; Ctrl-C stops it all`,
+			);
 			const stop = () => queue.stop().then(() => process.exit(0));
 			process.on('SIGINT', stop);
 			process.on('SIGTERM', stop);

@@ -35,7 +35,8 @@ const projectRules = [
 						},
 						{
 							regex: '^\\.\\./(?!feeds/catalog$)',
-							message: 'The drain may import only its own files and the feed catalog: pass the rest in.',
+							message:
+								'The drain may import only its own files and the feed catalog: pass the rest in.',
 						},
 					],
 				},

@@ -14,7 +14,12 @@ describe('the recordings copy', () => {
 		expect(recordings.length).toBeGreaterThan(0);
 		expect(new Set(recordings.map((entry) => entry.id)).size).toBe(recordings.length);
 		for (const entry of recordings) {
-			expect(entry).toMatchObject({ id: expect.any(String), request: { method: expect.any(String), path: expect.any(String) }, status: expect.any(Number), body: expect.any(String) });
+			expect(entry).toMatchObject({
+				id: expect.any(String),
+				request: { method: expect.any(String), path: expect.any(String) },
+				status: expect.any(Number),
+				body: expect.any(String),
+			});
 		}
 	});
 });

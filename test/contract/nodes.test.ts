@@ -7,7 +7,14 @@ import { NOT_SUBSCRIBED } from '../../nodes/Athenahealth/transport/errors';
 import { InMemoryCredentialsHelper } from '../harness/credentials';
 import { PolledWorkflow, executeNode, requestHelpers } from '../harness/n8n';
 import { probeNode } from '../harness/probe';
-import { eventNames, loadRecordings, recordedJson, targetOf, type Recording, type Target } from './recordings';
+import {
+	eventNames,
+	loadRecordings,
+	recordedJson,
+	targetOf,
+	type Recording,
+	type Target,
+} from './recordings';
 import { ReplayServer } from './replayServer';
 
 /**
@@ -45,7 +52,9 @@ function credentialsFor(practiceId: string) {
 	});
 }
 
-async function outcome(run: Promise<INodeExecutionData[][]>): Promise<{ items?: IDataObject[]; error?: Error & { description?: string | null } }> {
+async function outcome(
+	run: Promise<INodeExecutionData[][]>,
+): Promise<{ items?: IDataObject[]; error?: Error & { description?: string | null } }> {
 	try {
 		return { items: (await run)[0].map((item) => item.json) };
 	} catch (error) {
@@ -58,13 +67,17 @@ function runAction(target: Exclude<Target, { kind: 'token' }>, parameters: INode
 }
 
 /** What a user must see of a recorded error: athena's own words and any field it names. */
-function expectRecordedError(error: (Error & { description?: string | null }) | undefined, recording: Recording) {
+function expectRecordedError(
+	error: (Error & { description?: string | null }) | undefined,
+	recording: Recording,
+) {
 	expect(error).toBeDefined();
 	const shown = `${error!.message} ${error!.description ?? ''}`;
 	const answer = recordedJson(recording);
 	if (typeof answer.error === 'string') expect(shown).toContain(answer.error);
 	if (typeof answer.detailedmessage === 'string') expect(shown).toContain(answer.detailedmessage);
-	for (const field of [...(answer.missingfields ?? []), ...(answer.invalidfields ?? [])]) expect(shown).toContain(field);
+	for (const field of [...(answer.missingfields ?? []), ...(answer.invalidfields ?? [])])
+		expect(shown).toContain(field);
 }
 
 function form(recording: Recording): IDataObject {
@@ -79,21 +92,32 @@ async function check(recording: Recording): Promise<void> {
 		case 'token': {
 			// The credential's own token request, as n8n runs it before the first call.
 			const credentials = credentialsFor('195900');
-			const fetched = await credentials.runPreAuthentication(requestHelpers(credentials), { ...credentials.data }).then(
-				(data) => ({ data }),
-				(error: Error) => ({ error }),
-			);
-			if (ok) expect(fetched).toEqual({ data: expect.objectContaining({ accessToken: answer.access_token }) });
+			const fetched = await credentials
+				.runPreAuthentication(requestHelpers(credentials), { ...credentials.data })
+				.then(
+					(data) => ({ data }),
+					(error: Error) => ({ error }),
+				);
+			if (ok)
+				expect(fetched).toEqual({
+					data: expect.objectContaining({ accessToken: answer.access_token }),
+				});
 			else expectRecordedError((fetched as { error: Error }).error, recording);
 			// The recorded request: the same form, whatever the percent-encoding.
 			expect(server.seen.at(-1)!.method).toBe(recording.request.method);
-			expect(Object.fromEntries(new URLSearchParams(server.seen.at(-1)!.body))).toEqual(form(recording));
+			expect(Object.fromEntries(new URLSearchParams(server.seen.at(-1)!.body))).toEqual(
+				form(recording),
+			);
 			return;
 		}
 		case 'subscription': {
 			const feed = target.feed.id;
 			if (recording.request.method === 'GET') {
-				const { items, error } = await runAction(target, { resource: 'subscription', operation: 'getStatus', feed });
+				const { items, error } = await runAction(target, {
+					resource: 'subscription',
+					operation: 'getStatus',
+					feed,
+				});
 				if (!ok) return expectRecordedError(error, recording);
 				expect(items).toEqual([
 					{
@@ -107,18 +131,34 @@ async function check(recording: Recording): Promise<void> {
 				return;
 			}
 			const operation = recording.request.method === 'POST' ? 'subscribe' : 'unsubscribe';
-			const { items, error } = await runAction(target, { resource: 'subscription', operation, feed, scope: 'all' });
+			const { items, error } = await runAction(target, {
+				resource: 'subscription',
+				operation,
+				feed,
+				scope: 'all',
+			});
 			if (!ok) return expectRecordedError(error, recording);
 			expect(items).toEqual([expect.objectContaining({ success: true, feed, event: 'all' })]);
 			// The node made the recorded request: same method, path and form.
-			expect(server.apiRequests()).toEqual([expect.objectContaining({ method: recording.request.method, path: recording.request.path })]);
-			if (recording.request.form !== undefined) expect(Object.fromEntries(new URLSearchParams(server.apiRequests()[0].body))).toEqual(form(recording));
+			expect(server.apiRequests()).toEqual([
+				expect.objectContaining({ method: recording.request.method, path: recording.request.path }),
+			]);
+			if (recording.request.form !== undefined)
+				expect(Object.fromEntries(new URLSearchParams(server.apiRequests()[0].body))).toEqual(
+					form(recording),
+				);
 			return;
 		}
 		case 'events': {
-			const { items, error } = await runAction(target, { resource: 'subscription', operation: 'getEvents', feed: target.feed.id });
+			const { items, error } = await runAction(target, {
+				resource: 'subscription',
+				operation: 'getEvents',
+				feed: target.feed.id,
+			});
 			if (!ok) return expectRecordedError(error, recording);
-			expect(items).toEqual([{ feed: target.feed.id, feedName: target.feed.name, events: eventNames(answer) }]);
+			expect(items).toEqual([
+				{ feed: target.feed.id, feedName: target.feed.name, events: eventNames(answer) },
+			]);
 			return;
 		}
 		case 'read': {
@@ -138,7 +178,8 @@ async function check(recording: Recording): Promise<void> {
 			const records = (answer[target.feed.recordKey] ?? []) as IDataObject[];
 			expect(items).toHaveLength(records.length);
 			// A feed that takes no department filter is never sent one: athena would widen it.
-			if (target.feed.departments.read === 'none') expect(server.apiRequests()[0].query).not.toContain('departmentid');
+			if (target.feed.departments.read === 'none')
+				expect(server.apiRequests()[0].query).not.toContain('departmentid');
 			return;
 		}
 		case 'other': {
@@ -148,7 +189,13 @@ async function check(recording: Recording): Promise<void> {
 				qs: Object.fromEntries(new URLSearchParams(recording.request.query ?? '')),
 				body: recording.request.form === undefined ? undefined : form(recording),
 			};
-			const { items, error } = await outcome(executeNode(probeNode, { calls: JSON.stringify([call]) }, credentialsFor(target.practiceId)));
+			const { items, error } = await outcome(
+				executeNode(
+					probeNode,
+					{ calls: JSON.stringify([call]) },
+					credentialsFor(target.practiceId),
+				),
+			);
 			if (!ok) return expectRecordedError(error, recording);
 			expect(items![0].body).toEqual(answer);
 			return;
@@ -156,21 +203,29 @@ async function check(recording: Recording): Promise<void> {
 	}
 }
 
-describe.each(recordings.map((recording) => [recording.id, recording] as const))('%s', (_id, recording) => {
-	test('served verbatim, it reaches the user as athena meant it', async () => {
-		server.answer = recording;
-		await check(recording);
-	});
-});
+describe.each(recordings.map((recording) => [recording.id, recording] as const))(
+	'%s',
+	(_id, recording) => {
+		test('served verbatim, it reaches the user as athena meant it', async () => {
+			server.answer = recording;
+			await check(recording);
+		});
+	},
+);
 
 describe('the not-subscribed 403 and other 403s in the trigger', () => {
-	const notSubscribed = recordings.find((recording) => recording.id === 'changed-before-subscribing')!;
+	const notSubscribed = recordings.find(
+		(recording) => recording.id === 'changed-before-subscribing',
+	)!;
 	const feed = targetOf(notSubscribed) as Extract<Target, { kind: 'read' }>;
 
 	function triggerWorkflow(autoSubscribe: boolean) {
 		return new PolledWorkflow(
 			trigger,
-			{ feed: feed.feed.id, options: { minIntervalSeconds: 0, crashRecovery: false, autoSubscribe } },
+			{
+				feed: feed.feed.id,
+				options: { minIntervalSeconds: 0, crashRecovery: false, autoSubscribe },
+			},
 			credentialsFor(feed.practiceId),
 		);
 	}
@@ -181,11 +236,16 @@ describe('the not-subscribed 403 and other 403s in the trigger', () => {
 		const wf = triggerWorkflow(false);
 		await wf.tick();
 		const { error } = await wf.tick();
-		expect(error?.message).toBe(`The Athenahealth feed "${feed.feed.name}" (${feed.feed.id}) is not subscribed for this API client`);
+		expect(error?.message).toBe(
+			`The Athenahealth feed "${feed.feed.name}" (${feed.feed.id}) is not subscribed for this API client`,
+		);
 	});
 
 	test('any other 403 is a permission error: no subscribing, no waiting', async () => {
-		server.answer = { ...notSubscribed, body: '{"error":"You do not have access to this resource."}' };
+		server.answer = {
+			...notSubscribed,
+			body: '{"error":"You do not have access to this resource."}',
+		};
 		const wf = triggerWorkflow(true);
 		await wf.tick();
 		const { error } = await wf.tick();
@@ -203,10 +263,12 @@ test('a token refused by the app policy blames the scope, not the secret', async
 		body: '{"detailedmessage":"Policy evaluation failed for this request, please check the policy configurations.","error":"access_denied"}',
 	};
 	const credentials = credentialsFor('195900');
-	const error = await new AthenahealthApi().preAuthentication!.call(requestHelpers(credentials), { ...credentials.data }).then(
-		() => undefined,
-		(thrown: Error) => thrown,
-	);
+	const error = await new AthenahealthApi()
+		.preAuthentication!.call(requestHelpers(credentials), { ...credentials.data })
+		.then(
+			() => undefined,
+			(thrown: Error) => thrown,
+		);
 	expect(error?.message).toContain('Scope');
 	expect(error?.message).toContain('not a wrong secret');
 	expect(error?.message).not.toContain('recorded-secret');

@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { FEEDS, changedPath, subscriptionPath, type FeedDefinition } from '../../nodes/Athenahealth/feeds/catalog';
+import {
+	FEEDS,
+	changedPath,
+	subscriptionPath,
+	type FeedDefinition,
+} from '../../nodes/Athenahealth/feeds/catalog';
 
 /** One recorded exchange (the shared README describes the format). */
 export interface Recording {
@@ -50,7 +55,8 @@ export function targetOf(recording: Recording): Target {
 	const [, practiceId, relative] = match;
 	for (const feed of FEEDS) {
 		if (relative === subscriptionPath(feed)) return { kind: 'subscription', feed, practiceId };
-		if (relative === `${subscriptionPath(feed)}/events`) return { kind: 'events', feed, practiceId };
+		if (relative === `${subscriptionPath(feed)}/events`)
+			return { kind: 'events', feed, practiceId };
 		if (relative === changedPath(feed)) return { kind: 'read', feed, practiceId };
 	}
 	return { kind: 'other', practiceId, relative };
@@ -74,7 +80,11 @@ export function shapeOf(value: unknown): unknown {
 	if (Array.isArray(value)) return value.length ? [shapeOf(value[0])] : [];
 	if (value === null) return 'null';
 	if (typeof value === 'object') {
-		return Object.fromEntries(Object.keys(value as object).sort().map((key) => [key, shapeOf((value as Record<string, unknown>)[key])]));
+		return Object.fromEntries(
+			Object.keys(value as object)
+				.sort()
+				.map((key) => [key, shapeOf((value as Record<string, unknown>)[key])]),
+		);
 	}
 	return typeof value;
 }

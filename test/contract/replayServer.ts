@@ -28,10 +28,18 @@ export class ReplayServer {
 			req.on('data', (chunk: Buffer) => chunks.push(chunk));
 			req.on('end', () => {
 				const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-				const request = { method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), body: Buffer.concat(chunks).toString('utf8') };
+				const request = {
+					method: req.method ?? 'GET',
+					path: url.pathname,
+					query: url.search.slice(1),
+					body: Buffer.concat(chunks).toString('utf8'),
+				};
 				this.seen.push(request);
 				const recording = [this.answer, this.token].find(
-					(candidate) => candidate && candidate.request.method === request.method && candidate.request.path === request.path,
+					(candidate) =>
+						candidate &&
+						candidate.request.method === request.method &&
+						candidate.request.path === request.path,
 				);
 				if (!recording) {
 					res.writeHead(404, { 'content-type': 'application/json' });
@@ -61,6 +69,8 @@ export class ReplayServer {
 	}
 
 	async close(): Promise<void> {
-		await new Promise<void>((resolve, reject) => this.server?.close((error) => (error ? reject(error) : resolve())));
+		await new Promise<void>((resolve, reject) =>
+			this.server?.close((error) => (error ? reject(error) : resolve())),
+		);
 	}
 }

@@ -3,7 +3,11 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INode } from 
 import { Workflow } from 'n8n-workflow';
 
 import { AthenahealthApi } from '../../credentials/AthenahealthApi.credentials';
-import { ATHENA_HOSTS, resolveBaseUrl, resolvePracticeId } from '../../nodes/Athenahealth/transport/baseUrl';
+import {
+	ATHENA_HOSTS,
+	resolveBaseUrl,
+	resolvePracticeId,
+} from '../../nodes/Athenahealth/transport/baseUrl';
 import { sandboxCredentials } from '../harness/credentials';
 import { executeNode, requestHelpers } from '../harness/n8n';
 import { probeNode } from '../harness/probe';
@@ -17,19 +21,60 @@ const credentialType = new AthenahealthApi();
  */
 async function runCredentialTest(data: ICredentialDataDecryptedObject) {
 	const context = new CredentialTestContext();
-	const token = await credentialType.preAuthentication!.call(requestHelpers(sandboxCredentials('')), data);
-	const credentials = { ...data, ...token };
-	const node = { id: 't', name: 'Credential test', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
-	const nodeTypes = { getByName: () => ({ description: { properties: [] } }), getByNameAndVersion: () => ({ description: { properties: [] } }), getKnownTypes: () => ({}) };
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeTypes as never });
-	const resolve = (value: string) =>
-		String(workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, ''));
-	const { request } = credentialType.test;
-	const options = await (credentialType.authenticate as (c: ICredentialDataDecryptedObject, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>)(
-		credentials,
-		{ url: resolve(request.baseURL!) + resolve(request.url!), qs: request.qs, method: 'GET', json: true },
+	const token = await credentialType.preAuthentication!.call(
+		requestHelpers(sandboxCredentials('')),
+		data,
 	);
-	return await context.helpers.request({ uri: options.url, qs: options.qs, headers: options.headers, json: true, method: 'GET' });
+	const credentials = { ...data, ...token };
+	const node = {
+		id: 't',
+		name: 'Credential test',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	} as INode;
+	const nodeTypes = {
+		getByName: () => ({ description: { properties: [] } }),
+		getByNameAndVersion: () => ({ description: { properties: [] } }),
+		getKnownTypes: () => ({}),
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypes as never,
+	});
+	const resolve = (value: string) =>
+		String(
+			workflow.expression.getSimpleParameterValue(
+				node,
+				value,
+				'internal',
+				{ $credentials: credentials },
+				undefined,
+				'',
+			),
+		);
+	const { request } = credentialType.test;
+	const options = await (
+		credentialType.authenticate as (
+			c: ICredentialDataDecryptedObject,
+			o: IHttpRequestOptions,
+		) => Promise<IHttpRequestOptions>
+	)(credentials, {
+		url: resolve(request.baseURL!) + resolve(request.url!),
+		qs: request.qs,
+		method: 'GET',
+		json: true,
+	});
+	return await context.helpers.request({
+		uri: options.url,
+		qs: options.qs,
+		headers: options.headers,
+		json: true,
+		method: 'GET',
+	});
 }
 
 describe('athenahealthApi credential', () => {
@@ -42,7 +87,9 @@ describe('athenahealthApi credential', () => {
 	});
 
 	test('its test request proves the practice is reachable with this client', async () => {
-		const response = (await runCredentialTest(sandboxCredentials(sandbox.url).data)) as { departments: unknown[] };
+		const response = (await runCredentialTest(sandboxCredentials(sandbox.url).data)) as {
+			departments: unknown[];
+		};
 		expect(response.departments.length).toBeGreaterThan(0);
 	});
 
@@ -54,18 +101,28 @@ describe('athenahealthApi credential', () => {
 		);
 		expect(error).toBeDefined();
 		const credentials = sandboxCredentials(sandbox.url, { clientSecret: 'wrong-secret-value' });
-		const nodeError = await executeNode(probeNode, { calls: JSON.stringify([{ method: 'GET', path: 'departments' }]) }, credentials).then(
+		const nodeError = await executeNode(
+			probeNode,
+			{ calls: JSON.stringify([{ method: 'GET', path: 'departments' }]) },
+			credentials,
+		).then(
 			() => undefined,
 			(thrown: Error) => thrown,
 		);
-		expect(nodeError?.message).toBe('athena refused the client ID or client secret of the Athenahealth credential');
+		expect(nodeError?.message).toBe(
+			'athena refused the client ID or client secret of the Athenahealth credential',
+		);
 		expect(JSON.stringify(nodeError) + nodeError?.message).not.toContain('wrong-secret-value');
 	});
 
 	test('an http URL on a public host is refused before any request is sent', async () => {
 		const before = sandbox.stats().requests.length;
 		const credentials = sandboxCredentials('http://athena.example.org');
-		const error = await executeNode(probeNode, { calls: JSON.stringify([{ method: 'GET', path: 'departments' }]) }, credentials).then(
+		const error = await executeNode(
+			probeNode,
+			{ calls: JSON.stringify([{ method: 'GET', path: 'departments' }]) },
+			credentials,
+		).then(
 			() => undefined,
 			(thrown: Error) => thrown,
 		);
@@ -79,7 +136,9 @@ describe('athenahealthApi credential', () => {
 
 describe('what the credential shows', () => {
 	test("links athena's authentication page and speaks of athena's environments only", () => {
-		expect(credentialType.documentationUrl).toBe('https://docs.athenahealth.com/api/guides/authentication-and-url-locations');
+		expect(credentialType.documentationUrl).toBe(
+			'https://docs.athenahealth.com/api/guides/authentication-and-url-locations',
+		);
 		const shown = JSON.stringify(credentialType.properties);
 		expect(shown).not.toMatch(/127\.0\.0\.1|8790|sandbox/i);
 		expect(shown).toContain('a gateway or proxy');
@@ -90,7 +149,10 @@ describe('base URL and practice id', () => {
 	test.each([
 		[{ environment: 'preview' }, ATHENA_HOSTS.preview],
 		[{ environment: 'production' }, ATHENA_HOSTS.production],
-		[{ environment: 'custom', customBaseUrl: 'https://gw.example.org/athena/' }, 'https://gw.example.org/athena'],
+		[
+			{ environment: 'custom', customBaseUrl: 'https://gw.example.org/athena/' },
+			'https://gw.example.org/athena',
+		],
 		[{ environment: 'custom', customBaseUrl: 'http://127.0.0.1:8790' }, 'http://127.0.0.1:8790'],
 		[{ environment: 'custom', customBaseUrl: 'http://localhost:8790' }, 'http://localhost:8790'],
 		[{ environment: 'custom', customBaseUrl: 'http://[::1]:8790' }, 'http://[::1]:8790'],
@@ -107,7 +169,12 @@ describe('base URL and practice id', () => {
 		expect(() => resolveBaseUrl({ environment: 'custom', customBaseUrl })).toThrow(message);
 	});
 
-	test.each(['0', '-1', '19x', '1/2', '', '12345678901'])('refuses practice id %j', (practiceId) => {
-		expect(() => resolvePracticeId({ practiceId })).toThrow('Practice ID must be a positive whole number');
-	});
+	test.each(['0', '-1', '19x', '1/2', '', '12345678901'])(
+		'refuses practice id %j',
+		(practiceId) => {
+			expect(() => resolvePracticeId({ practiceId })).toThrow(
+				'Practice ID must be a positive whole number',
+			);
+		},
+	);
 });

@@ -19,7 +19,8 @@ function options(fake: FakeFeed, extra: Partial<DrainOptions> = {}): DrainOption
 	};
 }
 
-const ids = (items: Array<Record<string, unknown>>) => items.map((item) => item.appointmentid as number);
+const ids = (items: Array<Record<string, unknown>>) =>
+	items.map((item) => item.appointmentid as number);
 
 /** The seed's minimum: per batch of <= 20 departments, floor(n / 1000) + 1 calls. */
 function minimumCalls(perBatch: number[]): number {
@@ -76,7 +77,11 @@ describe('drain', () => {
 		const result = await drain(options(fake));
 		expect(result.items).toHaveLength(2500);
 		expect(fake.requests.map((request) => request.limit)).toEqual([1000, 1000, 1000]);
-		expect(fake.requests.every((request) => request.departmentIds === undefined && request.replay === undefined)).toBe(true);
+		expect(
+			fake.requests.every(
+				(request) => request.departmentIds === undefined && request.replay === undefined,
+			),
+		).toBe(true);
 		expect(fake.maxInFlight).toBe(1);
 	});
 
@@ -119,7 +124,9 @@ describe('drain', () => {
 		const fake = new FakeFeed();
 		fake.add(3000, [1]);
 		fake.faultFor = (request, call) => (call >= 3 && !request.replay ? 'http500' : undefined);
-		const result = await drain(options(fake, { departmentIds: [1], retry: { ...fast, maxAttempts: 3 } }));
+		const result = await drain(
+			options(fake, { departmentIds: [1], retry: { ...fast, maxAttempts: 3 } }),
+		);
 		expect(result.items).toHaveLength(2000);
 		expect((result.error as { httpCode: string }).httpCode).toBe('500');
 		expect(result.stats.retries).toBe(2);
@@ -146,17 +153,28 @@ describe('drain', () => {
 		fake.faults = [undefined, 'http429', 'dropAfterProcessing'];
 		const result = await drain(options(fake, { departmentIds: [1, 2] }));
 		expect(result.error).toBeUndefined();
-		expect(new Set(ids(result.items))).toEqual(new Set(added.map((record) => Number(record.appointmentid))));
+		expect(new Set(ids(result.items))).toEqual(
+			new Set(added.map((record) => Number(record.appointmentid))),
+		);
 		expect(result.items).toHaveLength(2500);
 		expect(result.stats.calls.catchUp).toBeGreaterThanOrEqual(1);
 		expect(result.stats.recovered).toBe(1000);
-		expect(result.items.filter((item) => (item._athena as { replayed: boolean }).replayed)).toHaveLength(1000);
+		expect(
+			result.items.filter((item) => (item._athena as { replayed: boolean }).replayed),
+		).toHaveLength(1000);
 	});
 
 	test('peek reads with leaveunprocessed, batch after batch, up to the limit', async () => {
 		const fake = new FakeFeed();
 		fake.add(30, departments(40));
-		const result = await peek({ fetchPage: fake.fetchPage, classify: classifyFake, transform: makeTransform({ feed: feed.id, practiceId: 1 }), sleep: noSleep, departmentIds: departments(40), limit: 5 });
+		const result = await peek({
+			fetchPage: fake.fetchPage,
+			classify: classifyFake,
+			transform: makeTransform({ feed: feed.id, practiceId: 1 }),
+			sleep: noSleep,
+			departmentIds: departments(40),
+			limit: 5,
+		});
 		expect(result.items).toHaveLength(5);
 		expect(fake.queue).toHaveLength(30);
 		expect(fake.requests.every((request) => request.leaveUnprocessed)).toBe(true);
@@ -164,8 +182,15 @@ describe('drain', () => {
 });
 
 describe('crash recovery', () => {
-	async function saved(fake: FakeFeed, state: RecoveryState, replay: boolean, extra: Partial<DrainOptions> = {}) {
-		const result = await drain(options(fake, { departmentIds: departments(40), recovery: { state, replay }, ...extra }));
+	async function saved(
+		fake: FakeFeed,
+		state: RecoveryState,
+		replay: boolean,
+		extra: Partial<DrainOptions> = {},
+	) {
+		const result = await drain(
+			options(fake, { departmentIds: departments(40), recovery: { state, replay }, ...extra }),
+		);
 		return result;
 	}
 
@@ -183,7 +208,12 @@ describe('crash recovery', () => {
 		fake.add(50, departments(40));
 		// The crashed drain's result and state are gone: the next one starts from `first`'s state.
 		const next = await saved(fake, first.recovery!, true);
-		expect(ids(next.items).sort((a, b) => a - b)).toEqual([...ids(crashed.items), ...fake.processed.slice(-50).map((entry) => Number(entry.record.appointmentid))].sort((a, b) => a - b));
+		expect(ids(next.items).sort((a, b) => a - b)).toEqual(
+			[
+				...ids(crashed.items),
+				...fake.processed.slice(-50).map((entry) => Number(entry.record.appointmentid)),
+			].sort((a, b) => a - b),
+		);
 		expect(next.stats.recovered).toBe(200);
 		expect(next.stats.calls.replay).toBe(2);
 		expect(fake.violations).toBe(0);
@@ -192,7 +222,11 @@ describe('crash recovery', () => {
 	test('the tail of the saved drain is fingerprinted and dropped when a replay reads it again', async () => {
 		const fake = new FakeFeed();
 		fake.add(100, departments(40));
-		const first = await saved(fake, { windowStart: Math.floor(fake.now / 1000) * 1000 - 1000 }, false);
+		const first = await saved(
+			fake,
+			{ windowStart: Math.floor(fake.now / 1000) * 1000 - 1000 },
+			false,
+		);
 		const prints = Object.values(first.recovery!.recent!).flat();
 		expect(prints).toHaveLength(100);
 		expect(first.recovery!.guardUntil).toBeUndefined();
@@ -206,7 +240,11 @@ describe('crash recovery', () => {
 		const fake = new FakeFeed();
 		fake.stepMs = 0;
 		fake.add(5000, departments(40));
-		const first = await saved(fake, { windowStart: Math.floor(fake.now / 1000) * 1000 - 1000 }, false);
+		const first = await saved(
+			fake,
+			{ windowStart: Math.floor(fake.now / 1000) * 1000 - 1000 },
+			false,
+		);
 		expect(first.items).toHaveLength(5000);
 		const { windowStart, guardUntil, recent } = first.recovery!;
 		expect(recent).toEqual({});
@@ -219,19 +257,29 @@ describe('crash recovery', () => {
 			slept += ms;
 			fake.now += ms;
 		};
-		const next = await saved(fake, first.recovery!, true, { sleep, clockOffsetMs: 0, now: () => fake.now });
+		const next = await saved(fake, first.recovery!, true, {
+			sleep,
+			clockOffsetMs: 0,
+			now: () => fake.now,
+		});
 		expect(slept).toBeGreaterThan(0);
 		expect(next.items).toHaveLength(10);
 		expect(next.stats.duplicates).toBe(0);
-		expect(fake.processed.slice(-10).every((entry) => entry.processedAt! >= windowStart!)).toBe(true);
+		expect(fake.processed.slice(-10).every((entry) => entry.processedAt! >= windowStart!)).toBe(
+			true,
+		);
 	});
 
 	test('a lost first call is caught up from the saved window, not from earlier drains', async () => {
 		const fake = new FakeFeed();
 		const now = () => fake.now;
-		const run = async (state: RecoveryState) => await drain(options(fake, { departmentIds: [1], now, recovery: { state, replay: false } }));
+		const run = async (state: RecoveryState) =>
+			await drain(options(fake, { departmentIds: [1], now, recovery: { state, replay: false } }));
 		fake.add(100, [1]);
-		const first = await run({ windowStart: Math.floor(fake.now / 1000) * 1000 - 1000, clockOffsetMs: 0 });
+		const first = await run({
+			windowStart: Math.floor(fake.now / 1000) * 1000 - 1000,
+			clockOffsetMs: 0,
+		});
 		fake.now += 3000;
 		fake.add(5, [1]);
 		const second = await run(first.recovery!);
@@ -252,11 +300,26 @@ describe('crash recovery', () => {
 		// The drain gives up after a lost answer, and so does its catch-up.
 		fake.faults = ['dropAfterProcessing', 'http500', 'http500', 'http500'];
 		const now = () => fake.now;
-		const first = await drain(options(fake, { departmentIds: [1], now, recovery: { state: anchor, replay: false }, retry: { ...fast, maxAttempts: 2 } }));
+		const first = await drain(
+			options(fake, {
+				departmentIds: [1],
+				now,
+				recovery: { state: anchor, replay: false },
+				retry: { ...fast, maxAttempts: 2 },
+			}),
+		);
 		expect(first.error).toBeDefined();
-		expect(first.recovery!.owed).toEqual([{ departmentIds: [1], from: expect.any(Number), to: expect.any(Number) }]);
+		expect(first.recovery!.owed).toEqual([
+			{ departmentIds: [1], from: expect.any(Number), to: expect.any(Number) },
+		]);
 		fake.now += 30_000;
-		const next = await drain(options(fake, { departmentIds: [1], now, recovery: { state: first.recovery!, replay: false } }));
+		const next = await drain(
+			options(fake, {
+				departmentIds: [1],
+				now,
+				recovery: { state: first.recovery!, replay: false },
+			}),
+		);
 		const all = new Set([...ids(first.items), ...ids(next.items)]);
 		expect(all.size).toBe(1500);
 		expect(first.items.length + next.items.length).toBe(1500);

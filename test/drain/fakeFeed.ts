@@ -44,7 +44,12 @@ export class FakeFeed {
 		const added: IDataObject[] = [];
 		for (let index = 0; index < count; index++) {
 			const department = departments[index % departments.length];
-			const record = { appointmentid: String(this.nextId++), departmentid: String(department), lastmodified: '01/15/2025 10:00:00', ...extra };
+			const record = {
+				appointmentid: String(this.nextId++),
+				departmentid: String(department),
+				lastmodified: '01/15/2025 10:00:00',
+				...extra,
+			};
 			this.queue.push({ record, department });
 			added.push(record);
 		}
@@ -58,7 +63,12 @@ export class FakeFeed {
 	fetchPage = async (request: PageRequest): Promise<Page> => {
 		const call = this.requests.push(request);
 		const keys = request.departmentIds ? request.departmentIds.map(String) : ['*'];
-		const clash = keys.some((key) => this.inFlight.has(key) || (key !== '*' && this.inFlight.has('*')) || (key === '*' && this.inFlight.size > 0));
+		const clash = keys.some(
+			(key) =>
+				this.inFlight.has(key) ||
+				(key !== '*' && this.inFlight.has('*')) ||
+				(key === '*' && this.inFlight.size > 0),
+		);
 		if (clash) this.violations++;
 		for (const key of keys) this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
 		this.maxInFlight = Math.max(this.maxInFlight, ++this.busy);
@@ -66,12 +76,18 @@ export class FakeFeed {
 			await new Promise((resolve) => setImmediate(resolve));
 			this.now += this.stepMs;
 			const fault = this.faults.length ? this.faults.shift() : this.faultFor(request, call);
-			if (fault === 'http429') throw Object.assign(new Error('rate limited'), { httpCode: '429', failure: { retryAfterMs: 1 } });
+			if (fault === 'http429')
+				throw Object.assign(new Error('rate limited'), {
+					httpCode: '429',
+					failure: { retryAfterMs: 1 },
+				});
 			if (fault === 'http500') throw Object.assign(new Error('server error'), { httpCode: '500' });
-			if (fault === 'http403') throw Object.assign(new Error('not subscribed'), { httpCode: '403' });
+			if (fault === 'http403')
+				throw Object.assign(new Error('not subscribed'), { httpCode: '403' });
 			if (fault === 'drop') throw Object.assign(new Error('socket hang up'), { httpCode: null });
 			const records = this.read(request);
-			if (fault === 'dropAfterProcessing') throw Object.assign(new Error('socket hang up'), { httpCode: null });
+			if (fault === 'dropAfterProcessing')
+				throw Object.assign(new Error('socket hang up'), { httpCode: null });
 			return { records, serverTime: Math.floor(this.now / 1000) * 1000 };
 		} finally {
 			this.busy--;
@@ -88,9 +104,16 @@ export class FakeFeed {
 			const from = parseEastern(request.replay.start);
 			const to = parseEastern(request.replay.end) + 999;
 			const offset = this.replayIgnoresOffset ? 0 : request.replay.offset;
-			const inWindow = this.processed.filter((entry) => this.matches(entry, request) && entry.processedAt! >= from && entry.processedAt! <= to);
-			const queued = this.replayIncludesQueued ? this.queue.filter((entry) => this.matches(entry, request)) : [];
-			return [...inWindow, ...queued].slice(offset, offset + request.limit).map((entry) => ({ ...entry.record }));
+			const inWindow = this.processed.filter(
+				(entry) =>
+					this.matches(entry, request) && entry.processedAt! >= from && entry.processedAt! <= to,
+			);
+			const queued = this.replayIncludesQueued
+				? this.queue.filter((entry) => this.matches(entry, request))
+				: [];
+			return [...inWindow, ...queued]
+				.slice(offset, offset + request.limit)
+				.map((entry) => ({ ...entry.record }));
 		}
 		const page = this.queue.filter((entry) => this.matches(entry, request)).slice(0, request.limit);
 		if (!request.leaveUnprocessed) {
@@ -102,7 +125,8 @@ export class FakeFeed {
 	}
 
 	callsOf(kind: 'drain' | 'replay'): number {
-		return this.requests.filter((request) => (kind === 'replay') === (request.replay !== undefined)).length;
+		return this.requests.filter((request) => (kind === 'replay') === (request.replay !== undefined))
+			.length;
 	}
 }
 
@@ -110,8 +134,12 @@ export const noSleep = async () => {};
 
 /** How the drain reads the fake's failures: the same rules the request layer's adapter applies. */
 export function classifyFake(error: unknown): FailureKind {
-	const { httpCode, failure } = error as { httpCode?: string | null; failure?: { retryAfterMs?: number } };
-	if (httpCode === '429') return { retry: true, retryAfterMs: failure?.retryAfterMs, maybeProcessed: false };
+	const { httpCode, failure } = error as {
+		httpCode?: string | null;
+		failure?: { retryAfterMs?: number };
+	};
+	if (httpCode === '429')
+		return { retry: true, retryAfterMs: failure?.retryAfterMs, maybeProcessed: false };
 	if (httpCode === null || httpCode === '500') return { retry: true, maybeProcessed: true };
 	return { retry: false, maybeProcessed: false };
 }

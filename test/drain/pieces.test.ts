@@ -50,8 +50,13 @@ describe('US Eastern time for replay windows', () => {
 		const firstOneThirty = Date.UTC(2025, 10, 2, 5, 30);
 		const secondOneThirty = Date.UTC(2025, 10, 2, 6, 30);
 		expect(formatEastern(firstOneThirty)).toBe(formatEastern(secondOneThirty));
-		expect(easternWindow(firstOneThirty, secondOneThirty)).toEqual({ start: '11/02/2025 00:30:00', end: '11/02/2025 02:30:00' });
-		expect(easternWindow(secondOneThirty, secondOneThirty + 60_000).start).toBe('11/02/2025 00:30:00');
+		expect(easternWindow(firstOneThirty, secondOneThirty)).toEqual({
+			start: '11/02/2025 00:30:00',
+			end: '11/02/2025 02:30:00',
+		});
+		expect(easternWindow(secondOneThirty, secondOneThirty + 60_000).start).toBe(
+			'11/02/2025 00:30:00',
+		);
 		// Bounds outside the repeated hour are left alone.
 		expect(easternWindow(Date.UTC(2025, 10, 2, 4, 0), Date.UTC(2025, 10, 2, 8, 0))).toEqual({
 			start: '11/02/2025 00:00:00',
@@ -65,7 +70,9 @@ describe('fingerprints', () => {
 	const problems = getFeed('chart/healthhistory/problems');
 
 	test('record id plus the catalog modified field where the feed has one', () => {
-		expect(fingerprint({ appointmentid: 7, lastmodified: '01/15/2025 10:00:00' }, appointments)).toBe('7@01/15/2025 10:00:00');
+		expect(
+			fingerprint({ appointmentid: 7, lastmodified: '01/15/2025 10:00:00' }, appointments),
+		).toBe('7@01/15/2025 10:00:00');
 	});
 
 	test('a content hash otherwise, blind to the metadata', () => {
@@ -89,10 +96,17 @@ describe('query and records', () => {
 	test('toQuery never sends departmentid to a feed that ignores it: it refuses the read', () => {
 		const allergies = getFeed('chart/healthhistory/allergies');
 		expect(toQuery({ limit: 10 }, {}, allergies)).toEqual({ limit: 10 });
-		expect(() => toQuery({ departmentIds: [1], limit: 10 }, {}, allergies)).toThrow('reads no department');
+		expect(() => toQuery({ departmentIds: [1], limit: 10 }, {}, allergies)).toThrow(
+			'reads no department',
+		);
 		const surgery = getFeed('surgerycases');
-		expect(toQuery({ departmentIds: [7], limit: 10 }, {}, surgery)).toEqual({ limit: 10, departmentid: '7' });
-		expect(() => toQuery({ departmentIds: [7, 8], limit: 10 }, {}, surgery)).toThrow('one department per call');
+		expect(toQuery({ departmentIds: [7], limit: 10 }, {}, surgery)).toEqual({
+			limit: 10,
+			departmentid: '7',
+		});
+		expect(() => toQuery({ departmentIds: [7, 8], limit: 10 }, {}, surgery)).toThrow(
+			'one department per call',
+		);
 	});
 
 	test('a page request becomes athena parameters', () => {
@@ -101,7 +115,10 @@ describe('query and records', () => {
 			limit: 1000,
 			departmentid: '1,2',
 		});
-		expect(toQuery({ limit: 5, leaveUnprocessed: true })).toEqual({ limit: 5, leaveunprocessed: 'true' });
+		expect(toQuery({ limit: 5, leaveUnprocessed: true })).toEqual({
+			limit: 5,
+			leaveunprocessed: 'true',
+		});
 		expect(toQuery({ limit: 1000, replay: { start: 'a', end: 'b', offset: 2000 } })).toEqual({
 			limit: 1000,
 			showprocessedstartdatetime: 'a',
@@ -120,10 +137,25 @@ describe('query and records', () => {
 
 describe('transform', () => {
 	test('normalises types, keeps athena fields and adds the metadata', () => {
-		const transform = makeTransform({ feed: 'appointments', practiceId: 195900, knownEvent: 'CheckIn' });
+		const transform = makeTransform({
+			feed: 'appointments',
+			practiceId: 195900,
+			knownEvent: 'CheckIn',
+		});
 		const out = transform(
-			{ appointmentid: '12', departmentid: '3', patientid: '7', chargeentrynotrequired: 'false', note: 'x' },
-			{ retrievedAt: '2025-01-15T15:00:00.000Z', recovered: false, departmentIds: [3, 4], quota: { limit: 50000, remaining: 49000 } },
+			{
+				appointmentid: '12',
+				departmentid: '3',
+				patientid: '7',
+				chargeentrynotrequired: 'false',
+				note: 'x',
+			},
+			{
+				retrievedAt: '2025-01-15T15:00:00.000Z',
+				recovered: false,
+				departmentIds: [3, 4],
+				quota: { limit: 50000, remaining: 49000 },
+			},
 		);
 		expect(out).toEqual({
 			appointmentid: 12,
@@ -144,23 +176,44 @@ describe('transform', () => {
 	});
 
 	test('drops records that name an event not kept; keeps those that name none', () => {
-		const transform = makeTransform({ feed: 'appointments', practiceId: 1, keepEvents: ['CheckIn'] });
+		const transform = makeTransform({
+			feed: 'appointments',
+			practiceId: 1,
+			keepEvents: ['CheckIn'],
+		});
 		const origin = { retrievedAt: '', recovered: false };
 		expect(transform({ appointmentid: 1, eventname: 'CheckOut' }, origin)).toBeUndefined();
 		expect(transform({ appointmentid: 1, eventname: 'CheckIn' }, origin)).toBeDefined();
-		expect(transform({ appointmentid: 1 }, origin)![META_KEY]).toMatchObject({ event: null, departmentId: null });
+		expect(transform({ appointmentid: 1 }, origin)![META_KEY]).toMatchObject({
+			event: null,
+			departmentId: null,
+		});
 	});
 
 	// Its cost per record is measured by `npm run bench` (usPerRecordDrain beside JSON.parse), not here.
 	test('normalises a wide record in place, without copying it', () => {
 		const transform = makeTransform({ feed: 'appointments', practiceId: 1 });
 		const record: Record<string, string | number> = {
-			appointmentid: '1000001', departmentid: '12', patientid: '42', appointmentstatus: 'f', duration: 30,
-			providerid: '4', chargeentrynotrequired: 'false', scheduledby: 'jfrontdesk', lastmodified: '01/15/2025 10:00:00',
+			appointmentid: '1000001',
+			departmentid: '12',
+			patientid: '42',
+			appointmentstatus: 'f',
+			duration: 30,
+			providerid: '4',
+			chargeentrynotrequired: 'false',
+			scheduledby: 'jfrontdesk',
+			lastmodified: '01/15/2025 10:00:00',
 		};
 		const out = transform(record, { retrievedAt: '2025-01-15T15:00:00.000Z', recovered: false });
 		expect(out).toBe(record);
-		expect(out).toMatchObject({ appointmentid: 1000001, departmentid: 12, patientid: 42, providerid: 4, chargeentrynotrequired: false, duration: 30 });
+		expect(out).toMatchObject({
+			appointmentid: 1000001,
+			departmentid: 12,
+			patientid: 42,
+			providerid: 4,
+			chargeentrynotrequired: false,
+			duration: 30,
+		});
 		expect(out![META_KEY]).toMatchObject({ departmentId: 12, replayed: false });
 	});
 });

@@ -1,5 +1,10 @@
 import { makeTransform } from '../../nodes/Athenahealth/common/records';
-import { drain, type DrainOptions, type DrainResult, type RecoveryState } from '../../nodes/Athenahealth/drain';
+import {
+	drain,
+	type DrainOptions,
+	type DrainResult,
+	type RecoveryState,
+} from '../../nodes/Athenahealth/drain';
 import { REPLAY_CALL_BUDGET } from '../../nodes/Athenahealth/drain/replay';
 import { getFeed } from '../../nodes/Athenahealth/feeds/catalog';
 import { FakeFeed, classifyFake, noSleep } from './fakeFeed';
@@ -13,7 +18,8 @@ import { FakeFeed, classifyFake, noSleep } from './fakeFeed';
 const feed = getFeed('appointments');
 const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 const departments = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
-const ids = (items: Array<Record<string, unknown>>) => items.map((item) => String(item.appointmentid));
+const ids = (items: Array<Record<string, unknown>>) =>
+	items.map((item) => String(item.appointmentid));
 
 function options(fake: FakeFeed, extra: Partial<DrainOptions> = {}): DrainOptions {
 	return {
@@ -42,7 +48,9 @@ class Polls {
 	}
 
 	async poll({ lost = false, memoryLost = false } = {}): Promise<DrainResult> {
-		const result = await drain(options(this.fake, { recovery: { state: this.state, replay: memoryLost }, ...this.extra }));
+		const result = await drain(
+			options(this.fake, { recovery: { state: this.state, replay: memoryLost }, ...this.extra }),
+		);
 		this.results.push(result);
 		if (!lost) {
 			this.emitted.push(...ids(result.items));
@@ -54,7 +62,10 @@ class Polls {
 
 	expectExactlyOnce(injected: Array<Record<string, unknown>>) {
 		const repeated = this.emitted.filter((id, index) => this.emitted.indexOf(id) !== index);
-		expect({ repeated: repeated.length, emitted: this.emitted.length }).toEqual({ repeated: 0, emitted: injected.length });
+		expect({ repeated: repeated.length, emitted: this.emitted.length }).toEqual({
+			repeated: 0,
+			emitted: injected.length,
+		});
 		expect(new Set(this.emitted)).toEqual(new Set(ids(injected)));
 		expect(this.fake.queue).toHaveLength(0);
 		expect(this.fake.violations).toBe(0);
@@ -62,7 +73,7 @@ class Polls {
 }
 
 describe('a replay window that also returns records still queued', () => {
-	test('the same poll\'s drain drops what the replay emitted: every record once', async () => {
+	test("the same poll's drain drops what the replay emitted: every record once", async () => {
 		const fake = new FakeFeed();
 		fake.replayIncludesQueued = true;
 		const polls = new Polls(fake, { departmentIds: departments(40) });
@@ -82,7 +93,7 @@ describe('a replay window that also returns records still queued', () => {
 		polls.expectExactlyOnce(injected);
 	});
 
-	test('what the replay emitted and the drain did not reach is dropped by a later poll\'s drain', async () => {
+	test("what the replay emitted and the drain did not reach is dropped by a later poll's drain", async () => {
 		const fake = new FakeFeed();
 		fake.replayIncludesQueued = true;
 		// Max Records 400: the replay takes at most half, the drain the rest; the queue outlasts the poll.
@@ -92,7 +103,16 @@ describe('a replay window that also returns records still queued', () => {
 		injected.push(...fake.add(1500, departments(10)));
 		// The replay answers (its three pages: the first poll's tail, then queued records up to half
 		// of Max Records); then athena fails the drain until it gives up.
-		fake.faults = [undefined, undefined, undefined, 'http500', 'http500', 'http500', 'http500', 'http500'];
+		fake.faults = [
+			undefined,
+			undefined,
+			undefined,
+			'http500',
+			'http500',
+			'http500',
+			'http500',
+			'http500',
+		];
 		const restarted = await polls.poll({ memoryLost: true });
 		expect(restarted.error).toBeDefined();
 		expect(restarted.items).toHaveLength(200);
@@ -151,7 +171,14 @@ describe('a replay has a budget of its own', () => {
 		expect(first.notes.join('\n')).toMatch(/budget of 40 calls/);
 		// The drain ran: the records queued meanwhile are out.
 		expect(first.stats.fetched).toBe(300);
-		expect(first.recovery!.owed).toEqual([{ departmentIds: [1], from: expect.any(Number), to: expect.any(Number), offset: REPLAY_CALL_BUDGET * 1000 }]);
+		expect(first.recovery!.owed).toEqual([
+			{
+				departmentIds: [1],
+				from: expect.any(Number),
+				to: expect.any(Number),
+				offset: REPLAY_CALL_BUDGET * 1000,
+			},
+		]);
 		const second = await polls.poll();
 		expect(second.stats.calls.replay).toBe(3);
 		expect(second.recovery!.owed).toBeUndefined();
@@ -164,7 +191,8 @@ describe('a replay has a budget of its own', () => {
 		fake.replayIgnoresOffset = true;
 		fake.stepMs = 400;
 		let call = 0;
-		fake.faultFor = () => (++call % 7 === 0 ? 'dropAfterProcessing' : call % 11 === 0 ? 'http429' : undefined);
+		fake.faultFor = () =>
+			++call % 7 === 0 ? 'dropAfterProcessing' : call % 11 === 0 ? 'http429' : undefined;
 		const polls = new Polls(fake, { departmentIds: departments(30), maxRecords: 2000 });
 		const injected = fake.add(500, departments(30));
 		await polls.poll();
@@ -172,7 +200,8 @@ describe('a replay has a budget of its own', () => {
 		await polls.poll({ lost: true });
 		injected.push(...fake.add(1200, departments(30)));
 		await polls.poll({ memoryLost: true });
-		for (let poll = 0; poll < 10 && (fake.queue.length > 0 || polls.state.owed); poll++) await polls.poll();
+		for (let poll = 0; poll < 10 && (fake.queue.length > 0 || polls.state.owed); poll++)
+			await polls.poll();
 		fake.faultFor = () => undefined;
 		await polls.poll();
 		polls.expectExactlyOnce(injected);

@@ -42,7 +42,12 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 			expect(result).toEqual(expect.objectContaining({ status: 'OK' }));
 			const stats = await sandbox.stats();
 			expect(stats.tokensIssued).toBeGreaterThan(before);
-			expect(stats.requests.some((r) => r.route === 'departments' && r.status === 200 && r.clientId === SANDBOX_CLIENT.clientId)).toBe(true);
+			expect(
+				stats.requests.some(
+					(r) =>
+						r.route === 'departments' && r.status === 200 && r.clientId === SANDBOX_CLIENT.clientId,
+				),
+			).toBe(true);
 		});
 
 		it('fails the credential test with a wrong client secret', async () => {
@@ -71,7 +76,9 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 			const { requests } = await sandbox.stats();
 			const call = requests.filter((r) => r.route === 'patients').at(-1);
 			// The sandbox answers 401 without a valid Bearer token: 200 means our authenticate() ran.
-			expect(call).toEqual(expect.objectContaining({ status: 200, clientId: SANDBOX_CLIENT.clientId }));
+			expect(call).toEqual(
+				expect.objectContaining({ status: 200, clientId: SANDBOX_CLIENT.clientId }),
+			);
 		});
 	});
 
@@ -119,7 +126,11 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 							operation: 'update',
 							patientId: '={{ $json.body.patientId }}',
 							patientCaseId: '={{ $json.body.patientCaseId }}',
-							updateFields: { subject: '={{ $json.body.subject }}', priority: '2', callbackName: 'Sam Rivera' },
+							updateFields: {
+								subject: '={{ $json.body.subject }}',
+								priority: '2',
+								callbackName: 'Sam Rivera',
+							},
 						},
 						credential,
 					),
@@ -166,7 +177,9 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 			);
 			// n8n recorded the run as a successful production execution.
 			const executions = await executionsOf(n8n.api, createWorkflowId);
-			expect(executions.at(-1)).toEqual(expect.objectContaining({ status: 'success', mode: 'webhook' }));
+			expect(executions.at(-1)).toEqual(
+				expect.objectContaining({ status: 'success', mode: 'webhook' }),
+			);
 			const [output] = await nodeOutput(n8n.api, executions.at(-1)!.id, 'Create Patient Case');
 			expect(Number(output.patientcaseid)).toBe(caseId);
 		});
@@ -187,7 +200,8 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 					priority: '2',
 					callbackname: 'Sam Rivera',
 					// Not sent in the update: unchanged.
-					internalnote: 'Patient called: out of lisinopril 10 mg,\nasks for a refill at the usual pharmacy.',
+					internalnote:
+						'Patient called: out of lisinopril 10 mg,\nasks for a refill at the usual pharmacy.',
 					callbacknumber: '617-555-0142',
 					providerid: '4',
 					departmentid: '3',
@@ -236,17 +250,32 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 				]),
 			);
 			const note = 'Called the patient back:\npharmacy confirmed the refill.';
-			const { status, json, text } = await callWebhook(n8n.url, path, { patientId: '12', patientCaseId: String(caseId), username: 'mnurse2', note });
+			const { status, json, text } = await callWebhook(n8n.url, path, {
+				patientId: '12',
+				patientCaseId: String(caseId),
+				username: 'mnurse2',
+				note,
+			});
 			expect({ status, text }).toEqual({ status: 200, text: expect.any(String) });
 			// The webhook answers with the last node's first item: the note just written.
-			expect(json).toEqual(expect.objectContaining({ actionnote: note, patientcaseid: caseId, createdby: expect.stringMatching(/^API-\d+$/) }));
+			expect(json).toEqual(
+				expect.objectContaining({
+					actionnote: note,
+					patientcaseid: caseId,
+					createdby: expect.stringMatching(/^API-\d+$/),
+				}),
+			);
 
 			const stored = (await sandbox.cases()).find((c) => c.patientcaseid === caseId);
 			expect(stored).toEqual(expect.objectContaining({ assignedto: 'mnurse2', actionnote: note }));
 			const executions = await executionsOf(n8n.api, workflowId);
-			expect(executions.at(-1)).toEqual(expect.objectContaining({ status: 'success', mode: 'webhook' }));
+			expect(executions.at(-1)).toEqual(
+				expect.objectContaining({ status: 'success', mode: 'webhook' }),
+			);
 			const [assigned] = await nodeOutput(n8n.api, executions.at(-1)!.id, 'Assign');
-			expect(assigned).toEqual(expect.objectContaining({ success: true, assignedto: 'mnurse2', patientcaseid: caseId }));
+			expect(assigned).toEqual(
+				expect.objectContaining({ success: true, assignedto: 'mnurse2', patientcaseid: caseId }),
+			);
 			const notes = await nodeOutput(n8n.api, executions.at(-1)!.id, 'Get Action Notes');
 			expect(notes.map((entry) => entry.actionnote)).toEqual([note]);
 		});
@@ -259,19 +288,29 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 					webhookNode(path),
 					athenaNode(
 						'Assign',
-						{ resource: 'patientCase', operation: 'assign', patientId: '12', patientCaseId: String(caseId), username: 'JFrontDesk' },
+						{
+							resource: 'patientCase',
+							operation: 'assign',
+							patientId: '12',
+							patientCaseId: String(caseId),
+							username: 'JFrontDesk',
+						},
 						credential,
 					),
 				]),
 			);
 			const { status } = await callWebhook(n8n.url, path, {});
 			expect(status).toBeGreaterThanOrEqual(400);
-			expect((await sandbox.cases()).find((c) => c.patientcaseid === caseId)?.assignedto).toBe('mnurse2');
+			expect((await sandbox.cases()).find((c) => c.patientcaseid === caseId)?.assignedto).toBe(
+				'mnurse2',
+			);
 			expect((await executionsOf(n8n.api, workflowId)).at(-1)?.status).toBe('error');
 		});
 
-		it("fails the execution, and changes nothing, when athena refuses the update (a case created by another client)", async () => {
-			const other = (await sandbox.cases()).find((c) => c.creatorclientid && c.creatorclientid !== SANDBOX_CLIENT.clientId);
+		it('fails the execution, and changes nothing, when athena refuses the update (a case created by another client)', async () => {
+			const other = (await sandbox.cases()).find(
+				(c) => c.creatorclientid && c.creatorclientid !== SANDBOX_CLIENT.clientId,
+			);
 			expect(other).toBeDefined();
 			const { status } = await callWebhook(n8n.url, updatePath, {
 				patientId: other!.patientid,
@@ -297,17 +336,29 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 					webhookNode(path),
 					athenaNode(
 						'Subscribe',
-						{ resource: 'subscription', operation: 'subscribe', feed, scope: 'all', departmentIds: ['2', '5'] },
+						{
+							resource: 'subscription',
+							operation: 'subscribe',
+							feed,
+							scope: 'all',
+							departmentIds: ['2', '5'],
+						},
 						credential,
 					),
-					athenaNode('Get Status', { resource: 'subscription', operation: 'getStatus', feed }, credential),
+					athenaNode(
+						'Get Status',
+						{ resource: 'subscription', operation: 'getStatus', feed },
+						credential,
+					),
 				]),
 			);
 			expect((await sandbox.queues()).filter((q) => q.feed === feed)).toEqual([]);
 
 			const { status, json, text } = await callWebhook(n8n.url, path, {});
 			expect({ status, text }).toEqual({ status: 200, text: expect.any(String) });
-			expect(json).toEqual(expect.objectContaining({ feed, status: 'ACTIVE', departmentIds: [2, 5] }));
+			expect(json).toEqual(
+				expect.objectContaining({ feed, status: 'ACTIVE', departmentIds: [2, 5] }),
+			);
 			expect(json.events.length).toBeGreaterThan(0);
 			expect(await sandbox.queues()).toContainEqual(
 				expect.objectContaining({ clientId: SANDBOX_CLIENT.clientId, feed, status: 'ACTIVE' }),
@@ -320,8 +371,16 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 				n8n.api,
 				chain('e2e unsubscribe', [
 					webhookNode(path),
-					athenaNode('Unsubscribe', { resource: 'subscription', operation: 'unsubscribe', feed, scope: 'all' }, credential),
-					athenaNode('Get Status', { resource: 'subscription', operation: 'getStatus', feed }, credential),
+					athenaNode(
+						'Unsubscribe',
+						{ resource: 'subscription', operation: 'unsubscribe', feed, scope: 'all' },
+						credential,
+					),
+					athenaNode(
+						'Get Status',
+						{ resource: 'subscription', operation: 'getStatus', feed },
+						credential,
+					),
 				]),
 			);
 			const { status, json, text } = await callWebhook(n8n.url, path, {});

@@ -40,7 +40,14 @@ describe('n8n with the packed n8n-nodes-athenahealth', () => {
 					position: [0, 0],
 					parameters: {},
 				},
-				{ id: 'athena', name: 'athenahealth', type: ACTION, typeVersion: 1, position: [220, 0], parameters: {} },
+				{
+					id: 'athena',
+					name: 'athenahealth',
+					type: ACTION,
+					typeVersion: 1,
+					position: [220, 0],
+					parameters: {},
+				},
 			],
 			connections: { Start: { main: [[{ node: 'athenahealth', type: 'main', index: 0 }]] } },
 		});
@@ -49,6 +56,8 @@ describe('n8n with the packed n8n-nodes-athenahealth', () => {
 	});
 
 	it('logged no package load errors', () => {
-		expect(n8n.logs()).not.toMatch(/Failed to load package|Error loading package|n8n-nodes-athenahealth.*error/i);
+		expect(n8n.logs()).not.toMatch(
+			/Failed to load package|Error loading package|n8n-nodes-athenahealth.*error/i,
+		);
 	});
 });

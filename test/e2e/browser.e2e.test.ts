@@ -15,7 +15,12 @@ import { CREDENTIAL_TYPE } from './workflows';
 const CHROMIUM = process.env.ATHENA_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT = join(REPO_ROOT, 'docs', 'screenshots', 'trigger-parameters.png');
 const PATIENT_SEARCH_SCREENSHOT = join(REPO_ROOT, 'docs', 'screenshots', 'patient-search.png');
-const SIMPLIFIED_ITEM_SCREENSHOT = join(REPO_ROOT, 'docs', 'screenshots', 'trigger-simplified-item.png');
+const SIMPLIFIED_ITEM_SCREENSHOT = join(
+	REPO_ROOT,
+	'docs',
+	'screenshots',
+	'trigger-simplified-item.png',
+);
 const UI_TIMEOUT = 30_000;
 
 /** playwright-core, or an error that says how to get what is missing. Never a silent skip. */
@@ -29,24 +34,33 @@ function loadChromium(): typeof import('playwright-core').chromium {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		return (require('playwright-core') as typeof import('playwright-core')).chromium;
 	} catch (error) {
-		throw new Error(`The browser test needs the devDependency playwright-core: run \`npm ci\` (${(error as Error).message})`);
+		throw new Error(
+			`The browser test needs the devDependency playwright-core: run \`npm ci\` (${(error as Error).message})`,
+		);
 	}
 }
 
 /** Polls `read` until `ok` accepts its value; fails with the last value seen. */
-async function waitForPage<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = UI_TIMEOUT): Promise<T> {
+async function waitForPage<T>(
+	read: () => Promise<T>,
+	ok: (value: T) => boolean,
+	what: string,
+	timeoutMs = UI_TIMEOUT,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await read();
 		if (ok(value)) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }
 
 describe('the n8n editor in headless Chromium', () => {
 	/** The search box of the open resource-locator list (typing before it has focus would be lost). */
-	const searchBox = () => page.locator('input[data-test-id="rlc-search"]').filter({ visible: true }).first();
+	const searchBox = () =>
+		page.locator('input[data-test-id="rlc-search"]').filter({ visible: true }).first();
 	let n8n: E2eN8n;
 	let sandbox: SandboxProcess;
 	let context: BrowserContext;
@@ -60,7 +74,11 @@ describe('the n8n editor in headless Chromium', () => {
 		[n8n, sandbox] = await Promise.all([startE2eN8n(), startSandbox()]);
 		// With one athenahealth credential, the editor selects it for a new node and loads the
 		// trigger's event and department lists from the sandbox.
-		await n8n.api.createCredential({ name: 'athenahealth sandbox', type: CREDENTIAL_TYPE, data: sandbox.credentialData() });
+		await n8n.api.createCredential({
+			name: 'athenahealth sandbox',
+			type: CREDENTIAL_TYPE,
+			data: sandbox.credentialData(),
+		});
 
 		userDataDir = mkdtempSync(join(tmpdir(), 'athena-e2e-chromium-'));
 		context = await chromium.launchPersistentContext(userDataDir, {
@@ -83,7 +101,8 @@ describe('the n8n editor in headless Chromium', () => {
 		// Everything stays on loopback: the editor's calls elsewhere (npm registry, docs) are refused.
 		await context.route('**/*', async (route) => {
 			const url = new URL(route.request().url());
-			if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return await route.continue();
+			if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:')
+				return await route.continue();
 			blocked.push(url.origin + url.pathname);
 			return await route.abort();
 		});
@@ -111,7 +130,10 @@ describe('the n8n editor in headless Chromium', () => {
 		await page.goto(`${n8n.url}/workflow/new`);
 		await page.locator('[data-test-id="canvas-add-button"]').click();
 		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
-		const item = page.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'athenahealth' }).first();
+		const item = page
+			.locator('[data-test-id="item-iterator-item"]')
+			.filter({ hasText: 'athenahealth' })
+			.first();
 		await expect(item.innerText()).resolves.toContain('changed-data feed');
 		await item.click();
 		// The package's entry: its trigger and its actions.
@@ -121,10 +143,15 @@ describe('the n8n editor in headless Chromium', () => {
 	});
 
 	it("opens the trigger's parameters, with the sandbox credential and the feed's events loaded", async () => {
-		await page.locator('[data-test-id="node-creator"]').getByText('On new Athenahealth event').click();
+		await page
+			.locator('[data-test-id="node-creator"]')
+			.getByText('On new Athenahealth event')
+			.click();
 		const ndv = page.locator('[data-test-id="ndv"]');
 		await ndv.waitFor();
-		await expect(ndv.locator('[data-test-id="node-title-container"]').innerText()).resolves.toContain('Athenahealth Trigger');
+		await expect(
+			ndv.locator('[data-test-id="node-title-container"]').innerText(),
+		).resolves.toContain('Athenahealth Trigger');
 		for (const name of ['feed', 'events', 'departmentIds']) {
 			await ndv.locator(`[data-test-id="parameter-input-${name}"]`).waitFor();
 		}
@@ -132,7 +159,10 @@ describe('the n8n editor in headless Chromium', () => {
 		// The one athenahealth credential is preselected (the select shows it as its input's value).
 		const credentialSlot = ndv.locator('[data-test-id="node-credentials-slot"]');
 		await waitForPage(
-			() => credentialSlot.evaluate((el) => Array.from(el.querySelectorAll('input'), (input) => input.value).join(' ')),
+			() =>
+				credentialSlot.evaluate((el) =>
+					Array.from(el.querySelectorAll('input'), (input) => input.value).join(' '),
+				),
 			(text) => text.includes('athenahealth sandbox'),
 			'the credential "athenahealth sandbox" selected',
 		);
@@ -140,7 +170,10 @@ describe('the n8n editor in headless Chromium', () => {
 		// The event list comes from the sandbox through the credential (loadOptions).
 		// The select re-renders while the credential and the options arrive, which can swallow a
 		// click: open it until the list shows.
-		const event = page.getByText('ScheduleAppointment', { exact: true }).filter({ visible: true }).first();
+		const event = page
+			.getByText('ScheduleAppointment', { exact: true })
+			.filter({ visible: true })
+			.first();
 		for (let attempt = 1; ; attempt++) {
 			await ndv.locator('[data-test-id="parameter-input-events"]').click();
 			try {
@@ -153,12 +186,25 @@ describe('the n8n editor in headless Chromium', () => {
 		await ndv.locator('[data-test-id="node-title-container"]').click();
 
 		// Show the options the README talks about.
-		for (const option of ['Min Interval (Seconds)', 'Subscribe Automatically', 'Crash Recovery Replay']) {
+		for (const option of [
+			'Min Interval (Seconds)',
+			'Subscribe Automatically',
+			'Crash Recovery Replay',
+		]) {
 			await ndv.locator('[data-test-id="collection-parameter-add"]').click();
-			await page.locator('[data-test-id="collection-parameter-option"]').filter({ hasText: option }).click();
-			await ndv.locator('[data-test-id="parameter-item"]').filter({ hasText: option }).first().waitFor();
+			await page
+				.locator('[data-test-id="collection-parameter-option"]')
+				.filter({ hasText: option })
+				.click();
+			await ndv
+				.locator('[data-test-id="parameter-item"]')
+				.filter({ hasText: option })
+				.first()
+				.waitFor();
 		}
-		await ndv.locator('[data-test-id="node-parameters"]').evaluate((element) => element.scrollTo(0, 0));
+		await ndv
+			.locator('[data-test-id="node-parameters"]')
+			.evaluate((element) => element.scrollTo(0, 0));
 
 		mkdirSync(dirname(SCREENSHOT), { recursive: true });
 		await page.mouse.move(0, 0);
@@ -170,17 +216,25 @@ describe('the n8n editor in headless Chromium', () => {
 		const ndv = page.locator('[data-test-id="ndv"]');
 		const fetchTestEvent = ndv.locator('[data-test-id="node-execute-button"]');
 		await fetchTestEvent.click();
-		await page.getByText('The Athenahealth feed "Appointments" was not subscribed; it is now').filter({ visible: true }).first().waitFor();
+		await page
+			.getByText('The Athenahealth feed "Appointments" was not subscribed; it is now')
+			.filter({ visible: true })
+			.first()
+			.waitFor();
 		await fetchTestEvent.click();
 		const empty = page
-			.getByText('No records are waiting in the Athenahealth feed "Appointments", and athena delivered none in the last 24 hours')
+			.getByText(
+				'No records are waiting in the Athenahealth feed "Appointments", and athena delivered none in the last 24 hours',
+			)
 			.filter({ visible: true })
 			.first();
 		await empty.waitFor();
-		await expect(ndv.innerText()).resolves.toContain('Change something in athena that this feed reports');
+		await expect(ndv.innerText()).resolves.toContain(
+			'Change something in athena that this feed reports',
+		);
 	});
 
-	it('Fetch Test Event on a new trigger shows simplified records: the catalog\'s fields and _athena', async () => {
+	it("Fetch Test Event on a new trigger shows simplified records: the catalog's fields and _athena", async () => {
 		await sandbox.inject({ feed: 'appointments', count: 3 });
 		const ndv = page.locator('[data-test-id="ndv"]');
 		await ndv.locator('[data-test-id="node-execute-button"]').click();
@@ -196,19 +250,34 @@ describe('the n8n editor in headless Chromium', () => {
 		expect(text).not.toContain('scheduledby');
 		expect(text).not.toContain('chargeentrynotrequired');
 		await page.mouse.move(0, 0);
-		await page.screenshot({ path: SIMPLIFIED_ITEM_SCREENSHOT, animations: 'disabled', caret: 'hide' });
+		await page.screenshot({
+			path: SIMPLIFIED_ITEM_SCREENSHOT,
+			animations: 'disabled',
+			caret: 'hide',
+		});
 		expect(existsSync(SIMPLIFIED_ITEM_SCREENSHOT)).toBe(true);
 	});
 
 	it("lists the action node's operations in the node panel", async () => {
 		await page.locator('[data-test-id="ndv-close-button"]').click();
 		// The trigger's subtitle on the canvas is the feed's name, not its path.
-		await expect(page.locator('[data-test-id="canvas-node"]').first().innerText()).resolves.toMatch(/Athenahealth Trigger\s+Appointments/);
+		await expect(page.locator('[data-test-id="canvas-node"]').first().innerText()).resolves.toMatch(
+			/Athenahealth Trigger\s+Appointments/,
+		);
 		await page.locator('[data-test-id="node-creator-plus-button"]').click();
 		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
-		await page.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'athenahealth' }).first().click();
+		await page
+			.locator('[data-test-id="item-iterator-item"]')
+			.filter({ hasText: 'athenahealth' })
+			.first()
+			.click();
 		const panel = page.locator('[data-test-id="node-creator"]');
-		for (const action of ['Create a patient case', 'Update a patient case', 'Subscribe to a feed', 'Unsubscribe from a feed']) {
+		for (const action of [
+			'Create a patient case',
+			'Update a patient case',
+			'Subscribe to a feed',
+			'Unsubscribe from a feed',
+		]) {
 			await panel.getByText(action, { exact: true }).waitFor();
 		}
 	});
@@ -223,62 +292,103 @@ describe('the n8n editor in headless Chromium', () => {
 		const patient = ndv.locator('[data-test-id="resource-locator-patientId"]');
 		await patient.locator('[data-test-id="rlc-input"]').click();
 		await searchBox().fill('Alvarez');
-		const avery = page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'Avery Alvarez' }).first();
+		const avery = page
+			.locator('[data-test-id="rlc-item"]')
+			.filter({ hasText: 'Avery Alvarez' })
+			.first();
 		await avery.waitFor();
-		const shown = await page.locator('[data-test-id="rlc-item"]').filter({ visible: true }).allInnerTexts();
+		const shown = await page
+			.locator('[data-test-id="rlc-item"]')
+			.filter({ visible: true })
+			.allInnerTexts();
 		expect(shown[0]).toBe('Avery Alvarez · born 01/01/1940 · ID 1');
-		expect(shown.every((name) => / Alvarez · born \d\d\/\d\d\/\d{4} · ID \d+$/.test(name))).toBe(true);
+		expect(shown.every((name) => / Alvarez · born \d\d\/\d\d\/\d{4} · ID \d+$/.test(name))).toBe(
+			true,
+		);
 		await page.mouse.move(0, 0);
 		mkdirSync(dirname(PATIENT_SEARCH_SCREENSHOT), { recursive: true });
-		await page.screenshot({ path: PATIENT_SEARCH_SCREENSHOT, animations: 'disabled', caret: 'hide' });
+		await page.screenshot({
+			path: PATIENT_SEARCH_SCREENSHOT,
+			animations: 'disabled',
+			caret: 'hide',
+		});
 		await avery.click();
 		await waitForPage(
-			() => patient.evaluate((el) => Array.from(el.querySelectorAll('input'), (input) => input.value).join(' ')),
+			() =>
+				patient.evaluate((el) =>
+					Array.from(el.querySelectorAll('input'), (input) => input.value).join(' '),
+				),
 			(value) => value.includes('Avery Alvarez · born 01/01/1940 · ID 1'),
 			'Avery Alvarez picked',
 		);
 		// The search term went to athena's patient search; the sandbox log keeps parameter names only.
-		const searched = (await sandbox.stats()).requests.filter((entry) => entry.path.startsWith('/v1/195900/patients/search'));
+		const searched = (await sandbox.stats()).requests.filter((entry) =>
+			entry.path.startsWith('/v1/195900/patients/search'),
+		);
 		expect(searched.length).toBeGreaterThan(0);
-		expect(searched.every((entry) => entry.path === '/v1/195900/patients/search?searchterm&maxresults')).toBe(true);
+		expect(
+			searched.every((entry) => entry.path === '/v1/195900/patients/search?searchterm&maxresults'),
+		).toBe(true);
 	});
 
 	it("Update: after the patient, the Patient Case field lists that patient's cases, open ones first", async () => {
 		await page.goto(`${n8n.url}/workflow/new`);
 		await page.locator('[data-test-id="canvas-add-button"]').click();
 		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
-		await page.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'athenahealth' }).first().click();
+		await page
+			.locator('[data-test-id="item-iterator-item"]')
+			.filter({ hasText: 'athenahealth' })
+			.first()
+			.click();
 		const panel = page.locator('[data-test-id="node-creator"]');
 		const update = panel.getByText('Update a patient case', { exact: true });
 		if (!(await update.isVisible())) await panel.getByText(/^Actions \(\d+\)/).click();
 		await update.click();
 		const ndv = page.locator('[data-test-id="ndv"]');
 		await ndv.waitFor();
-		await ndv.locator('[data-test-id="resource-locator-patientId"] [data-test-id="rlc-input"]').click();
+		await ndv
+			.locator('[data-test-id="resource-locator-patientId"] [data-test-id="rlc-input"]')
+			.click();
 		await searchBox().fill('Avery Alvarez');
-		await page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'Avery Alvarez' }).first().click();
+		await page
+			.locator('[data-test-id="rlc-item"]')
+			.filter({ hasText: 'Avery Alvarez' })
+			.first()
+			.click();
 		const caseField = ndv.locator('[data-test-id="resource-locator-patientCaseId"]');
 		await caseField.locator('[data-test-id="rlc-input"]').click();
-		const refill = page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'Refill clarification' }).first();
+		const refill = page
+			.locator('[data-test-id="rlc-item"]')
+			.filter({ hasText: 'Refill clarification' })
+			.first();
 		await refill.waitFor();
-		expect(await page.locator('[data-test-id="rlc-item"]').filter({ visible: true }).allInnerTexts()).toEqual([
+		expect(
+			await page.locator('[data-test-id="rlc-item"]').filter({ visible: true }).allInnerTexts(),
+		).toEqual([
 			'Refill clarification · FOLLOWUP · ID 173693',
 			'Billing question · REVIEW · ID 173692',
 			'Lab called with a result · CLOSED · ID 173694',
 		]);
 		await refill.click();
 		await waitForPage(
-			() => caseField.evaluate((el) => Array.from(el.querySelectorAll('input'), (input) => input.value).join(' ')),
+			() =>
+				caseField.evaluate((el) =>
+					Array.from(el.querySelectorAll('input'), (input) => input.value).join(' '),
+				),
 			(value) => value.includes('Refill clarification · FOLLOWUP · ID 173693'),
 			'the case picked',
 		);
 	});
 
-	it('Add Action Note: the case list asks for a patient first, then lists that patient\'s cases', async () => {
+	it("Add Action Note: the case list asks for a patient first, then lists that patient's cases", async () => {
 		await page.goto(`${n8n.url}/workflow/new`);
 		await page.locator('[data-test-id="canvas-add-button"]').click();
 		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
-		await page.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'athenahealth' }).first().click();
+		await page
+			.locator('[data-test-id="item-iterator-item"]')
+			.filter({ hasText: 'athenahealth' })
+			.first()
+			.click();
 		const panel = page.locator('[data-test-id="node-creator"]');
 		const addNote = panel.getByText('Add an action note to a patient case', { exact: true });
 		if (!(await addNote.isVisible())) await panel.getByText(/^Actions \(\d+\)/).click();
@@ -288,17 +398,34 @@ describe('the n8n editor in headless Chromium', () => {
 		const caseField = ndv.locator('[data-test-id="resource-locator-patientCaseId"]');
 		await caseField.locator('[data-test-id="rlc-input"]').click();
 		// No patient yet: the list says what it needs instead of an empty "No results".
-		const message = page.locator('[data-test-id="rlc-error-message"]').filter({ visible: true }).first();
-		await expect(message.innerText()).resolves.toContain('Choose a patient in the Patient field to list their cases here');
-		await ndv.locator('[data-test-id="resource-locator-patientId"] [data-test-id="rlc-input"]').click();
+		const message = page
+			.locator('[data-test-id="rlc-error-message"]')
+			.filter({ visible: true })
+			.first();
+		await expect(message.innerText()).resolves.toContain(
+			'Choose a patient in the Patient field to list their cases here',
+		);
+		await ndv
+			.locator('[data-test-id="resource-locator-patientId"] [data-test-id="rlc-input"]')
+			.click();
 		await searchBox().fill('Avery Alvarez');
-		await page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'Avery Alvarez' }).first().click();
+		await page
+			.locator('[data-test-id="rlc-item"]')
+			.filter({ hasText: 'Avery Alvarez' })
+			.first()
+			.click();
 		await caseField.locator('[data-test-id="rlc-input"]').click();
-		const billing = page.locator('[data-test-id="rlc-item"]').filter({ hasText: 'Billing question' }).first();
+		const billing = page
+			.locator('[data-test-id="rlc-item"]')
+			.filter({ hasText: 'Billing question' })
+			.first();
 		await billing.waitFor();
 		await billing.click();
 		await waitForPage(
-			() => caseField.evaluate((el) => Array.from(el.querySelectorAll('input'), (input) => input.value).join(' ')),
+			() =>
+				caseField.evaluate((el) =>
+					Array.from(el.querySelectorAll('input'), (input) => input.value).join(' '),
+				),
 			(value) => value.includes('Billing question · REVIEW · ID 173692'),
 			'the case picked',
 		);

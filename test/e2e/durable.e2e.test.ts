@@ -23,13 +23,18 @@ describe('athenahealth Trigger with the durable scheduler', () => {
 	let run: FeedRun;
 
 	beforeAll(async () => {
-		const [n8n, started] = await Promise.all([startE2eN8n({ env: DURABLE }), startSandbox({ departments: 30 })]);
+		const [n8n, started] = await Promise.all([
+			startE2eN8n({ env: DURABLE }),
+			startSandbox({ departments: 30 }),
+		]);
 		sandbox = started;
 		run = new FeedRun(n8n, sandbox);
 		await run.create({ departmentIds: DEPARTMENTS });
 		// n8n activates through its publication outbox: the activation poll subscribes a moment later.
 		await run.subscribed();
-		phase(`n8n (durable scheduler, user folder ${n8n.userFolder}) and the sandbox up, workflow active`);
+		phase(
+			`n8n (durable scheduler, user folder ${n8n.userFolder}) and the sandbox up, workflow active`,
+		);
 	});
 
 	afterAll(async () => {
@@ -58,9 +63,13 @@ describe('athenahealth Trigger with the durable scheduler', () => {
 		await run.collect();
 		const final = run.report();
 		const stats = await sandbox.stats();
-		process.stderr.write(`[e2e durable] ${JSON.stringify({ ...final, faults: stats.faults, concurrent: stats.violations.concurrentChanged ?? 0 })}\n`);
+		process.stderr.write(
+			`[e2e durable] ${JSON.stringify({ ...final, faults: stats.faults, concurrent: stats.violations.concurrentChanged ?? 0 })}\n`,
+		);
 		expect({ lost: final.lost, duplicated: final.duplicated }).toEqual({ lost: 0, duplicated: 0 });
-		expect((await sandbox.queues()).find((queue) => queue.feed === 'appointments')).toEqual(expect.objectContaining({ queued: 0 }));
+		expect((await sandbox.queues()).find((queue) => queue.feed === 'appointments')).toEqual(
+			expect.objectContaining({ queued: 0 }),
+		);
 		expect(stats.violations.concurrentChanged ?? 0).toBe(0);
 		expect((await run.n8n.api.getWorkflow(run.workflowId)).active).toBe(true);
 		// No poll ran into the scheduler's timeout (the drain keeps to its budget).

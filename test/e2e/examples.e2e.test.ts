@@ -29,7 +29,12 @@ const SUBSCRIPTION_NAME = 'Athenahealth: manage a feed subscription';
 interface ExampleWorkflow {
 	name: string;
 	active?: boolean;
-	nodes: Array<{ name: string; type: string; parameters: Record<string, any>; credentials?: Record<string, unknown> }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		parameters: Record<string, any>;
+		credentials?: Record<string, unknown>;
+	}>;
 }
 
 describe('example workflows (scripts/n8n/workflows)', () => {
@@ -42,7 +47,12 @@ describe('example workflows (scripts/n8n/workflows)', () => {
 	beforeAll(async () => {
 		examples = readdirSync(dev.WORKFLOWS_DIR)
 			.filter((file) => file.endsWith('.json'))
-			.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(dev.WORKFLOWS_DIR, file), 'utf8')) as ExampleWorkflow }));
+			.map((file) => ({
+				file,
+				workflow: JSON.parse(
+					readFileSync(join(dev.WORKFLOWS_DIR, file), 'utf8'),
+				) as ExampleWorkflow,
+			}));
 		// The shipped files, except that the trigger polls every 5 s with athena's minute pacing off.
 		importDir = mkdtempSync(join(tmpdir(), 'athena-e2e-workflows-'));
 		for (const { file, workflow } of examples) {
@@ -61,7 +71,11 @@ describe('example workflows (scripts/n8n/workflows)', () => {
 			type: dev.CREDENTIAL_TYPE,
 			data: sandbox.credentialData(),
 		});
-		const imported = await dev.importWorkflows(n8n.api, { id: String(created.id), name: created.name }, { dir: importDir, log: () => {} });
+		const imported = await dev.importWorkflows(
+			n8n.api,
+			{ id: String(created.id), name: created.name },
+			{ dir: importDir, log: () => {} },
+		);
 		for (const workflow of imported) ids.set(workflow.name, String(workflow.id));
 	});
 
@@ -71,11 +85,14 @@ describe('example workflows (scripts/n8n/workflows)', () => {
 	});
 
 	it('ships the three examples, each using the athenahealth nodes with the dev credential', () => {
-		expect(examples.map((e) => e.workflow.name).sort()).toEqual([FORM_NAME, SUBSCRIPTION_NAME, FEED_NAME].sort());
+		expect(examples.map((e) => e.workflow.name).sort()).toEqual(
+			[FORM_NAME, SUBSCRIPTION_NAME, FEED_NAME].sort(),
+		);
 		for (const { workflow } of examples) {
 			const athena = workflow.nodes.filter((node) => node.type === ACTION || node.type === TRIGGER);
 			expect(athena.length).toBeGreaterThan(0);
-			for (const node of athena) expect(Object.keys(node.credentials ?? {})).toEqual([dev.CREDENTIAL_TYPE]);
+			for (const node of athena)
+				expect(Object.keys(node.credentials ?? {})).toEqual([dev.CREDENTIAL_TYPE]);
 		}
 	});
 
@@ -83,11 +100,16 @@ describe('example workflows (scripts/n8n/workflows)', () => {
 		expect([...ids.keys()].sort()).toEqual(examples.map((e) => e.workflow.name).sort());
 		for (const { workflow } of examples) {
 			const stored = await n8n.api.getWorkflow(ids.get(workflow.name)!);
-			expect({ name: workflow.name, active: stored.active }).toEqual({ name: workflow.name, active: workflow.active === true });
+			expect({ name: workflow.name, active: stored.active }).toEqual({
+				name: workflow.name,
+				active: workflow.active === true,
+			});
 		}
-		expect([...ids.keys()].filter((name) => examples.find((e) => e.workflow.name === name)?.workflow.active)).toEqual(
-			expect.arrayContaining([FORM_NAME, FEED_NAME]),
-		);
+		expect(
+			[...ids.keys()].filter(
+				(name) => examples.find((e) => e.workflow.name === name)?.workflow.active,
+			),
+		).toEqual(expect.arrayContaining([FORM_NAME, FEED_NAME]));
 	});
 
 	let caseId: number;
@@ -96,7 +118,10 @@ describe('example workflows (scripts/n8n/workflows)', () => {
 		// n8n runs a trigger's first poll a moment after the activate call returns; athena queues
 		// only what happens after the subscription, so the form waits for it.
 		const queue = await waitFor(
-			async () => (await sandbox.queues()).find((q) => q.feed === 'documents/patientcase' && q.clientId === SANDBOX_CLIENT.clientId),
+			async () =>
+				(await sandbox.queues()).find(
+					(q) => q.feed === 'documents/patientcase' && q.clientId === SANDBOX_CLIENT.clientId,
+				),
 			{ timeoutMs: 30_000, what: 'the subscription to documents/patientcase' },
 		);
 		// Only the add event: the example posts new cases, not updates.
@@ -117,11 +142,21 @@ describe('example workflows (scripts/n8n/workflows)', () => {
 
 		// What the browser sends: multipart form data, one field-<n> per form element in order.
 		const form = new FormData();
-		const values = ['12', '3', '4', 'Refill request from the form', 'Out of lisinopril, asks for a refill.', '617-555-0142'];
+		const values = [
+			'12',
+			'3',
+			'4',
+			'Refill request from the form',
+			'Out of lisinopril, asks for a refill.',
+			'617-555-0142',
+		];
 		values.forEach((value, index) => form.append(`field-${index}`, value));
 		const response = await fetch(formUrl, { method: 'POST', body: form });
 		const text = await response.text();
-		expect({ status: response.status, text: text.slice(0, 300) }).toEqual({ status: 200, text: expect.any(String) });
+		expect({ status: response.status, text: text.slice(0, 300) }).toEqual({
+			status: 200,
+			text: expect.any(String),
+		});
 
 		const created = await waitFor(
 			async () => (await sandbox.cases()).find((c) => c.subject === 'Refill request from the form'),
@@ -154,10 +189,16 @@ describe('example workflows (scripts/n8n/workflows)', () => {
 				}
 				return undefined;
 			},
-			{ timeoutMs: 60_000, intervalMs: 1000, what: `an execution of "${FEED_NAME}" with case ${caseId}` },
+			{
+				timeoutMs: 60_000,
+				intervalMs: 1000,
+				what: `an execution of "${FEED_NAME}" with case ${caseId}`,
+			},
 		).catch(async (error: Error) => {
 			const workflow = await n8n.api.getWorkflow(workflowId);
-			const reads = (await sandbox.stats()).requests.filter((r) => r.route === 'changed' || r.route === 'subscription').slice(-8);
+			const reads = (await sandbox.stats()).requests
+				.filter((r) => r.route === 'changed' || r.route === 'subscription')
+				.slice(-8);
 			throw new Error(
 				`${error.message}\nqueues: ${JSON.stringify(await sandbox.queues())}\nstaticData: ${JSON.stringify(workflow.staticData)}\nlast reads: ${JSON.stringify(reads)}`,
 			);
@@ -185,7 +226,11 @@ describe('example workflows (scripts/n8n/workflows)', () => {
 		const [status] = await nodeOutput(n8n.api, execution.id, 'Get Status');
 		expect(status).toEqual(expect.objectContaining({ feed: 'appointments', status: 'ACTIVE' }));
 		expect(await sandbox.queues()).toContainEqual(
-			expect.objectContaining({ clientId: SANDBOX_CLIENT.clientId, feed: 'appointments', status: 'ACTIVE' }),
+			expect.objectContaining({
+				clientId: SANDBOX_CLIENT.clientId,
+				feed: 'appointments',
+				status: 'ACTIVE',
+			}),
 		);
 	});
 

@@ -4,7 +4,15 @@
 import type { FaultConfig } from '../sandbox';
 import { fastPollTimes, waitFor, type E2eN8n } from './realN8n';
 import type { SandboxProcess } from './sandbox';
-import { chain, CREDENTIAL_TYPE, executionsOf, noOpNode, triggerNode, type CredentialRef, type WorkflowNode } from './workflows';
+import {
+	chain,
+	CREDENTIAL_TYPE,
+	executionsOf,
+	noOpNode,
+	triggerNode,
+	type CredentialRef,
+	type WorkflowNode,
+} from './workflows';
 
 export const FEED = 'appointments';
 export const ID_FIELD = 'appointmentid';
@@ -30,8 +38,16 @@ export const TWENTY_PERCENT: FaultConfig = {
 };
 
 /** The trigger on FEED, polling every 5 s over these departments, with these options. */
-export function feedTriggerNode(departmentIds: string[], options: Record<string, unknown>, credential: CredentialRef): WorkflowNode {
-	return triggerNode(TRIGGER_NAME, { pollTimes: fastPollTimes(5), feed: FEED, events: [], departmentIds, options }, credential);
+export function feedTriggerNode(
+	departmentIds: string[],
+	options: Record<string, unknown>,
+	credential: CredentialRef,
+): WorkflowNode {
+	return triggerNode(
+		TRIGGER_NAME,
+		{ pollTimes: fastPollTimes(5), feed: FEED, events: [], departmentIds, options },
+		credential,
+	);
 }
 
 export function departments(count: number): string[] {
@@ -54,7 +70,9 @@ export function timer(suite: string) {
 	let last = start;
 	return (phase: string) => {
 		const now = Date.now();
-		process.stderr.write(`[e2e ${suite}] ${phase}: ${((now - last) / 1000).toFixed(1)} s (total ${((now - start) / 1000).toFixed(1)} s)\n`);
+		process.stderr.write(
+			`[e2e ${suite}] ${phase}: ${((now - last) / 1000).toFixed(1)} s (total ${((now - start) / 1000).toFixed(1)} s)\n`,
+		);
 		last = now;
 	};
 }
@@ -84,7 +102,11 @@ export class FeedRun<N extends Pick<E2eN8n, 'api' | 'logs'> = E2eN8n> {
 		/** Nodes after the trigger (default: one No Operation node). */
 		after?: WorkflowNode[];
 	}): Promise<string> {
-		const credential = await this.n8n.api.createCredential({ name: 'athenahealth sandbox', type: CREDENTIAL_TYPE, data: this.sandbox.credentialData() });
+		const credential = await this.n8n.api.createCredential({
+			name: 'athenahealth sandbox',
+			type: CREDENTIAL_TYPE,
+			data: this.sandbox.credentialData(),
+		});
 		const workflow = chain('e2e run modes', [
 			feedTriggerNode(
 				options.departmentIds,
@@ -112,11 +134,17 @@ export class FeedRun<N extends Pick<E2eN8n, 'api' | 'logs'> = E2eN8n> {
 
 	/** Waits until athena holds the trigger's subscription: records injected from then on queue for it. */
 	async subscribed(timeoutMs = 60_000): Promise<void> {
-		await waitFor(async () => (await this.sandbox.queues()).some((queue) => queue.feed === FEED && queue.status === 'ACTIVE'), {
-			timeoutMs,
-			intervalMs: 250,
-			what: "the trigger's subscription",
-		});
+		await waitFor(
+			async () =>
+				(await this.sandbox.queues()).some(
+					(queue) => queue.feed === FEED && queue.status === 'ACTIVE',
+				),
+			{
+				timeoutMs,
+				intervalMs: 250,
+				what: "the trigger's subscription",
+			},
+		);
 	}
 
 	async inject(departmentIds: string[], count: number): Promise<void> {
@@ -133,14 +161,26 @@ export class FeedRun<N extends Pick<E2eN8n, 'api' | 'logs'> = E2eN8n> {
 	async collect(): Promise<void> {
 		const list = await executionsOf(this.n8n.api, this.workflowId);
 		for (const execution of list) {
-			if (this.seen.has(execution.id) || this.failed.has(execution.id) || this.held.has(execution.id)) continue;
-			if (!execution.stoppedAt && ['new', 'running', 'waiting', 'queued'].includes(execution.status)) continue;
+			if (
+				this.seen.has(execution.id) ||
+				this.failed.has(execution.id) ||
+				this.held.has(execution.id)
+			)
+				continue;
+			if (
+				!execution.stoppedAt &&
+				['new', 'running', 'waiting', 'queued'].includes(execution.status)
+			)
+				continue;
 			const full = await this.n8n.api.getExecution(execution.id, { includeData: true });
 			const runs = full.data?.resultData?.runData?.[TRIGGER_NAME];
 			// The trigger's items are stored with the execution when the poll hands them over; an
 			// execution a worker never finished (queue mode) still holds them in its start data.
-			const handed = full.data?.executionData?.nodeExecutionStack?.find((entry: { node?: { name?: string } }) => entry.node?.name === TRIGGER_NAME);
-			const items: Array<{ json: Record<string, unknown> }> | undefined = runs?.[0]?.data?.main?.[0] ?? handed?.data?.main?.[0];
+			const handed = full.data?.executionData?.nodeExecutionStack?.find(
+				(entry: { node?: { name?: string } }) => entry.node?.name === TRIGGER_NAME,
+			);
+			const items: Array<{ json: Record<string, unknown> }> | undefined =
+				runs?.[0]?.data?.main?.[0] ?? handed?.data?.main?.[0];
 			if (execution.status !== 'success') this.unfinished.set(execution.id, execution.status);
 			if (!items) {
 				this.failed.add(execution.id);
@@ -157,8 +197,11 @@ export class FeedRun<N extends Pick<E2eN8n, 'api' | 'logs'> = E2eN8n> {
 	async itemsOf(executionId: string): Promise<string[] | undefined> {
 		const full = await this.n8n.api.getExecution(executionId, { includeData: true });
 		const runs = full.data?.resultData?.runData?.[TRIGGER_NAME];
-		const handed = full.data?.executionData?.nodeExecutionStack?.find((entry: { node?: { name?: string } }) => entry.node?.name === TRIGGER_NAME);
-		const items: Array<{ json: Record<string, unknown> }> | undefined = runs?.[0]?.data?.main?.[0] ?? handed?.data?.main?.[0];
+		const handed = full.data?.executionData?.nodeExecutionStack?.find(
+			(entry: { node?: { name?: string } }) => entry.node?.name === TRIGGER_NAME,
+		);
+		const items: Array<{ json: Record<string, unknown> }> | undefined =
+			runs?.[0]?.data?.main?.[0] ?? handed?.data?.main?.[0];
 		return items?.map((item) => String(item.json[ID_FIELD]));
 	}
 
@@ -197,7 +240,8 @@ export class FeedRun<N extends Pick<E2eN8n, 'api' | 'logs'> = E2eN8n> {
 			records: this.injected.length,
 			delivered: delivered.length,
 			lost: [...wanted].filter((id) => !distinct.has(id)).length,
-			duplicated: delivered.length - distinct.size + [...distinct].filter((id) => !wanted.has(id)).length,
+			duplicated:
+				delivered.length - distinct.size + [...distinct].filter((id) => !wanted.has(id)).length,
 			executions: this.seen.size,
 			failedPolls: this.failed.size,
 		};

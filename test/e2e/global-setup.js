@@ -15,9 +15,15 @@ function ensureChromium(log) {
 	const path = process.env.ATHENA_E2E_CHROMIUM ?? '/usr/bin/chromium';
 	if (existsSync(path) || process.env.ATHENA_E2E_CHROMIUM || process.getuid?.() !== 0) return;
 	log('[e2e] installing Debian chromium for the browser test (about 30 s)');
-	for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+	for (const args of [
+		['update', '-qq'],
+		['install', '-y', '-qq', 'chromium'],
+	]) {
 		const res = spawnSync('apt-get', args, { stdio: ['ignore', 'inherit', 'inherit'] });
-		if (res.status !== 0) return log(`[e2e] apt-get ${args[0]} failed (exit ${res.status}); the browser test will say what to do`);
+		if (res.status !== 0)
+			return log(
+				`[e2e] apt-get ${args[0]} failed (exit ${res.status}); the browser test will say what to do`,
+			);
 	}
 }
 
@@ -29,7 +35,11 @@ module.exports = async function globalSetup() {
 	// Test the current source, not a stale dist/. Skipped when the tests point at another built
 	// package (ATHENA_E2E_PACKAGE_DIR) or the caller built already (ATHENA_E2E_SKIP_BUILD=1).
 	if (!process.env.ATHENA_E2E_PACKAGE_DIR && process.env.ATHENA_E2E_SKIP_BUILD !== '1') {
-		const res = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-		if (res.status !== 0) throw new Error(`npm run build failed (exit ${res.status}); the e2e tests need dist/`);
+		const res = spawnSync('npm', ['run', 'build'], {
+			cwd: REPO_ROOT,
+			stdio: ['ignore', 'inherit', 'inherit'],
+		});
+		if (res.status !== 0)
+			throw new Error(`npm run build failed (exit ${res.status}); the e2e tests need dist/`);
 	}
 };

@@ -2,12 +2,27 @@
 // package in each user folder. The trigger polls on the main and its executions run on the
 // workers; the action node runs on a worker from a webhook; kill -9 of the main mid-drain and of a
 // worker during an execution lose no record the trigger read. One cluster for the whole suite.
-import { publicApi, setupOwner, type N8nInstance, type PublicApi } from '../../scripts/n8n/n8n-process';
+import {
+	publicApi,
+	setupOwner,
+	type N8nInstance,
+	type PublicApi,
+} from '../../scripts/n8n/n8n-process';
 import { startQueue, type QueueCluster } from '../../scripts/n8n/queue';
 import { FeedRun, departments, timer } from './feedRun';
 import { PACKAGE_DIR, waitFor } from './realN8n';
 import { startSandbox, type SandboxProcess } from './sandbox';
-import { athenaNode, callWebhook, chain, createActive, CREDENTIAL_TYPE, executionsOf, noOpNode, webhookNode, type CredentialRef } from './workflows';
+import {
+	athenaNode,
+	callWebhook,
+	chain,
+	createActive,
+	CREDENTIAL_TYPE,
+	executionsOf,
+	noOpNode,
+	webhookNode,
+	type CredentialRef,
+} from './workflows';
 
 const DEPARTMENTS = departments(30);
 
@@ -50,10 +65,17 @@ describe('athenahealth nodes in n8n queue mode (main + 2 workers, PostgreSQL, Re
 
 	beforeAll(async () => {
 		const log = (message: string) => process.stderr.write(`${message}\n`);
-		[queue, sandbox] = await Promise.all([startQueue({ workers: 2, packageDir: PACKAGE_DIR, log }), startSandbox({ departments: 30 })]);
+		[queue, sandbox] = await Promise.all([
+			startQueue({ workers: 2, packageDir: PACKAGE_DIR, log }),
+			startSandbox({ departments: 30 }),
+		]);
 		phase('PostgreSQL, Redis, main and two workers up');
 		run = new FeedRun(await connect(queue.main), sandbox);
-		const created = await run.n8n.api.createCredential({ name: 'athenahealth sandbox', type: CREDENTIAL_TYPE, data: sandbox.credentialData() });
+		const created = await run.n8n.api.createCredential({
+			name: 'athenahealth sandbox',
+			type: CREDENTIAL_TYPE,
+			data: sandbox.credentialData(),
+		});
 		credential = { id: String(created.id), name: created.name };
 	}, 300_000);
 
@@ -74,8 +96,16 @@ describe('athenahealth nodes in n8n queue mode (main + 2 workers, PostgreSQL, Re
 		const report = await run.waitForAll(180_000, 'the 10,000 records');
 		const workers = byWorker(run.executionIds());
 		phase(`10,000 records: ${JSON.stringify({ ...report, workers })}`);
-		process.stderr.write(`[e2e queue] executions by worker: ${run.executionIds().map((id) => `${id}:${queue.workerOf(id) ?? '?'}`).join(' ')}\n`);
-		expect({ lost: report.lost, duplicated: report.duplicated }).toEqual({ lost: 0, duplicated: 0 });
+		process.stderr.write(
+			`[e2e queue] executions by worker: ${run
+				.executionIds()
+				.map((id) => `${id}:${queue.workerOf(id) ?? '?'}`)
+				.join(' ')}\n`,
+		);
+		expect({ lost: report.lost, duplicated: report.duplicated }).toEqual({
+			lost: 0,
+			duplicated: 0,
+		});
 		expect(workers['no worker']).toBeUndefined();
 		// The main polls; it runs no execution itself.
 		expect(queue.main.logs()).not.toMatch(/Worker started execution/);
@@ -121,20 +151,38 @@ describe('athenahealth nodes in n8n queue mode (main + 2 workers, PostgreSQL, Re
 				),
 			]),
 		);
-		const created = await callWebhook(queue.main.url, createPath, { patientId: '12', departmentId: '3', providerId: '4', subject: 'Queue mode: refill request' });
+		const created = await callWebhook(queue.main.url, createPath, {
+			patientId: '12',
+			departmentId: '3',
+			providerId: '4',
+			subject: 'Queue mode: refill request',
+		});
 		expect(created.status).toBe(200);
 		const caseId = Number(created.json.patientcaseid);
 		expect(Number.isInteger(caseId)).toBe(true);
-		const updated = await callWebhook(queue.main.url, updatePath, { patientId: '12', patientCaseId: caseId, subject: 'Queue mode: refill sent' });
+		const updated = await callWebhook(queue.main.url, updatePath, {
+			patientId: '12',
+			patientCaseId: caseId,
+			subject: 'Queue mode: refill sent',
+		});
 		expect(updated.status).toBe(200);
 		expect((await sandbox.cases()).find((c) => c.patientcaseid === caseId)).toEqual(
-			expect.objectContaining({ patientid: '12', subject: 'Queue mode: refill sent', priority: '2' }),
+			expect.objectContaining({
+				patientid: '12',
+				subject: 'Queue mode: refill sent',
+				priority: '2',
+			}),
 		);
 		const ran = [];
 		for (const workflowId of [createId, updateId]) {
 			const [execution] = await executionsOf(run.n8n.api, workflowId);
 			expect(execution).toEqual(expect.objectContaining({ status: 'success', mode: 'webhook' }));
-			ran.push(await waitFor(() => queue.workerOf(execution.id), { timeoutMs: 10_000, what: `the worker of execution ${execution.id}` }));
+			ran.push(
+				await waitFor(() => queue.workerOf(execution.id), {
+					timeoutMs: 10_000,
+					what: `the worker of execution ${execution.id}`,
+				}),
+			);
 		}
 		phase(`webhook create + update ran on ${ran.join(' and ')}`);
 	});
@@ -156,13 +204,20 @@ describe('athenahealth nodes in n8n queue mode (main + 2 workers, PostgreSQL, Re
 		phase('main restarted');
 		const report = await run.waitForAll(180_000, 'the records queued across the kill');
 		phase(`after the kill: ${JSON.stringify(report)}`);
-		expect({ lost: report.lost, duplicated: report.duplicated }).toEqual({ lost: 0, duplicated: 0 });
+		expect({ lost: report.lost, duplicated: report.duplicated }).toEqual({
+			lost: 0,
+			duplicated: 0,
+		});
 		expect((await run.n8n.api.getWorkflow(run.workflowId)).active).toBe(true);
 	}, 300_000);
 
 	it('kill -9 of a worker during an execution: what n8n does is reported; the trigger lost no record', async () => {
 		// Every execution so far, of every workflow (the webhook ones too).
-		const existing = new Set(((await run.n8n.api.listExecutions({ limit: 250 })).data as Array<{ id: string | number }>).map((execution) => String(execution.id)));
+		const existing = new Set(
+			(
+				(await run.n8n.api.listExecutions({ limit: 250 })).data as Array<{ id: string | number }>
+			).map((execution) => String(execution.id)),
+		);
 		await run.inject(DEPARTMENTS, 3000);
 		// The first new execution a worker starts (each waits 2 s in the workflow): kill that worker then.
 		const running = await waitFor(
@@ -174,7 +229,11 @@ describe('athenahealth nodes in n8n queue mode (main + 2 workers, PostgreSQL, Re
 				}
 				return undefined;
 			},
-			{ timeoutMs: 60_000, intervalMs: 50, what: 'a worker starting an execution of the new records' },
+			{
+				timeoutMs: 60_000,
+				intervalMs: 50,
+				what: 'a worker starting an execution of the new records',
+			},
 		);
 		const index = queue.workers.findIndex((worker) => worker.name === running.worker);
 		// What the trigger handed over, as n8n stored it with the execution before a worker took it.
@@ -188,9 +247,18 @@ describe('athenahealth nodes in n8n queue mode (main + 2 workers, PostgreSQL, Re
 				const execution = await run.n8n.api.getExecution(running.id, { includeData: false });
 				return ['running', 'new', 'queued'].includes(execution.status) ? undefined : execution;
 			},
-			{ timeoutMs: 120_000, intervalMs: 1000, what: `execution ${running.id} to settle after its worker died` },
+			{
+				timeoutMs: 120_000,
+				intervalMs: 1000,
+				what: `execution ${running.id} to settle after its worker died`,
+			},
 		).catch(async () => await run.n8n.api.getExecution(running.id, { includeData: false }));
-		const rerunBy = queue.workers.filter((worker, i) => i !== index && new RegExp(`started execution ${running.id}\\b`).test(worker.logs())).map((w) => w.name);
+		const rerunBy = queue.workers
+			.filter(
+				(worker, i) =>
+					i !== index && new RegExp(`started execution ${running.id}\\b`).test(worker.logs()),
+			)
+			.map((w) => w.name);
 		process.stderr.write(
 			`[e2e queue] worker kill: execution ${running.id} (on ${running.worker}) ended ${settled.status}, finished=${settled.finished}, stoppedAt=${settled.stoppedAt ?? 'none'}; re-run by ${rerunBy.join(', ') || 'no other worker'}\n`,
 		);
@@ -201,10 +269,17 @@ describe('athenahealth nodes in n8n queue mode (main + 2 workers, PostgreSQL, Re
 		expect(handed.length).toBeGreaterThan(0);
 		run.accept(running.id, handed);
 		await queue.startWorker(index);
-		const report = await run.waitForAll(120_000, 'every record, the killed execution\'s included');
-		phase(`worker kill: ${JSON.stringify({ ...report, unfinished: Object.fromEntries(run.unfinished) })}`);
+		const report = await run.waitForAll(120_000, "every record, the killed execution's included");
+		phase(
+			`worker kill: ${JSON.stringify({ ...report, unfinished: Object.fromEntries(run.unfinished) })}`,
+		);
 		// The trigger handed every record to an execution n8n stored; none was read twice.
-		expect({ lost: report.lost, duplicated: report.duplicated }).toEqual({ lost: 0, duplicated: 0 });
-		expect((await sandbox.queues()).find((q) => q.feed === 'appointments')).toEqual(expect.objectContaining({ queued: 0 }));
+		expect({ lost: report.lost, duplicated: report.duplicated }).toEqual({
+			lost: 0,
+			duplicated: 0,
+		});
+		expect((await sandbox.queues()).find((q) => q.feed === 'appointments')).toEqual(
+			expect.objectContaining({ queued: 0 }),
+		);
 	}, 300_000);
 });

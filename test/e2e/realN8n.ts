@@ -94,7 +94,8 @@ async function withOwner(
 		async restart({ whileStopped, kill = false } = {}) {
 			// kill: as a crash (kill -9); otherwise as a service manager stops it (SIGTERM).
 			const exit = kill ? await instance.kill('SIGKILL') : await instance.stop();
-			if (!kill && exit?.signal === 'SIGKILL') throw new Error('n8n did not stop on SIGTERM within 20 s; it was killed');
+			if (!kill && exit?.signal === 'SIGKILL')
+				throw new Error('n8n did not stop on SIGTERM within 20 s; it was killed');
 			let next: N8nInstance | undefined;
 			try {
 				await whileStopped?.();
@@ -120,7 +121,8 @@ async function withOwner(
  */
 export function fastPollTimes(seconds = 5) {
 	const item = [];
-	for (let s = 0; s < 60; s += seconds) item.push({ mode: 'custom', cronExpression: `${s} * * * * *` });
+	for (let s = 0; s < 60; s += seconds)
+		item.push({ mode: 'custom', cronExpression: `${s} * * * * *` });
 	return { item };
 }
 
@@ -139,7 +141,9 @@ export async function waitFor<T>(
 			lastError = err;
 		}
 		if (Date.now() > deadline) {
-			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ''}`);
+			throw new Error(
+				`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ''}`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, intervalMs));
 	}
@@ -150,12 +154,21 @@ export async function waitFor<T>(
  * on the same user folder and database, with its own task-runner broker port, while the server
  * runs). The execution is stored like any other: read it through the API.
  */
-export async function executeWithCli(n8n: E2eN8n, workflowId: string, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+export async function executeWithCli(
+	n8n: E2eN8n,
+	workflowId: string,
+	timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string }> {
 	const p = paths();
 	// Like startN8n: nothing of jest's environment (NODE_ENV, N8N_*, npm_*) steers the second process.
 	const env: Record<string, string> = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (value === undefined || /^(N8N_|DB_|npm_|JEST_)/.test(key) || ['NODE_OPTIONS', 'NODE_PATH', 'NODE_ENV'].includes(key)) continue;
+		if (
+			value === undefined ||
+			/^(N8N_|DB_|npm_|JEST_)/.test(key) ||
+			['NODE_OPTIONS', 'NODE_PATH', 'NODE_ENV'].includes(key)
+		)
+			continue;
 		env[key] = value;
 	}
 	Object.assign(env, {
@@ -180,7 +193,11 @@ export async function executeWithCli(n8n: E2eN8n, workflowId: string, timeoutMs 
 		child.stderr.on('data', (chunk) => (output += chunk));
 		const timer = setTimeout(() => {
 			killGroup();
-			reject(new Error(`n8n execute --id=${workflowId} did not finish within ${timeoutMs} ms:\n${output.slice(-3000)}`));
+			reject(
+				new Error(
+					`n8n execute --id=${workflowId} did not finish within ${timeoutMs} ms:\n${output.slice(-3000)}`,
+				),
+			);
 		}, timeoutMs);
 		child.on('exit', (code) => {
 			clearTimeout(timer);

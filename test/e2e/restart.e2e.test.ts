@@ -45,9 +45,13 @@ describe('athenahealth Trigger: an n8n restart with 20,000 records waiting and 2
 		await new Promise((resolve) => setTimeout(resolve, 11_000));
 		await run.collect();
 		const final = run.report();
-		process.stderr.write(`[e2e restart] ${JSON.stringify({ ...final, faults: (await sandbox.stats()).faults })}\n`);
+		process.stderr.write(
+			`[e2e restart] ${JSON.stringify({ ...final, faults: (await sandbox.stats()).faults })}\n`,
+		);
 		expect({ lost: final.lost, duplicated: final.duplicated }).toEqual({ lost: 0, duplicated: 0 });
-		expect((await sandbox.queues()).find((queue) => queue.feed === 'appointments')).toEqual(expect.objectContaining({ queued: 0 }));
+		expect((await sandbox.queues()).find((queue) => queue.feed === 'appointments')).toEqual(
+			expect.objectContaining({ queued: 0 }),
+		);
 		expect((await sandbox.stats()).violations.concurrentChanged ?? 0).toBe(0);
 		expect((await run.n8n.api.getWorkflow(run.workflowId)).active).toBe(true);
 		// n8n's own words when an activation outlives its deadline: never said.

@@ -19,7 +19,9 @@ export interface SandboxProcess extends SandboxControl {
 	close(): Promise<void>;
 }
 
-export async function startSandbox(options: { departments?: number } & Partial<ReplayBehaviour> = {}): Promise<SandboxProcess> {
+export async function startSandbox(
+	options: { departments?: number } & Partial<ReplayBehaviour> = {},
+): Promise<SandboxProcess> {
 	const launched = await launchSandbox({
 		departments: options.departments,
 		replayIncludesQueued: options.includesQueued,

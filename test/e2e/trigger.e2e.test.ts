@@ -77,7 +77,9 @@ describe('athenahealth Trigger in a real n8n', () => {
 		for (const execution of list) {
 			if (!seen.has(execution.id) && execution.finished !== undefined && execution.stoppedAt) {
 				if (execution.status !== 'success') {
-					throw new Error(`execution ${execution.id} ended ${execution.status}: ${await executionError(n8n.api, execution.id)}`);
+					throw new Error(
+						`execution ${execution.id} ended ${execution.status}: ${await executionError(n8n.api, execution.id)}`,
+					);
 				}
 				const items = await nodeOutput(n8n.api, execution.id, TRIGGER_NAME);
 				seen.set(
@@ -122,14 +124,20 @@ describe('athenahealth Trigger in a real n8n', () => {
 	function expectExactlyOnce(executionIds: Array<{ ids: string[] }>) {
 		const all = executionIds.flatMap((e) => e.ids);
 		const repeated = all.filter((id, i) => all.indexOf(id) !== i);
-		expect({ repeated: repeated.slice(0, 10), count: all.length }).toEqual({ repeated: [], count: injected.length });
+		expect({ repeated: repeated.slice(0, 10), count: all.length }).toEqual({
+			repeated: [],
+			count: injected.length,
+		});
 		expect(new Set(all)).toEqual(new Set(injected));
 	}
 
 	it('activates: the first poll subscribes to the feed for the chosen departments', async () => {
 		await n8n.api.activate(workflowId);
 		const queue = await waitFor(
-			async () => (await sandbox.queues()).find((q) => q.feed === FEED && q.clientId === SANDBOX_CLIENT.clientId),
+			async () =>
+				(await sandbox.queues()).find(
+					(q) => q.feed === FEED && q.clientId === SANDBOX_CLIENT.clientId,
+				),
 			{ timeoutMs: 30_000, what: `the trigger's subscription to ${FEED}` },
 		);
 		expect(queue.status).toBe('ACTIVE');
@@ -196,7 +204,9 @@ describe('athenahealth Trigger in a real n8n', () => {
 		await new Promise((resolve) => setTimeout(resolve, 12_000));
 		const all = await executions();
 		expectExactlyOnce(all);
-		const queue = (await sandbox.queues()).find((q) => q.feed === FEED && q.clientId === SANDBOX_CLIENT.clientId);
+		const queue = (await sandbox.queues()).find(
+			(q) => q.feed === FEED && q.clientId === SANDBOX_CLIENT.clientId,
+		);
 		expect(queue).toEqual(expect.objectContaining({ queued: 0, processed: injected.length }));
 	});
 

@@ -1,7 +1,15 @@
 // The package as users have it before they press "Update": built from an earlier commit of this
 // repository, packed, and cached by commit under .cache/upgrade/ so that reruns skip the build.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	renameSync,
+	rmSync,
+	symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,7 +39,9 @@ function git(args: string[]): { status: number | null; stdout: string; stderr: s
 function run(cmd: string, args: string[], cwd: string): void {
 	const res = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 	if (res.status !== 0) {
-		throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited with ${res.status ?? res.signal}:\n${res.stderr}${res.stdout}`);
+		throw new Error(
+			`${cmd} ${args.join(' ')} (in ${cwd}) exited with ${res.status ?? res.signal}:\n${res.stderr}${res.stdout}`,
+		);
 	}
 }
 
@@ -64,7 +74,11 @@ export function oldPackage(log: (message: string) => void = () => {}): OldPackag
 	try {
 		const source = join(work, 'source');
 		mkdirSync(source);
-		run('sh', ['-c', `git -C "${REPO_ROOT}" archive --format=tar ${commit} | tar -x -C "${source}"`], work);
+		run(
+			'sh',
+			['-c', `git -C "${REPO_ROOT}" archive --format=tar ${commit} | tar -x -C "${source}"`],
+			work,
+		);
 		symlinkSync(join(REPO_ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
 		run('npm', ['run', 'build', '--silent'], source);
 		// Packed beside the cache entry, then renamed: a half-written entry never counts as built.
@@ -74,7 +88,9 @@ export function oldPackage(log: (message: string) => void = () => {}): OldPackag
 		const { file } = packPackage(source, staging);
 		rmSync(cacheDir, { recursive: true, force: true });
 		renameSync(staging, cacheDir);
-		log(`[upgrade] built and packed ${ref} (${commit.slice(0, 7)}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		log(
+			`[upgrade] built and packed ${ref} (${commit.slice(0, 7)}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+		);
 		return { ref, commit, tarball: join(cacheDir, file.split('/').pop()!), cached: false };
 	} finally {
 		rmSync(work, { recursive: true, force: true });

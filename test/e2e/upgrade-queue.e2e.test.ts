@@ -3,12 +3,22 @@
 // old package (n8n installs a community package on the main and has every worker install the same
 // version). The update stops the main and the workers, lays the new package out in every folder and
 // starts them all; the webhook workflow's Create and Update then run on each worker.
-import { listNodeTypes, publicApi, setupOwner, type Owner, type PublicApi } from '../../scripts/n8n/n8n-process';
+import {
+	listNodeTypes,
+	publicApi,
+	setupOwner,
+	type Owner,
+	type PublicApi,
+} from '../../scripts/n8n/n8n-process';
 import { startQueue } from '../../scripts/n8n/queue';
 import { describeUpgrade, type UpgradeTarget } from './upgradeScenario';
 
 async function queueMode(oldTarball: string): Promise<UpgradeTarget> {
-	const queue = await startQueue({ workers: 2, tarball: oldTarball, log: (message) => process.stderr.write(`${message}\n`) });
+	const queue = await startQueue({
+		workers: 2,
+		tarball: oldTarball,
+		log: (message) => process.stderr.write(`${message}\n`),
+	});
 	let owner: Owner;
 	let api: PublicApi;
 	// A fresh API key from each run of the main (as the single-instance restart does).
@@ -33,16 +43,24 @@ async function queueMode(oldTarball: string): Promise<UpgradeTarget> {
 		nodeTypes: () => listNodeTypes(queue.main.url, owner.cookie),
 		staticDataInDb(workflowId) {
 			if (!/^\w+$/.test(workflowId)) throw new Error(`unexpected workflow id ${workflowId}`);
-			const value = queue.postgres.query(`SELECT "staticData" FROM workflow_entity WHERE id = '${workflowId}'`).trim();
+			const value = queue.postgres
+				.query(`SELECT "staticData" FROM workflow_entity WHERE id = '${workflowId}'`)
+				.trim();
 			return value ? JSON.parse(value) : {};
 		},
 		async restart(whileStopped) {
 			await queue.restart({ whileStopped });
 			await logIn();
 		},
-		workers: { names: queue.workers.map((worker) => worker.name), of: (executionId) => queue.workerOf(executionId) },
+		workers: {
+			names: queue.workers.map((worker) => worker.name),
+			of: (executionId) => queue.workerOf(executionId),
+		},
 		stop: () => queue.stop(),
 	};
 }
 
-describeUpgrade('updating the package under active workflows in queue mode (main and two workers)', queueMode);
+describeUpgrade(
+	'updating the package under active workflows in queue mode (main and two workers)',
+	queueMode,
+);

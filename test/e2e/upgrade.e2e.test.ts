@@ -21,11 +21,16 @@ function staticDataInDb(userFolder: string, workflowId: string): Record<string, 
 			process.stdout.write(row && row.staticData ? row.staticData : 'null');
 			db.close();
 		});`;
-	const res = spawnSync(p.nodeBin, ['-e', script, join(userFolder, '.n8n', 'database.sqlite'), workflowId], {
-		cwd: p.n8nDir,
-		encoding: 'utf8',
-	});
-	if (res.status !== 0) throw new Error(`reading static data from n8n's database failed: ${res.stderr}`);
+	const res = spawnSync(
+		p.nodeBin,
+		['-e', script, join(userFolder, '.n8n', 'database.sqlite'), workflowId],
+		{
+			cwd: p.n8nDir,
+			encoding: 'utf8',
+		},
+	);
+	if (res.status !== 0)
+		throw new Error(`reading static data from n8n's database failed: ${res.stderr}`);
 	return JSON.parse(res.stdout) ?? {};
 }
 

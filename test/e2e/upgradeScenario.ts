@@ -7,7 +7,15 @@
 // old saved state and delivers the rest exactly once, and the credential still works. One boot per
 // phase.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -84,7 +92,14 @@ interface Before {
 /** Workflow fields an update must leave as they were. */
 function saved(workflow: any) {
 	const nodes = [...workflow.nodes]
-		.map(({ id, name, type, typeVersion, parameters, credentials }: any) => ({ id, name, type, typeVersion, parameters, credentials }))
+		.map(({ id, name, type, typeVersion, parameters, credentials }: any) => ({
+			id,
+			name,
+			type,
+			typeVersion,
+			parameters,
+			credentials,
+		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
 	return { name: workflow.name, active: workflow.active, nodes, connections: workflow.connections };
 }
@@ -94,7 +109,10 @@ function parseStaticData(value: unknown): Record<string, any> {
 }
 
 /** The upgrade suite, in whatever deployment `start` brings up with the old package installed. */
-export function describeUpgrade(title: string, start: (oldTarball: string) => Promise<UpgradeTarget>): void {
+export function describeUpgrade(
+	title: string,
+	start: (oldTarball: string) => Promise<UpgradeTarget>,
+): void {
 	describe(title, () => {
 		let old: OldPackage;
 		let n8n: UpgradeTarget;
@@ -131,8 +149,12 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 
 		afterAll(async () => {
 			await Promise.all([n8n?.stop(), sandbox?.close()]);
-			const lines = phases.map(([name, ms]) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${name}`);
-			process.stderr.write(`[upgrade] ${title}, phases:\n${lines.join('\n')}\n  ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s  total\n`);
+			const lines = phases.map(
+				([name, ms]) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${name}`,
+			);
+			process.stderr.write(
+				`[upgrade] ${title}, phases:\n${lines.join('\n')}\n  ${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s  total\n`,
+			);
 		});
 
 		async function inject(departmentIds: string[], count: number): Promise<void> {
@@ -148,9 +170,16 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 				if (!execution.stoppedAt) continue;
 				if (!seen.has(execution.id)) {
 					if (execution.status !== 'success') {
-						throw new Error(`trigger execution ${execution.id} ended ${execution.status}: ${await executionError(n8n.api, execution.id)}`);
+						throw new Error(
+							`trigger execution ${execution.id} ended ${execution.status}: ${await executionError(n8n.api, execution.id)}`,
+						);
 					}
-					seen.set(execution.id, (await nodeOutput(n8n.api, execution.id, TRIGGER_NAME)).map((item) => String(item[ID_FIELD])));
+					seen.set(
+						execution.id,
+						(await nodeOutput(n8n.api, execution.id, TRIGGER_NAME)).map((item) =>
+							String(item[ID_FIELD]),
+						),
+					);
 				}
 				result.push({ id: execution.id, ids: seen.get(execution.id)! });
 			}
@@ -162,20 +191,27 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 		}
 
 		async function queue() {
-			return (await sandbox.queues()).find((q) => q.feed === FEED && q.clientId === SANDBOX_CLIENT.clientId);
+			return (await sandbox.queues()).find(
+				(q) => q.feed === FEED && q.clientId === SANDBOX_CLIENT.clientId,
+			);
 		}
 
 		async function runCases(subject: string) {
 			const { status, json, text } = await callWebhook(n8n.url, CASES_PATH, { subject });
 			// In queue mode, a failure names the worker that ran it (one left on the old version fails here).
-			const last = status !== 200 && n8n.workers ? (await executionsOf(n8n.api, casesId)).at(-1) : undefined;
+			const last =
+				status !== 200 && n8n.workers ? (await executionsOf(n8n.api, casesId)).at(-1) : undefined;
 			const ranOn = last && { execution: last.id, worker: n8n.workers!.of(last.id) ?? 'unknown' };
 			expect({ status, text, ...ranOn }).toEqual({ status: 200, text: expect.any(String) });
 			return json as Record<string, unknown>;
 		}
 
 		it('the old version runs the workflows a user has, its trigger part-way through a backlog', async () => {
-			const created = await n8n.api.createCredential({ name: 'athenahealth', type: CREDENTIAL_TYPE, data: sandbox.credentialData() });
+			const created = await n8n.api.createCredential({
+				name: 'athenahealth',
+				type: CREDENTIAL_TYPE,
+				data: sandbox.credentialData(),
+			});
 			credential = { id: String(created.id), name: created.name };
 
 			// Saved as the old version's editor would save them (typeVersion 1, its parameter values).
@@ -188,7 +224,11 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 						{
 							...VALID.create,
 							documentSubclass: 'PATIENTCALL',
-							additionalFields: { subject: '={{ $json.body.subject }}', callbackNumberType: 'HOME', priority: '1' },
+							additionalFields: {
+								subject: '={{ $json.body.subject }}',
+								callbackNumberType: 'HOME',
+								priority: '1',
+							},
 						},
 						credential,
 					),
@@ -226,7 +266,11 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 				]),
 			);
 			const trigger = chain('New appointments', [
-				feedTriggerNode(DEPARTMENTS, { minIntervalSeconds: 0, maxRecordsPerPoll: PER_POLL }, credential),
+				feedTriggerNode(
+					DEPARTMENTS,
+					{ minIntervalSeconds: 0, maxRecordsPerPoll: PER_POLL },
+					credential,
+				),
 				noOpNode('Received'),
 			]);
 			triggerId = String((await n8n.api.createWorkflow(trigger)).id);
@@ -243,18 +287,26 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 			before.http = http.json;
 
 			// The trigger subscribed on activation; the backlog queues, and the old version starts on it.
-			await waitFor(async () => (await queue())?.status === 'ACTIVE', { timeoutMs: 30_000, what: 'the subscription' });
+			await waitFor(async () => (await queue())?.status === 'ACTIVE', {
+				timeoutMs: 30_000,
+				what: 'the subscription',
+			});
 			await inject(DEPARTMENTS, BACKLOG);
 			const recordState = async () => {
 				const state = parseStaticData((await n8n.api.getWorkflow(triggerId)).staticData)[NODE_KEY];
-				if (state && !oldStates.some((s) => JSON.stringify(s) === JSON.stringify(state))) oldStates.push(state);
+				if (state && !oldStates.some((s) => JSON.stringify(s) === JSON.stringify(state)))
+					oldStates.push(state);
 			};
 			await waitFor(
 				async () => {
 					await recordState();
 					return (await delivered()).length > 0;
 				},
-				{ timeoutMs: 90_000, intervalMs: 300, what: 'the old trigger to deliver its first records' },
+				{
+					timeoutMs: 90_000,
+					intervalMs: 300,
+					what: 'the old trigger to deliver its first records',
+				},
 			);
 			await recordState();
 			const items = await nodeOutput(n8n.api, (await triggerExecutions())[0].id, TRIGGER_NAME);
@@ -266,10 +318,17 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 			const deliveredBefore = (await delivered()).length;
 			expect(deliveredBefore).toBeLessThan(BACKLOG);
 			before.workflows = new Map();
-			for (const id of [triggerId, casesId, httpId]) before.workflows.set(id, saved(await n8n.api.getWorkflow(id)));
-			for (const [file, id] of [['workflow-cases.json', casesId], ['workflow-trigger.json', triggerId]]) {
+			for (const id of [triggerId, casesId, httpId])
+				before.workflows.set(id, saved(await n8n.api.getWorkflow(id)));
+			for (const [file, id] of [
+				['workflow-cases.json', casesId],
+				['workflow-trigger.json', triggerId],
+			]) {
 				const { name, nodes, connections, settings } = await n8n.api.getWorkflow(id);
-				writeFileSync(join(observedDir, file), `${JSON.stringify({ name, nodes, connections, settings }, null, '\t')}\n`);
+				writeFileSync(
+					join(observedDir, file),
+					`${JSON.stringify({ name, nodes, connections, settings }, null, '\t')}\n`,
+				);
 			}
 
 			const installed: Array<{ version: string; dir: string }> = [];
@@ -281,7 +340,10 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 				oldStates.push(nodeStaticData);
 				before.requestsLogged = (await sandbox.stats()).requests.length;
 				before.waiting = (await queue())?.queued ?? 0;
-				writeFileSync(join(observedDir, 'trigger-states.json'), `${JSON.stringify(oldStates, null, '\t')}\n`);
+				writeFileSync(
+					join(observedDir, 'trigger-states.json'),
+					`${JSON.stringify(oldStates, null, '\t')}\n`,
+				);
 				// Records wait in athena: the rest of the backlog, and more while n8n is down.
 				await inject(DEPARTMENTS.slice(0, 3), DURING_UPDATE);
 				// The same new version in every process's user folder (in queue mode n8n has each
@@ -289,54 +351,80 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 				const packDir = mkdtempSync(join(tmpdir(), 'athena-upgrade-new-'));
 				try {
 					const { file } = packPackage(REPO_ROOT, packDir);
-					for (const userFolder of n8n.userFolders()) installed.push(installPackedPackage({ userFolder, tarball: file, log: () => {} }));
+					for (const userFolder of n8n.userFolders())
+						installed.push(installPackedPackage({ userFolder, tarball: file, log: () => {} }));
 				} finally {
 					rmSync(packDir, { recursive: true, force: true });
 				}
-				phase(`new package laid out over the old (${installed.length} user folder${installed.length > 1 ? 's' : ''})`);
+				phase(
+					`new package laid out over the old (${installed.length} user folder${installed.length > 1 ? 's' : ''})`,
+				);
 			});
 			phase('n8n with the new package started');
 			expect(before.waiting).toBeGreaterThan(0);
 			// The new layout replaced the old one whole: exactly the files the new package.json names.
 			const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-			const oldManifest = JSON.parse(spawnSync('tar', ['-xzf', old.tarball, '-O', 'package/package.json'], { encoding: 'utf8' }).stdout);
-			expect(installed.map((entry) => entry.dir)).toEqual(n8n.userFolders().map((folder) => join(folder, '.n8n', 'nodes', 'node_modules', PACKAGE)));
+			const oldManifest = JSON.parse(
+				spawnSync('tar', ['-xzf', old.tarball, '-O', 'package/package.json'], { encoding: 'utf8' })
+					.stdout,
+			);
+			expect(installed.map((entry) => entry.dir)).toEqual(
+				n8n.userFolders().map((folder) => join(folder, '.n8n', 'nodes', 'node_modules', PACKAGE)),
+			);
 			for (const { dir, version } of installed) {
 				expect(version).toBe(manifest.version);
 				for (const file of manifest.n8n.nodes) expect(existsSync(join(dir, file))).toBe(true);
-				for (const file of oldManifest.n8n.nodes.filter((f: string) => !manifest.n8n.nodes.includes(f))) {
+				for (const file of oldManifest.n8n.nodes.filter(
+					(f: string) => !manifest.n8n.nodes.includes(f),
+				)) {
 					expect(existsSync(join(dir, file))).toBe(false);
 				}
 			}
 			expect(before.state).toEqual(expect.objectContaining({ v: expect.any(Number), feed: FEED }));
 			// Each shape an earlier version saves has a real fixture for the unit tests of its migration.
 			const fixtures = readdirSync(join(REPO_ROOT, 'test', 'fixtures', 'trigger-state'));
-			expect({ v: before.state.v, fixtures: fixtures.filter((file) => file.startsWith(`v${before.state.v}-`)).length > 0 }).toEqual({
+			expect({
+				v: before.state.v,
+				fixtures: fixtures.filter((file) => file.startsWith(`v${before.state.v}-`)).length > 0,
+			}).toEqual({
 				v: before.state.v,
 				fixtures: true, // if not: copy one from .cache/upgrade/<commit>/observed/trigger-states.json
 			});
 			const types = (await n8n.nodeTypes()).map((type) => type.name);
-			expect(types).toEqual(expect.arrayContaining([`${PACKAGE}.athenahealth`, `${PACKAGE}.athenahealthTrigger`]));
-			expect(n8n.allLogs()).not.toMatch(/Failed to load package|Error loading package|Unrecognized node type/i);
+			expect(types).toEqual(
+				expect.arrayContaining([`${PACKAGE}.athenahealth`, `${PACKAGE}.athenahealthTrigger`]),
+			);
+			expect(n8n.allLogs()).not.toMatch(
+				/Failed to load package|Error loading package|Unrecognized node type/i,
+			);
 		}, 240_000);
 
 		it('every workflow is still there as it was saved, and active', async () => {
-			for (const [id, was] of before.workflows) expect(saved(await n8n.api.getWorkflow(id))).toEqual(was);
+			for (const [id, was] of before.workflows)
+				expect(saved(await n8n.api.getWorkflow(id))).toEqual(was);
 		});
 
 		it('the trigger resumes from its old saved state and delivers the rest: none lost, none repeated', async () => {
-			await waitFor(async () => ((await delivered()).length >= injected.length ? true : undefined), {
-				timeoutMs: 120_000,
-				intervalMs: 1000,
-				what: `all ${injected.length} records`,
-			});
+			await waitFor(
+				async () => ((await delivered()).length >= injected.length ? true : undefined),
+				{
+					timeoutMs: 120_000,
+					intervalMs: 1000,
+					what: `all ${injected.length} records`,
+				},
+			);
 			// A few more polls: nothing arrives twice.
 			await new Promise((resolve) => setTimeout(resolve, 11_000));
 			const all = await delivered();
 			const repeated = all.filter((id, i) => all.indexOf(id) !== i);
-			expect({ repeated: repeated.slice(0, 10), count: all.length }).toEqual({ repeated: [], count: injected.length });
+			expect({ repeated: repeated.slice(0, 10), count: all.length }).toEqual({
+				repeated: [],
+				count: injected.length,
+			});
 			expect(new Set(all)).toEqual(new Set(injected));
-			expect(await queue()).toEqual(expect.objectContaining({ queued: 0, processed: injected.length }));
+			expect(await queue()).toEqual(
+				expect.objectContaining({ queued: 0, processed: injected.length }),
+			);
 			phase('new version: the rest of the backlog delivered');
 
 			// The old state was read: migrated (logged), carried over as is, or reset on purpose (logged).
@@ -344,7 +432,10 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 			const reset = /athenahealth Trigger: .*starting afresh/.exec(logs);
 			const migrated = /athenahealth Trigger: migrated its saved state from v(\d+)/.exec(logs);
 			if (before.state.v !== STATE_VERSION) {
-				expect({ from: before.state.v, logged: migrated?.[1] ?? (reset ? 'reset' : 'nothing') }).toEqual({
+				expect({
+					from: before.state.v,
+					logged: migrated?.[1] ?? (reset ? 'reset' : 'nothing'),
+				}).toEqual({
 					from: before.state.v,
 					logged: expect.stringMatching(new RegExp(`^(${before.state.v}|reset)$`)),
 				});
@@ -352,10 +443,14 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 			if (!reset && before.state.windowStart !== undefined) {
 				// Its recovery window was used: the first read after the update replays the window
 				// (athena's processed records since then), instead of marking a new one.
-				const reads = (await sandbox.stats()).requests.slice(before.requestsLogged).filter((r) => r.route === 'changed');
+				const reads = (await sandbox.stats()).requests
+					.slice(before.requestsLogged)
+					.filter((r) => r.route === 'changed');
 				expect(reads[0]?.path).toMatch(/showprocessedstartdatetime/);
 			}
-			const after = parseStaticData((await n8n.api.getWorkflow(triggerId)).staticData)[NODE_KEY]?.[STATE_KEY];
+			const after = parseStaticData((await n8n.api.getWorkflow(triggerId)).staticData)[NODE_KEY]?.[
+				STATE_KEY
+			];
 			expect(after).toEqual(expect.objectContaining({ v: STATE_VERSION, feed: FEED }));
 
 			// Nothing a workflow reads from an item went missing.
@@ -365,7 +460,9 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 
 			if (n8n.workers) {
 				// Queue mode: the main polled, the workers ran every execution, before and after the update.
-				const ranOn = executions.map((execution) => `${execution.id}:${n8n.workers!.of(execution.id) ?? 'no worker'}`);
+				const ranOn = executions.map(
+					(execution) => `${execution.id}:${n8n.workers!.of(execution.id) ?? 'no worker'}`,
+				);
 				process.stderr.write(`[upgrade] trigger executions by worker: ${ranOn.join(' ')}\n`);
 				expect(ranOn.filter((entry) => entry.endsWith(':no worker'))).toEqual([]);
 				expect(n8n.pollerLogs()).not.toMatch(/Worker started execution/);
@@ -382,29 +479,47 @@ export function describeUpgrade(title: string, start: (oldTarball: string) => Pr
 				const ran = new Map<string, string>();
 				for (let run = 0; ; run++) {
 					for (const execution of executions.slice(1)) {
-						const worker = await waitFor(() => n8n.workers!.of(execution.id), { timeoutMs: 10_000, what: `the worker of execution ${execution.id}` });
+						const worker = await waitFor(() => n8n.workers!.of(execution.id), {
+							timeoutMs: 10_000,
+							what: `the worker of execution ${execution.id}`,
+						});
 						ran.set(execution.id, worker);
 					}
 					if (new Set(ran.values()).size === n8n.workers.names.length || run === 8) break;
 					await runCases(`Refill request, after the update (${run + 2})`);
 					executions = await executionsOf(n8n.api, casesId);
 				}
-				phase(`webhook Create + Update after the update ran on ${[...ran].map(([id, worker]) => `${worker} (execution ${id})`).join(', ')}`);
+				phase(
+					`webhook Create + Update after the update ran on ${[...ran].map(([id, worker]) => `${worker} (execution ${id})`).join(', ')}`,
+				);
 				expect([...new Set(ran.values())].sort()).toEqual([...n8n.workers.names].sort());
 			}
-			expect(executions.map((e) => e.status)).toEqual(['error', ...executions.slice(1).map(() => 'success')]);
+			expect(executions.map((e) => e.status)).toEqual([
+				'error',
+				...executions.slice(1).map(() => 'success'),
+			]);
 			const created = await nodeOutput(n8n.api, executions[1].id, 'Create Patient Case');
-			const stored = (await sandbox.cases()).find((c) => c.patientcaseid === Number(created[0].patientcaseid));
+			const stored = (await sandbox.cases()).find(
+				(c) => c.patientcaseid === Number(created[0].patientcaseid),
+			);
 			expect(stored).toEqual(
-				expect.objectContaining({ subject: 'Refill request, after the update', priority: '2', callbackname: 'Sam Rivera', callbacknumbertype: 'home', status: 'REVIEW' }),
+				expect.objectContaining({
+					subject: 'Refill request, after the update',
+					priority: '2',
+					callbackname: 'Sam Rivera',
+					callbacknumbertype: 'home',
+					status: 'REVIEW',
+				}),
 			);
 		});
 
-		it('the credential still works: in the HTTP Request node and in n8n\'s credential test', async () => {
+		it("the credential still works: in the HTTP Request node and in n8n's credential test", async () => {
 			const http = await callWebhook(n8n.url, HTTP_PATH, {});
 			expect(http.status).toBe(200);
 			expect(http.json).toEqual(before.http);
-			expect(await n8n.api.testCredential(credential.id)).toEqual(expect.objectContaining({ status: 'OK' }));
+			expect(await n8n.api.testCredential(credential.id)).toEqual(
+				expect.objectContaining({ status: 'OK' }),
+			);
 			phase('new version: workflows and credential checked');
 		});
 

@@ -26,7 +26,13 @@ export interface CredentialRef {
 }
 
 let x = 0;
-function node(name: string, type: string, typeVersion: number, parameters: Record<string, unknown>, extra: Partial<WorkflowNode> = {}): WorkflowNode {
+function node(
+	name: string,
+	type: string,
+	typeVersion: number,
+	parameters: Record<string, unknown>,
+	extra: Partial<WorkflowNode> = {},
+): WorkflowNode {
 	x += 220;
 	return { id: randomUUID(), name, type, typeVersion, position: [x, 0], parameters, ...extra };
 }
@@ -37,16 +43,30 @@ export function webhookNode(path: string, name = 'Webhook'): WorkflowNode {
 		name,
 		'n8n-nodes-base.webhook',
 		2,
-		{ httpMethod: 'POST', path, responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+		{
+			httpMethod: 'POST',
+			path,
+			responseMode: 'lastNode',
+			responseData: 'firstEntryJson',
+			options: {},
+		},
 		{ webhookId: randomUUID() },
 	);
 }
 
-export function athenaNode(name: string, parameters: Record<string, unknown>, credential: CredentialRef): WorkflowNode {
+export function athenaNode(
+	name: string,
+	parameters: Record<string, unknown>,
+	credential: CredentialRef,
+): WorkflowNode {
 	return node(name, ACTION, 1, parameters, { credentials: { [CREDENTIAL_TYPE]: credential } });
 }
 
-export function triggerNode(name: string, parameters: Record<string, unknown>, credential: CredentialRef): WorkflowNode {
+export function triggerNode(
+	name: string,
+	parameters: Record<string, unknown>,
+	credential: CredentialRef,
+): WorkflowNode {
 	return node(name, TRIGGER, 1, parameters, { credentials: { [CREDENTIAL_TYPE]: credential } });
 }
 
@@ -55,7 +75,11 @@ export function noOpNode(name: string): WorkflowNode {
 }
 
 /** n8n's HTTP Request node calling an athena URL with our credential as a predefined credential type. */
-export function httpRequestNode(name: string, url: string, credential: CredentialRef): WorkflowNode {
+export function httpRequestNode(
+	name: string,
+	url: string,
+	credential: CredentialRef,
+): WorkflowNode {
 	return node(
 		name,
 		'n8n-nodes-base.httpRequest',
@@ -81,7 +105,10 @@ export function chain(name: string, nodes: WorkflowNode[]) {
 }
 
 /** Creates and activates a workflow; returns its id. */
-export async function createActive(api: PublicApi, workflow: ReturnType<typeof chain>): Promise<string> {
+export async function createActive(
+	api: PublicApi,
+	workflow: ReturnType<typeof chain>,
+): Promise<string> {
 	const created = await api.createWorkflow(workflow);
 	await api.activate(created.id);
 	return String(created.id);
@@ -91,7 +118,11 @@ export async function createActive(api: PublicApi, workflow: ReturnType<typeof c
  * POSTs JSON to a production webhook; returns the status and the parsed answer. n8n registers a
  * production webhook a moment after the activate call returns: "not registered" is retried briefly.
  */
-export async function callWebhook(baseUrl: string, path: string, body: unknown): Promise<{ status: number; json: any; text: string }> {
+export async function callWebhook(
+	baseUrl: string,
+	path: string,
+	body: unknown,
+): Promise<{ status: number; json: any; text: string }> {
 	const deadline = Date.now() + 15_000;
 	for (;;) {
 		const response = await fetch(`${baseUrl}/webhook/${path}`, {
@@ -122,11 +153,17 @@ export interface ExecutionSummary {
 }
 
 /** Every execution of a workflow, oldest first (the API lists newest first). */
-export async function executionsOf(api: PublicApi, workflowId: string): Promise<ExecutionSummary[]> {
+export async function executionsOf(
+	api: PublicApi,
+	workflowId: string,
+): Promise<ExecutionSummary[]> {
 	const all: ExecutionSummary[] = [];
 	let cursor: string | undefined;
 	do {
-		const page = await api.call('GET', `/executions?workflowId=${workflowId}&limit=250${cursor ? `&cursor=${cursor}` : ''}`);
+		const page = await api.call(
+			'GET',
+			`/executions?workflowId=${workflowId}&limit=250${cursor ? `&cursor=${cursor}` : ''}`,
+		);
 		all.push(...page.data.map((e: any) => ({ ...e, id: String(e.id) })));
 		cursor = page.nextCursor ?? undefined;
 	} while (cursor);
@@ -134,7 +171,11 @@ export async function executionsOf(api: PublicApi, workflowId: string): Promise<
 }
 
 /** The items a node put out in an execution (first run, first output). */
-export async function nodeOutput(api: PublicApi, executionId: string, nodeName: string): Promise<Array<Record<string, any>>> {
+export async function nodeOutput(
+	api: PublicApi,
+	executionId: string,
+	nodeName: string,
+): Promise<Array<Record<string, any>>> {
 	const execution = await api.getExecution(executionId, { includeData: true });
 	const runs = execution.data?.resultData?.runData?.[nodeName];
 	if (!runs) {
@@ -148,8 +189,13 @@ export async function nodeOutput(api: PublicApi, executionId: string, nodeName: 
 }
 
 /** The error an execution ended with, if any. */
-export async function executionError(api: PublicApi, executionId: string): Promise<string | undefined> {
+export async function executionError(
+	api: PublicApi,
+	executionId: string,
+): Promise<string | undefined> {
 	const execution = await api.getExecution(executionId, { includeData: true });
 	const error = execution.data?.resultData?.error;
-	return error ? `${error.message}${error.description ? ` (${error.description})` : ''}` : undefined;
+	return error
+		? `${error.message}${error.description ? ` (${error.description})` : ''}`
+		: undefined;
 }

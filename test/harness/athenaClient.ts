@@ -12,7 +12,8 @@ type Params = Record<string, string | number | boolean | undefined>;
 
 function encode(params: Params): string {
 	const encoded = new URLSearchParams();
-	for (const [name, value] of Object.entries(params)) if (value !== undefined) encoded.append(name, String(value));
+	for (const [name, value] of Object.entries(params))
+		if (value !== undefined) encoded.append(name, String(value));
 	return encoded.toString();
 }
 
@@ -65,22 +66,35 @@ export class AthenaClient {
 	) {}
 
 	async login(): Promise<string> {
-		const response = await requestToken(this.sandbox, { authorization: basic(this.clientId, this.secret) });
-		if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${response.text}`);
+		const response = await requestToken(this.sandbox, {
+			authorization: basic(this.clientId, this.secret),
+		});
+		if (response.status !== 200)
+			throw new Error(`token request failed: ${response.status} ${response.text}`);
 		this.token = response.body.access_token as string;
 		return this.token;
 	}
 
 	/** `path` is relative to `/v1/{practiceid}/`; POST/PUT send `params` as a form body, GET/DELETE as the query. */
-	async call<T = any>(method: string, path: string, params: Params = {}, options: CallOptions = {}): Promise<ApiResponse<T>> {
-		const token = options.token === undefined ? (this.token ?? (await this.login())) : options.token;
+	async call<T = any>(
+		method: string,
+		path: string,
+		params: Params = {},
+		options: CallOptions = {},
+	): Promise<ApiResponse<T>> {
+		const token =
+			options.token === undefined ? (this.token ?? (await this.login())) : options.token;
 		const inBody = method === 'POST' || method === 'PUT';
 		const query = encode({ ...(inBody ? {} : params), ...options.query });
 		const headers: Record<string, string> = {};
 		if (token !== null) headers.authorization = `Bearer ${token}`;
 		if (inBody) headers['content-type'] = 'application/x-www-form-urlencoded';
 		const url = `${this.sandbox.url}/v1/${options.practiceId ?? PRACTICE_ID}/${path}${query ? `?${query}` : ''}`;
-		const response = await fetch(url, { method, headers, body: inBody ? encode(params) : undefined });
+		const response = await fetch(url, {
+			method,
+			headers,
+			body: inBody ? encode(params) : undefined,
+		});
 		return parse<T>(response);
 	}
 
@@ -102,7 +116,9 @@ export class AthenaClient {
 
 	/** Follows a `next`/`previous` link as athena sends it (`/v1/...`). */
 	async follow<T = any>(link: string): Promise<ApiResponse<T>> {
-		const response = await fetch(`${this.sandbox.url}${link}`, { headers: { authorization: `Bearer ${this.token ?? (await this.login())}` } });
+		const response = await fetch(`${this.sandbox.url}${link}`, {
+			headers: { authorization: `Bearer ${this.token ?? (await this.login())}` },
+		});
 		return parse<T>(response);
 	}
 }

@@ -45,7 +45,8 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
 	): Promise<IHttpRequestOptions> {
 		const authenticate = this.type.authenticate;
-		if (typeof authenticate !== 'function') throw new Error('athenahealthApi.authenticate must be a function');
+		if (typeof authenticate !== 'function')
+			throw new Error('athenahealthApi.authenticate must be a function');
 		return await authenticate(credentials, requestOptions as IHttpRequestOptions);
 	}
 
@@ -65,7 +66,10 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 		credentials: ICredentialDataDecryptedObject,
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		this.tokenFetches++;
-		const output = (await this.type.preAuthentication!.call(helpers, credentials)) as ICredentialDataDecryptedObject;
+		const output = (await this.type.preAuthentication!.call(
+			helpers,
+			credentials,
+		)) as ICredentialDataDecryptedObject;
 		this.data = { ...this.data, ...output };
 		return Object.assign(credentials, output);
 	}
@@ -78,7 +82,11 @@ export class InMemoryCredentialsHelper extends ICredentialsHelper {
 		return { ...this.data };
 	}
 
-	async updateCredentials(_details: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject) {
+	async updateCredentials(
+		_details: INodeCredentialsDetails,
+		_type: string,
+		data: ICredentialDataDecryptedObject,
+	) {
 		this.data = { ...data };
 	}
 

@@ -5,9 +5,13 @@ import { AthenaClient } from './athenaClient';
 
 export const FEED = 'appointments';
 export const CLIENT = DEMO_CLIENT.clientId;
-export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
+export const range = (from: number, to: number) =>
+	Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
-export function injectedIds(records: Array<Record<string, unknown>>, idField = 'appointmentid'): number[] {
+export function injectedIds(
+	records: Array<Record<string, unknown>>,
+	idField = 'appointmentid',
+): number[] {
 	return records.map((record) => Number(record[idField]));
 }
 
@@ -21,7 +25,10 @@ export function queued(sandbox: Sandbox, feed = FEED): number {
 }
 
 /** Subscribes the sandbox's demo client to every event of a feed for the whole practice, over HTTP. */
-export async function subscribeWholePractice(sandbox: Sandbox, feedPath = 'appointments/changed'): Promise<void> {
+export async function subscribeWholePractice(
+	sandbox: Sandbox,
+	feedPath = 'appointments/changed',
+): Promise<void> {
 	const answer = await new AthenaClient(sandbox).post(`${feedPath}/subscription`);
 	if (answer.status !== 200) throw new Error(`subscribe failed: ${answer.status}`);
 }

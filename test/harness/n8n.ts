@@ -1,9 +1,4 @@
-import {
-	ExecuteContext,
-	LoadOptionsContext,
-	PollContext,
-	PollTriggerExecutor,
-} from 'n8n-core';
+import { ExecuteContext, LoadOptionsContext, PollContext, PollTriggerExecutor } from 'n8n-core';
 import { Container } from '@n8n/di';
 import type {
 	IDataObject,
@@ -56,10 +51,27 @@ function additionalDataFor(credentials: InMemoryCredentialsHelper): IWorkflowExe
 /** The request helpers of a real ExecuteContext, as n8n hands them to a credential's preAuthentication. */
 export function requestHelpers(credentials: InMemoryCredentialsHelper) {
 	const node = makeNode(credentialProbe, {});
-	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(credentialProbe) });
-	const context = new ExecuteContext(workflow, node, additionalDataFor(credentials), 'manual', {
-		resultData: { runData: {} },
-	} as unknown as IRunExecutionData, 0, [], { main: [[]] }, { node, data: { main: [[]] }, source: null }, []);
+	const workflow = new Workflow({
+		id: 'wf-1',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf(credentialProbe),
+	});
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalDataFor(credentials),
+		'manual',
+		{
+			resultData: { runData: {} },
+		} as unknown as IRunExecutionData,
+		0,
+		[],
+		{ main: [[]] },
+		{ node, data: { main: [[]] }, source: null },
+		[],
+	);
 	return { helpers: { httpRequest: context.helpers.httpRequest } };
 }
 
@@ -68,7 +80,11 @@ const credentialProbe = {
 } as unknown as INodeType;
 
 /** A node as n8n stores it in a workflow: parameters completed with their defaults. */
-export function makeNode(type: INodeType, parameters: INodeParameters, extra: Partial<INode> = {}): INode {
+export function makeNode(
+	type: INodeType,
+	parameters: INodeParameters,
+	extra: Partial<INode> = {},
+): INode {
 	const node: INode = {
 		id: 'node-1',
 		name: type.description.displayName,
@@ -80,8 +96,14 @@ export function makeNode(type: INodeType, parameters: INodeParameters, extra: Pa
 		...extra,
 	};
 	node.parameters =
-		NodeHelpers.getNodeParameters(type.description.properties, parameters, true, false, node, type.description) ??
-		parameters;
+		NodeHelpers.getNodeParameters(
+			type.description.properties,
+			parameters,
+			true,
+			false,
+			node,
+			type.description,
+		) ?? parameters;
 	return node;
 }
 
@@ -96,18 +118,35 @@ export async function executeNode(
 	parameters: INodeParameters,
 	credentials: InMemoryCredentialsHelper,
 	items: INodeExecutionData[] = [{ json: {} }],
-	options: { continueOnFail?: boolean; mode?: WorkflowExecuteMode; typeVersion?: number; nodeType?: string } = {},
+	options: {
+		continueOnFail?: boolean;
+		mode?: WorkflowExecuteMode;
+		typeVersion?: number;
+		nodeType?: string;
+	} = {},
 ): Promise<INodeExecutionData[][]> {
 	const node = makeNode(type, parameters, {
 		continueOnFail: options.continueOnFail ?? false,
 		...(options.typeVersion === undefined ? {} : { typeVersion: options.typeVersion }),
 		...(options.nodeType ? { type: options.nodeType } : {}),
 	});
-	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(type) });
+	const workflow = new Workflow({
+		id: 'wf-1',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf(type),
+	});
 	const runExecutionData = {
 		startData: {},
 		resultData: { runData: {} },
-		executionData: { contextData: {}, nodeExecutionStack: [], metadata: {}, waitingExecution: {}, waitingExecutionSource: {} },
+		executionData: {
+			contextData: {},
+			nodeExecutionStack: [],
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
 	} as unknown as IRunExecutionData;
 	const inputData = { main: [items] };
 	const context = new ExecuteContext(
@@ -133,7 +172,13 @@ export async function loadOptions(
 	credentials: InMemoryCredentialsHelper,
 ) {
 	const node = makeNode(type, parameters);
-	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(type) });
+	const workflow = new Workflow({
+		id: 'wf-1',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf(type),
+	});
 	const additionalData = additionalDataFor(credentials);
 	additionalData.currentNodeParameters = node.parameters;
 	const context = new LoadOptionsContext(workflow, node, additionalData, '');
@@ -143,8 +188,19 @@ export async function loadOptions(
 /** A node's subtitle as the canvas shows it, evaluated by n8n's expression engine. */
 export function subtitleOf(type: INodeType, parameters: INodeParameters): unknown {
 	const node = makeNode(type, parameters);
-	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(type) });
-	return workflow.expression.getSimpleParameterValue(node, type.description.subtitle, 'internal', {});
+	const workflow = new Workflow({
+		id: 'wf-1',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf(type),
+	});
+	return workflow.expression.getSimpleParameterValue(
+		node,
+		type.description.subtitle,
+		'internal',
+		{},
+	);
 }
 
 /** Calls a listSearch method (a resource locator's "From list") as the editor does while the user types. */
@@ -156,7 +212,13 @@ export async function listSearch(
 	filter?: string,
 ) {
 	const node = makeNode(type, parameters);
-	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(type) });
+	const workflow = new Workflow({
+		id: 'wf-1',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf(type),
+	});
 	const additionalData = additionalDataFor(credentials);
 	additionalData.currentNodeParameters = node.parameters;
 	const context = new LoadOptionsContext(workflow, node, additionalData, '');
@@ -201,7 +263,11 @@ export class PolledWorkflow {
 
 	/** Loads the workflow again from what was persisted, as n8n does after a restart. */
 	restart() {
-		this.node = makeNode(this.type, this.parameters, this.options.typeVersion === undefined ? {} : { typeVersion: this.options.typeVersion });
+		this.node = makeNode(
+			this.type,
+			this.parameters,
+			this.options.typeVersion === undefined ? {} : { typeVersion: this.options.typeVersion },
+		);
 		this.workflow = new Workflow({
 			id: this.id,
 			nodes: [this.node],
@@ -282,7 +348,10 @@ export class PolledWorkflow {
 	 * poll emits, or stages with a null result, is saved. `abandon` throws the result away, as the
 	 * scheduler does with a poll that ran past its timeout (the poll itself ran to its end).
 	 */
-	async durableTick({ budgetMs = this.options.pollBudgetMs ?? 36_000, abandon = false } = {}): Promise<PollOutcome> {
+	async durableTick({
+		budgetMs = this.options.pollBudgetMs ?? 36_000,
+		abandon = false,
+	} = {}): Promise<PollOutcome> {
 		const outcome: PollOutcome = { emitted: null, error: null };
 		const node = makeNode(this.type, this.parameters);
 		const workflow = new Workflow({

@@ -24,7 +24,11 @@ export const probeNode: INodeType = {
 		const out: IDataObject[] = [];
 		for (const call of calls) {
 			const response = await athenaRequest.call(this, call);
-			out.push({ body: response.body, statusCode: response.statusCode, serverTime: response.serverTime });
+			out.push({
+				body: response.body,
+				statusCode: response.statusCode,
+				serverTime: response.serverTime,
+			});
 		}
 		return [out.map((json, index) => ({ json, pairedItem: { item: index } }))];
 	},

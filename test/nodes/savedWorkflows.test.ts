@@ -28,7 +28,10 @@ interface SavedWorkflow {
 
 const workflows = readdirSync(FIXTURES)
 	.filter((file) => file.endsWith('.json'))
-	.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as SavedWorkflow }));
+	.map((file) => ({
+		file,
+		workflow: JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as SavedWorkflow,
+	}));
 
 const ours: Record<string, INodeType> = {
 	[`${PACKAGE}.athenahealth`]: new Athenahealth(),
@@ -58,17 +61,22 @@ describe('workflows saved with an earlier version', () => {
 		expect(nodesOfOurs.length).toBeGreaterThan(0);
 	});
 
-	test.each(nodesOfOurs)('%s: every saved parameter is still a parameter of the node at its typeVersion', (_name, saved) => {
-		const type = typeFor(saved);
-		const versions = ([] as number[]).concat(type.description.version);
-		expect(versions).toContain(saved.typeVersion);
-		// n8n adds pollTimes to polling triggers itself; it is not in the node's description.
-		const { pollTimes, ...parameters } = saved.parameters;
-		const loaded = makeNode(type, parameters, { typeVersion: saved.typeVersion }).parameters;
-		expect(Object.fromEntries(leaves(loaded).filter(([path]) => leaves(parameters).some(([p]) => p === path)))).toEqual(
-			Object.fromEntries(leaves(parameters)),
-		);
-	});
+	test.each(nodesOfOurs)(
+		'%s: every saved parameter is still a parameter of the node at its typeVersion',
+		(_name, saved) => {
+			const type = typeFor(saved);
+			const versions = ([] as number[]).concat(type.description.version);
+			expect(versions).toContain(saved.typeVersion);
+			// n8n adds pollTimes to polling triggers itself; it is not in the node's description.
+			const { pollTimes, ...parameters } = saved.parameters;
+			const loaded = makeNode(type, parameters, { typeVersion: saved.typeVersion }).parameters;
+			expect(
+				Object.fromEntries(
+					leaves(loaded).filter(([path]) => leaves(parameters).some(([p]) => p === path)),
+				),
+			).toEqual(Object.fromEntries(leaves(parameters)));
+		},
+	);
 });
 
 describe('workflows saved with an earlier version run in the current nodes', () => {
@@ -77,11 +85,18 @@ describe('workflows saved with an earlier version run in the current nodes', () 
 	/** Runs a saved workflow's chain from its first node, as n8n would: each node gets the previous node's items. */
 	async function runChain(workflow: SavedWorkflow, firstItems: INodeExecutionData[]) {
 		const outputs = new Map<string, INodeExecutionData[]>();
-		let current = workflow.nodes.find((n) => !Object.values(workflow.connections).some((c) => c.main.flat().some((to) => to.node === n.name)))!;
+		let current = workflow.nodes.find(
+			(n) =>
+				!Object.values(workflow.connections).some((c) =>
+					c.main.flat().some((to) => to.node === n.name),
+				),
+		)!;
 		let items = firstItems;
 		for (;;) {
 			if (current.type in ours) {
-				[items] = await executeNode(typeFor(current), current.parameters, ctx.credentials, items, { typeVersion: current.typeVersion });
+				[items] = await executeNode(typeFor(current), current.parameters, ctx.credentials, items, {
+					typeVersion: current.typeVersion,
+				});
 			}
 			outputs.set(current.name, items);
 			const next = workflow.connections[current.name]?.main[0]?.[0]?.node;
@@ -90,8 +105,12 @@ describe('workflows saved with an earlier version run in the current nodes', () 
 		}
 	}
 
-	const caseWorkflows = workflows.filter(({ workflow }) => workflow.nodes.some((n) => n.type === `${PACKAGE}.athenahealth`));
-	const triggerWorkflows = workflows.filter(({ workflow }) => workflow.nodes.some((n) => n.type === `${PACKAGE}.athenahealthTrigger`));
+	const caseWorkflows = workflows.filter(({ workflow }) =>
+		workflow.nodes.some((n) => n.type === `${PACKAGE}.athenahealth`),
+	);
+	const triggerWorkflows = workflows.filter(({ workflow }) =>
+		workflow.nodes.some((n) => n.type === `${PACKAGE}.athenahealthTrigger`),
+	);
 
 	test.each(caseWorkflows.map(({ file, workflow }) => [file, workflow] as const))(
 		'%s: the webhook chain creates, updates and lists cases',
@@ -99,10 +118,15 @@ describe('workflows saved with an earlier version run in the current nodes', () 
 			const before = new Set(ctx.sandbox.state.cases.keys());
 			const outputs = await runChain(workflow, [{ json: { body: { subject: 'Refill request' } } }]);
 			for (const node of workflow.nodes.filter((n) => n.type in ours)) {
-				expect({ node: node.name, ran: (outputs.get(node.name)?.length ?? 0) > 0 }).toEqual({ node: node.name, ran: true });
+				expect({ node: node.name, ran: (outputs.get(node.name)?.length ?? 0) > 0 }).toEqual({
+					node: node.name,
+					ran: true,
+				});
 			}
 			const created = [...ctx.sandbox.state.cases.keys()].filter((id) => !before.has(id));
-			expect(created).toHaveLength(workflow.nodes.filter((n) => n.parameters.operation === 'create').length);
+			expect(created).toHaveLength(
+				workflow.nodes.filter((n) => n.parameters.operation === 'create').length,
+			);
 			const updates = workflow.nodes.filter((n) => n.parameters.operation === 'update');
 			for (const id of created) {
 				const stored = ctx.sandbox.state.cases.get(id)!;
@@ -120,7 +144,9 @@ describe('workflows saved with an earlier version run in the current nodes', () 
 		'%s: the trigger subscribes, marks its window and delivers every record once',
 		async (_file, workflow) => {
 			const saved = workflow.nodes.find((n) => n.type === `${PACKAGE}.athenahealthTrigger`)!;
-			const wf = new PolledWorkflow(typeFor(saved), saved.parameters, ctx.credentials, { typeVersion: saved.typeVersion });
+			const wf = new PolledWorkflow(typeFor(saved), saved.parameters, ctx.credentials, {
+				typeVersion: saved.typeVersion,
+			});
 			const emitted: unknown[] = [];
 			let injected: unknown[] = [];
 			for (let tick = 0; tick < 8; tick++) {
@@ -130,7 +156,9 @@ describe('workflows saved with an earlier version run in the current nodes', () 
 				if (tick === 0) {
 					const feed = saved.parameters.feed as string;
 					const departmentIds = saved.parameters.departmentIds as string[];
-					injected = ctx.sandbox.inject({ feed, count: 50, departmentIds }).map((r) => String(r.appointmentid));
+					injected = ctx.sandbox
+						.inject({ feed, count: 50, departmentIds })
+						.map((r) => String(r.appointmentid));
 				}
 			}
 			expect(injected).toHaveLength(50);

@@ -4,7 +4,8 @@ import { useSandbox } from '../harness/sandbox';
 /** athena's recorded 401 of an expired or unknown token (docs/athena-contract.md#authentication). */
 const INVALID_TOKEN = {
 	error: 'Invalid Access Token.',
-	detailedmessage: 'The access token provided is not valid. Please verify the token is correct and provided as a bearer token in the authorization header.',
+	detailedmessage:
+		'The access token provided is not valid. Please verify the token is correct and provided as a bearer token in the authorization header.',
 };
 
 const t = useSandbox({ tokenRateLimitPerMinute: 5 });
@@ -36,7 +37,8 @@ describe('token endpoint', () => {
 		});
 		expect(response.status).toBe(401);
 		expect(response.body).toEqual({
-			detailedmessage: 'Policy evaluation failed for this request, please check the policy configurations.',
+			detailedmessage:
+				'Policy evaluation failed for this request, please check the policy configurations.',
 			error: 'access_denied',
 		});
 		expect(t.sandbox.stats().tokensIssued).toBe(0);
@@ -63,13 +65,17 @@ describe('token endpoint', () => {
 	});
 
 	test('more than the per-minute limit of new tokens answers 429 and counts a violation', async () => {
-		for (let index = 0; index < 5; index++) expect((await requestToken(t.sandbox, { authorization: sandboxClient })).status).toBe(200);
+		for (let index = 0; index < 5; index++)
+			expect((await requestToken(t.sandbox, { authorization: sandboxClient })).status).toBe(200);
 		const refused = await requestToken(t.sandbox, { authorization: sandboxClient });
 		expect(refused.status).toBe(429);
 		expect(refused.body).toEqual({ error: 'Too many token requests.' });
 		expect(t.sandbox.stats().violations.tokenOverLimit).toBe(1);
 		// The limit is per client.
-		expect((await requestToken(t.sandbox, { authorization: basic('other-client', 'other-secret') })).status).toBe(200);
+		expect(
+			(await requestToken(t.sandbox, { authorization: basic('other-client', 'other-secret') }))
+				.status,
+		).toBe(200);
 		t.sandbox.clock.advance(59_999);
 		expect((await requestToken(t.sandbox, { authorization: sandboxClient })).status).toBe(429);
 		t.sandbox.clock.advance(1);
@@ -95,7 +101,9 @@ describe('bearer check on /v1', () => {
 		expect(expired.status).toBe(401);
 		expect(expired.body).toEqual(INVALID_TOKEN);
 		expect(expired.text.startsWith('{\n    "error"')).toBe(true);
-		expect(expired.headers.get('www-authenticate')).toMatch(/^Bearer realm="null",error="invalid_token",/);
+		expect(expired.headers.get('www-authenticate')).toMatch(
+			/^Bearer realm="null",error="invalid_token",/,
+		);
 	});
 
 	test('the lifetime can be changed for new tokens', async () => {
@@ -103,7 +111,9 @@ describe('bearer check on /v1', () => {
 		const token = await requestToken(t.sandbox, { authorization: sandboxClient });
 		expect(token.body.expires_in).toBe('60');
 		t.sandbox.clock.advance(60_000);
-		expect((await t.api.get('departments', {}, { token: token.body.access_token })).status).toBe(401);
+		expect((await t.api.get('departments', {}, { token: token.body.access_token })).status).toBe(
+			401,
+		);
 	});
 
 	test.each([
@@ -126,7 +136,10 @@ describe('bearer check on /v1', () => {
 	test('another practice id is refused once authenticated', async () => {
 		const response = await t.api.get('departments', {}, { practiceId: '123' });
 		expect(response.status).toBe(404);
-		expect(response.body).toEqual({ error: 'The practice ID is not valid.', detailedmessage: 'Practice 123 does not exist.' });
+		expect(response.body).toEqual({
+			error: 'The practice ID is not valid.',
+			detailedmessage: 'Practice 123 does not exist.',
+		});
 	});
 
 	test('every API answer carries the daily quota, which can run out until midnight GMT', async () => {
@@ -142,7 +155,13 @@ describe('bearer check on /v1', () => {
 		// The other client's quota is its own; and the day turns at midnight GMT.
 		expect((await t.other.get('departments')).status).toBe(200);
 		const now = t.sandbox.clock.now();
-		t.sandbox.clock.advance(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate() + 1) - now);
+		t.sandbox.clock.advance(
+			Date.UTC(
+				new Date(now).getUTCFullYear(),
+				new Date(now).getUTCMonth(),
+				new Date(now).getUTCDate() + 1,
+			) - now,
+		);
 		await t.api.login();
 		expect((await t.api.get('departments')).headers.get('x-ratelimit-remaining')).toBe('49999');
 	});

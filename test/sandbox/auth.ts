@@ -20,13 +20,15 @@ export const INVALID_TOKEN_REPLY: Reply = {
 }
 `,
 	headers: {
-		'www-authenticate': 'Bearer realm="null",error="invalid_token",error_description="keymanagement.service.invalid_access_token: Invalid Access Token"',
+		'www-authenticate':
+			'Bearer realm="null",error="invalid_token",error_description="keymanagement.service.invalid_access_token: Invalid Access Token"',
 	},
 };
 
 /** athena's token answer to a scope the app's policy does not grant (recorded in a field report). */
 const POLICY_REFUSAL = {
-	detailedmessage: 'Policy evaluation failed for this request, please check the policy configurations.',
+	detailedmessage:
+		'Policy evaluation failed for this request, please check the policy configurations.',
 	error: 'access_denied',
 };
 
@@ -64,29 +66,48 @@ export class TokenStore {
 	 */
 	readonly grant = (ctx: RequestContext): Reply => {
 		const client = this.basicClient(ctx.authorization);
-		if (!client) return jsonReply(401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
+		if (!client)
+			return jsonReply(401, {
+				error: 'invalid_client',
+				error_description: 'Client authentication failed.',
+			});
 		ctx.clientId = client.clientId;
-		if (ctx.params.get('grant_type') !== 'client_credentials') return jsonReply(400, { error: 'unsupported_grant_type' });
+		if (ctx.params.get('grant_type') !== 'client_credentials')
+			return jsonReply(400, { error: 'unsupported_grant_type' });
 		const scope = param(ctx.params, 'scope') ?? DEFAULT_SCOPE;
 		if (scope !== DEFAULT_SCOPE) return jsonReply(401, POLICY_REFUSAL);
 		const now = this.clock.now();
 		// Past the limit, 429 for the rest of the calendar minute (the count resets at its top).
 		const minute = Math.floor(now / MINUTE_MS);
-		const recent = (this.issued.get(client.clientId) ?? []).filter((at) => Math.floor(at / MINUTE_MS) === minute);
+		const recent = (this.issued.get(client.clientId) ?? []).filter(
+			(at) => Math.floor(at / MINUTE_MS) === minute,
+		);
 		this.issued.set(client.clientId, recent);
 		const limit = this.settings.rateLimitPerMinute;
 		if (recent.length >= limit) {
 			this.stats.violation('tokenOverLimit');
-			return { ...jsonReply(429, { error: 'Too many token requests.' }), headers: rateHeaders(limit, 0) };
+			return {
+				...jsonReply(429, { error: 'Too many token requests.' }),
+				headers: rateHeaders(limit, 0),
+			};
 		}
 		recent.push(now);
-		for (const [token, issued] of this.tokens) if (issued.expiresAt <= now) this.tokens.delete(token);
+		for (const [token, issued] of this.tokens)
+			if (issued.expiresAt <= now) this.tokens.delete(token);
 		const accessToken = randomBytes(21).toString('base64url');
 		const { lifetimeSec } = this.settings;
-		this.tokens.set(accessToken, { clientId: client.clientId, expiresAt: now + lifetimeSec * 1000 });
+		this.tokens.set(accessToken, {
+			clientId: client.clientId,
+			expiresAt: now + lifetimeSec * 1000,
+		});
 		this.stats.tokensIssued++;
 		return {
-			...jsonReply(200, { token_type: 'Bearer', expires_in: String(lifetimeSec), access_token: accessToken, scope }),
+			...jsonReply(200, {
+				token_type: 'Bearer',
+				expires_in: String(lifetimeSec),
+				access_token: accessToken,
+				scope,
+			}),
 			headers: rateHeaders(limit, limit - recent.length),
 		};
 	};
@@ -126,5 +147,8 @@ export class TokenStore {
 }
 
 export function rateHeaders(limit: number, remaining: number): Record<string, string> {
-	return { 'x-ratelimit-limit': String(limit), 'x-ratelimit-remaining': String(Math.max(0, remaining)) };
+	return {
+		'x-ratelimit-limit': String(limit),
+		'x-ratelimit-remaining': String(Math.max(0, remaining)),
+	};
 }

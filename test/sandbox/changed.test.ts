@@ -1,4 +1,10 @@
-import { allEvents, changedPath, FEEDS, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
+import {
+	allEvents,
+	changedPath,
+	FEEDS,
+	getFeed,
+	subscriptionPath,
+} from '../../nodes/Athenahealth/feeds/catalog';
 import { AthenaClient } from '../harness/athenaClient';
 import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 import { DEFAULT_CLOCK_START, formatEastern, startSandbox } from './index';
@@ -12,14 +18,17 @@ const EASTERN_STAMP = /^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/;
 const HOUR_MS = 3600 * 1000;
 
 type Row = Record<string, string>;
-const ids = (body: Record<string, unknown>) => (body[appointments.recordKey] as Row[]).map((record) => record[appointments.idField]);
+const ids = (body: Record<string, unknown>) =>
+	(body[appointments.recordKey] as Row[]).map((record) => record[appointments.idField]);
 
 async function subscribe(params: Record<string, string> = {}): Promise<void> {
 	expect((await t.api.post(subscriptionPath(appointments), params)).status).toBe(200);
 }
 
 function inject(count: number, departmentIds?: string[]): string[] {
-	return t.sandbox.inject({ feed: appointments.id, count, departmentIds }).map((record) => String(record[appointments.idField]));
+	return t.sandbox
+		.inject({ feed: appointments.id, count, departmentIds })
+		.map((record) => String(record[appointments.idField]));
 }
 
 /**
@@ -43,7 +52,10 @@ describe.each(FEEDS.map((feed) => [feed.id, feed] as const))('records of %s', (_
 		for (const record of records) {
 			expect(typeof record[feed.idField]).toBe(NUMERIC_ID.has(feed.id) ? 'number' : 'string');
 			expect(record.departmentid).toBe(NO_DEPARTMENT.has(feed.id) ? undefined : '4');
-			if (feed.modifiedField) expect(record[feed.modifiedField]).toMatch(feed.id === 'appointments' ? EASTERN_STAMP : ISO_STAMP);
+			if (feed.modifiedField)
+				expect(record[feed.modifiedField]).toMatch(
+					feed.id === 'appointments' ? EASTERN_STAMP : ISO_STAMP,
+				);
 			const json = JSON.stringify(record);
 			expect(json.length).toBeGreaterThanOrEqual(250);
 			expect(json.length).toBeLessThanOrEqual(520);
@@ -57,7 +69,9 @@ describe('reading', () => {
 	test("403 with athena's message without a subscription", async () => {
 		const response = await t.api.get(READ);
 		expect(response.status).toBe(403);
-		expect(response.body).toEqual({ error: 'Changed messages require setup (subscription) that has not been done.' });
+		expect(response.body).toEqual({
+			error: 'Changed messages require setup (subscription) that has not been done.',
+		});
 	});
 
 	test('a read returns the oldest queued records in order and removes them', async () => {
@@ -81,7 +95,9 @@ describe('reading', () => {
 		expect(ids(clamped.body)).toHaveLength(1000);
 		expect(t.sandbox.stats().violations.limitOverMax).toBe(1);
 		expect((await t.api.get(READ, { limit: 10 })).body.totalcount).toBe(500);
-		expect((await t.api.get(READ, { limit: 'ten' })).body.detailedmessage).toBe("The value 'ten' is not a valid LIMIT.");
+		expect((await t.api.get(READ, { limit: 'ten' })).body.detailedmessage).toBe(
+			"The value 'ten' is not a valid LIMIT.",
+		);
 		expect((await t.api.get(READ, { limit: 0 })).status).toBe(400);
 	});
 
@@ -91,7 +107,11 @@ describe('reading', () => {
 		const response = await t.api.get(READ, { departmentid: '1,3' });
 		expect(response.body.totalcount).toBe(8);
 		expect(ids(response.body)).toEqual(injected.filter((_, index) => index % 3 !== 1));
-		expect(t.sandbox.state.queue('sandbox-client', appointments.id).map((message) => message.departmentId)).toEqual(['2', '2', '2', '2']);
+		expect(
+			t.sandbox.state
+				.queue('sandbox-client', appointments.id)
+				.map((message) => message.departmentId),
+		).toEqual(['2', '2', '2', '2']);
 	});
 
 	test('patientid and providerid filter too', async () => {
@@ -99,10 +119,16 @@ describe('reading', () => {
 		const records = t.sandbox.inject({ feed: appointments.id, count: 40 });
 		const patient = String(records[0].patientid);
 		const byPatient = await t.api.get(READ, { patientid: patient, leaveunprocessed: true });
-		expect(ids(byPatient.body)).toEqual(records.filter((record) => record.patientid === patient).map((record) => record[appointments.idField]));
+		expect(ids(byPatient.body)).toEqual(
+			records
+				.filter((record) => record.patientid === patient)
+				.map((record) => record[appointments.idField]),
+		);
 		const provider = String(records[1].providerid);
 		const byProvider = await t.api.get(READ, { providerid: provider });
-		expect(byProvider.body.totalcount).toBe(records.filter((record) => record.providerid === provider).length);
+		expect(byProvider.body.totalcount).toBe(
+			records.filter((record) => record.providerid === provider).length,
+		);
 	});
 
 	test('leaveunprocessed=true reads without removing', async () => {
@@ -119,7 +145,9 @@ describe('reading', () => {
 		const injected = inject(30);
 		const first = await t.api.get(READ, { limit: 10, departmentid: '1,2,3,4,5,6,7,8,9,10,11,12' });
 		expect(ids(first.body)).toEqual(injected.slice(0, 10));
-		expect(first.body.next).toBe('/v1/195900/appointments/changed?limit=10&departmentid=1%2C2%2C3%2C4%2C5%2C6%2C7%2C8%2C9%2C10%2C11%2C12&offset=10');
+		expect(first.body.next).toBe(
+			'/v1/195900/appointments/changed?limit=10&departmentid=1%2C2%2C3%2C4%2C5%2C6%2C7%2C8%2C9%2C10%2C11%2C12&offset=10',
+		);
 		const followed = await t.api.follow(first.body.next);
 		expect(followed.body.totalcount).toBe(20);
 		expect(ids(followed.body)).toEqual(injected.slice(20, 30));
@@ -156,12 +184,21 @@ describe('replay of processed messages', () => {
 		expect(formatEastern(DEFAULT_CLOCK_START)).toBe('01/15/2025 10:00:00');
 		const early = await t.api.get(READ, window(DEFAULT_CLOCK_START, DEFAULT_CLOCK_START));
 		expect([early.body.totalcount, ids(early.body)]).toEqual([3, first]);
-		const all = await t.api.get(READ, { ...window(DEFAULT_CLOCK_START - HOUR_MS, DEFAULT_CLOCK_START + 2 * HOUR_MS), limit: 2, offset: 1 });
+		const all = await t.api.get(READ, {
+			...window(DEFAULT_CLOCK_START - HOUR_MS, DEFAULT_CLOCK_START + 2 * HOUR_MS),
+			limit: 2,
+			offset: 1,
+		});
 		expect([all.body.totalcount, ids(all.body)]).toEqual([5, [first[1], first[2]]]);
 		expect(all.body.next).toContain('offset=3');
-		const department = await t.api.get(READ, { ...window(DEFAULT_CLOCK_START, DEFAULT_CLOCK_START + HOUR_MS), departmentid: '2' });
+		const department = await t.api.get(READ, {
+			...window(DEFAULT_CLOCK_START, DEFAULT_CLOCK_START + HOUR_MS),
+			departmentid: '2',
+		});
 		expect(ids(department.body)).toEqual([first[1], second[1]]);
-		const open = await t.api.get(READ, { showprocessedstartdatetime: formatEastern(DEFAULT_CLOCK_START + HOUR_MS) });
+		const open = await t.api.get(READ, {
+			showprocessedstartdatetime: formatEastern(DEFAULT_CLOCK_START + HOUR_MS),
+		});
 		expect(ids(open.body)).toEqual(second);
 		expect(t.sandbox.state.queues()[0]).toMatchObject({ queued: 0, processed: 5 });
 	});
@@ -171,7 +208,10 @@ describe('replay of processed messages', () => {
 		const processed = inject(3);
 		await t.api.get(READ);
 		const queuedIds = inject(2);
-		const window = { showprocessedstartdatetime: formatEastern(DEFAULT_CLOCK_START), showprocessedenddatetime: formatEastern(DEFAULT_CLOCK_START) };
+		const window = {
+			showprocessedstartdatetime: formatEastern(DEFAULT_CLOCK_START),
+			showprocessedenddatetime: formatEastern(DEFAULT_CLOCK_START),
+		};
 		expect(ids((await t.api.get(READ, window)).body)).toEqual(processed);
 
 		t.sandbox.setReplayBehaviour({ includesQueued: true });
@@ -181,11 +221,20 @@ describe('replay of processed messages', () => {
 		expect(t.sandbox.state.queues()[0]).toMatchObject({ queued: 2, processed: 3 });
 
 		t.sandbox.setReplayBehaviour({ includesQueued: false, ignoresOffset: true });
-		expect(ids((await t.api.get(READ, { ...window, limit: 2, offset: 2 })).body)).toEqual(processed.slice(0, 2));
+		expect(ids((await t.api.get(READ, { ...window, limit: 2, offset: 2 })).body)).toEqual(
+			processed.slice(0, 2),
+		);
 		// A draining read still honours offset.
-		expect(ids((await t.api.get(READ, { limit: 1, offset: 1, leaveunprocessed: true })).body)).toEqual([queuedIds[1]]);
-		expect(t.sandbox.setReplayBehaviour({ ignoresOffset: false })).toEqual({ includesQueued: false, ignoresOffset: false });
-		expect(ids((await t.api.get(READ, { ...window, limit: 2, offset: 2 })).body)).toEqual(processed.slice(2));
+		expect(
+			ids((await t.api.get(READ, { limit: 1, offset: 1, leaveunprocessed: true })).body),
+		).toEqual([queuedIds[1]]);
+		expect(t.sandbox.setReplayBehaviour({ ignoresOffset: false })).toEqual({
+			includesQueued: false,
+			ignoresOffset: false,
+		});
+		expect(ids((await t.api.get(READ, { ...window, limit: 2, offset: 2 })).body)).toEqual(
+			processed.slice(2),
+		);
 	});
 
 	test('malformed window bounds are refused naming the parameter', async () => {
@@ -193,9 +242,15 @@ describe('replay of processed messages', () => {
 		const bad = await t.api.get(READ, { showprocessedstartdatetime: '2025-01-15T10:00:00' });
 		expect(bad.status).toBe(400);
 		expect(bad.body.detailedmessage).toContain('showprocessedstartdatetime');
-		const badEnd = await t.api.get(READ, { showprocessedstartdatetime: '01/15/2025 10:00:00', showprocessedenddatetime: '13/01/2025 10:00:00' });
+		const badEnd = await t.api.get(READ, {
+			showprocessedstartdatetime: '01/15/2025 10:00:00',
+			showprocessedenddatetime: '13/01/2025 10:00:00',
+		});
 		expect(badEnd.body.detailedmessage).toContain('showprocessedenddatetime');
-		expect((await t.api.get(READ, { showprocessedenddatetime: '01/15/2025 10:00:00' })).body.missingfields).toEqual(['showprocessedstartdatetime']);
+		expect(
+			(await t.api.get(READ, { showprocessedenddatetime: '01/15/2025 10:00:00' })).body
+				.missingfields,
+		).toEqual(['showprocessedstartdatetime']);
 	});
 
 	test('the window is US Eastern wall time across the DST change', async () => {
@@ -207,10 +262,14 @@ describe('replay of processed messages', () => {
 		t.sandbox.clock.advance(2 * 60 * 1000); // 03:01 EDT, two minutes later
 		const after = inject(1);
 		await t.api.get(READ);
-		const replay = (from: string, to: string) => t.api.get(READ, { showprocessedstartdatetime: from, showprocessedenddatetime: to });
+		const replay = (from: string, to: string) =>
+			t.api.get(READ, { showprocessedstartdatetime: from, showprocessedenddatetime: to });
 		expect(ids((await replay('03/09/2025 03:00:00', '03/09/2025 03:05:00')).body)).toEqual(after);
 		expect(ids((await replay('03/09/2025 01:55:00', '03/09/2025 01:59:59')).body)).toEqual(before);
-		expect(ids((await replay('03/09/2025 01:59:00', '03/09/2025 03:01:00')).body)).toEqual([...before, ...after]);
+		expect(ids((await replay('03/09/2025 01:59:00', '03/09/2025 03:01:00')).body)).toEqual([
+			...before,
+			...after,
+		]);
 		// A fixed UTC-5 offset would put 03:01 EDT at 08:01 UTC: nothing was processed then.
 		expect((await replay('03/09/2025 04:00:00', '03/09/2025 04:05:00')).body.totalcount).toBe(0);
 		// Summer: UTC-4. Months later the idle subscription is gone (seed): subscribe again.
@@ -229,7 +288,10 @@ describe('retention', () => {
 		await t.api.get(READ, { limit: 1 });
 		t.sandbox.clock.advance(24 * HOUR_MS - 1);
 		expect((await t.api.get(READ, { leaveunprocessed: true })).body.totalcount).toBe(1);
-		const window = { showprocessedstartdatetime: formatEastern(DEFAULT_CLOCK_START), showprocessedenddatetime: formatEastern(DEFAULT_CLOCK_START) };
+		const window = {
+			showprocessedstartdatetime: formatEastern(DEFAULT_CLOCK_START),
+			showprocessedenddatetime: formatEastern(DEFAULT_CLOCK_START),
+		};
 		expect((await t.api.get(READ, window)).body.totalcount).toBe(1);
 		t.sandbox.clock.advance(1);
 		expect((await t.api.get(READ)).body.totalcount).toBe(0);
@@ -256,12 +318,18 @@ describe('inject', () => {
 		await subscribe();
 		await t.other.post(subscriptionPath(appointments));
 		const given = [{ appointmentid: 77, departmentid: 3, appointmentstatus: 'f' }];
-		expect(t.sandbox.inject({ feed: appointments.id, records: given, clientId: 'other-client' })).toEqual(given);
+		expect(
+			t.sandbox.inject({ feed: appointments.id, records: given, clientId: 'other-client' }),
+		).toEqual(given);
 		expect(t.sandbox.state.queue('sandbox-client', appointments.id)).toHaveLength(0);
 		const read = await t.other.get(READ);
 		expect(read.body[appointments.recordKey]).toEqual(given);
 		expect(() => t.sandbox.inject({ feed: 'nope' })).toThrow('Unknown changed-data feed');
-		expect(() => t.sandbox.inject({ feed: appointments.id, event: 'ProblemAdd' })).toThrow('has no event');
-		expect(() => t.sandbox.inject({ feed: appointments.id, departmentIds: ['99'] })).toThrow('Unknown department');
+		expect(() => t.sandbox.inject({ feed: appointments.id, event: 'ProblemAdd' })).toThrow(
+			'has no event',
+		);
+		expect(() => t.sandbox.inject({ feed: appointments.id, departmentIds: ['99'] })).toThrow(
+			'Unknown department',
+		);
 	});
 });

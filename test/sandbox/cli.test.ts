@@ -18,11 +18,16 @@ test('npm run sandbox: prints what a user needs and stops cleanly on SIGTERM', a
 
 	const token = await fetch(`${url}/oauth2/v1/token`, {
 		method: 'POST',
-		headers: { authorization: basic('sandbox-client', 'sandbox-secret'), 'content-type': 'application/x-www-form-urlencoded' },
+		headers: {
+			authorization: basic('sandbox-client', 'sandbox-secret'),
+			'content-type': 'application/x-www-form-urlencoded',
+		},
 		body: 'grant_type=client_credentials',
 	});
 	const { access_token: accessToken } = (await token.json()) as { access_token: string };
-	const departments = await fetch(`${url}/v1/195900/departments`, { headers: { authorization: `Bearer ${accessToken}` } });
+	const departments = await fetch(`${url}/v1/195900/departments`, {
+		headers: { authorization: `Bearer ${accessToken}` },
+	});
 	expect(((await departments.json()) as { totalcount: number }).totalcount).toBe(3);
 
 	expect(await sandbox.stop()).toEqual({ code: 0, signal: null });

@@ -46,7 +46,11 @@ async function main(): Promise<void> {
 	];
 	console.log(lines.join('\n'));
 	if (values['ready-line']) {
-		const announcement = { url: sandbox.url, practiceId: sandbox.practiceId, credential: sandboxCredentialData(sandbox.url) };
+		const announcement = {
+			url: sandbox.url,
+			practiceId: sandbox.practiceId,
+			credential: sandboxCredentialData(sandbox.url),
+		};
 		console.log(`${READY_PREFIX}${JSON.stringify(announcement)}`);
 	}
 	let closing = false;

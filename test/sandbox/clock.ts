@@ -27,7 +27,8 @@ export class Clock implements SandboxClock {
 	}
 
 	advance(ms: number): void {
-		if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock.advance needs a finite ms >= 0, got ${ms}`);
+		if (!Number.isFinite(ms) || ms < 0)
+			throw new RangeError(`clock.advance needs a finite ms >= 0, got ${ms}`);
 		this.base += ms;
 	}
 

@@ -58,7 +58,10 @@ test('a whole-practice read in flight covers every department', async () => {
 });
 
 test('a read dropped after processing ends its in-flight window', async () => {
-	t.sandbox.setFaults({ seed: 1, rules: [{ route: 'changed', latencyMs: 50, rateDropAfterProcessing: 1 }] });
+	t.sandbox.setFaults({
+		seed: 1,
+		rules: [{ route: 'changed', latencyMs: 50, rateDropAfterProcessing: 1 }],
+	});
 	await expect(t.api.get(READ, { departmentid: '1' })).rejects.toThrow();
 	t.sandbox.setFaults({ seed: 1, rules: [] });
 	expect((await t.api.get(READ, { departmentid: '1' })).status).toBe(200);

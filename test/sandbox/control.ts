@@ -10,9 +10,13 @@ import { injectSpecSchema } from './inject';
 import { jsonReply, type Reply } from './protocol';
 
 const clockBody = z.object({ ms: z.number() }).strict();
-const replayBody = z.object({ includesQueued: z.boolean().optional(), ignoresOffset: z.boolean().optional() }).strict();
+const replayBody = z
+	.object({ includesQueued: z.boolean().optional(), ignoresOffset: z.boolean().optional() })
+	.strict();
 const injectBody = injectSpecSchema.extend({ returnRecords: z.boolean().optional() });
-const quotaBody = z.object({ clientId: z.string().optional(), remaining: z.number().int().min(0) }).strict();
+const quotaBody = z
+	.object({ clientId: z.string().optional(), remaining: z.number().int().min(0) })
+	.strict();
 
 type ControlRoute = (core: SandboxCore, input: unknown) => unknown;
 
@@ -21,7 +25,11 @@ const ROUTES: Record<string, ControlRoute> = {
 		const { returnRecords, ...spec } = injectBody.parse(input);
 		const records = core.inject(spec);
 		const { idField } = getFeed(spec.feed);
-		return { injected: records.length, ids: records.map((record) => record[idField]), ...(returnRecords && { records }) };
+		return {
+			injected: records.length,
+			ids: records.map((record) => record[idField]),
+			...(returnRecords && { records }),
+		};
 	},
 	'POST faults': (core, input) => core.setFaults(input as Parameters<SandboxCore['setFaults']>[0]),
 	'POST replay': (core, input) => core.setReplayBehaviour(replayBody.parse(input)),
@@ -37,7 +45,9 @@ const ROUTES: Record<string, ControlRoute> = {
 	'POST tokens/expire': (core) => core.tokens.expireAll(),
 	'POST quota': (core, input) => {
 		const { clientId, remaining } = quotaBody.parse(input);
-		for (const client of core.options.clients) if (!clientId || client.clientId === clientId) core.quota.setRemaining(client.clientId, remaining);
+		for (const client of core.options.clients)
+			if (!clientId || client.clientId === clientId)
+				core.quota.setRemaining(client.clientId, remaining);
 	},
 	'GET stats': (core) => core.stats.snapshot(),
 	'POST reset': (core) => core.reset(),
@@ -53,14 +63,24 @@ function clockState(core: SandboxCore): { now: number; eastern: string } {
 }
 
 /** `path` is the part after `/_sandbox/`; bodies are JSON. Answers `{"ok":true}` when a route returns nothing. */
-export function handleControl(core: SandboxCore, method: string, path: string, body: string): Reply {
+export function handleControl(
+	core: SandboxCore,
+	method: string,
+	path: string,
+	body: string,
+): Reply {
 	const route = ROUTES[`${method} ${path.replace(/\/+$/, '')}`];
-	if (!route) return jsonReply(404, { error: `No control endpoint ${method} /_sandbox/${path}.`, endpoints: CONTROL_ENDPOINTS });
+	if (!route)
+		return jsonReply(404, {
+			error: `No control endpoint ${method} /_sandbox/${path}.`,
+			endpoints: CONTROL_ENDPOINTS,
+		});
 	try {
 		const result = route(core, body ? JSON.parse(body) : {});
 		return jsonReply(200, result ?? { ok: true });
 	} catch (error) {
-		if (error instanceof z.ZodError) return jsonReply(400, { error: 'Invalid control request body.', issues: error.issues });
+		if (error instanceof z.ZodError)
+			return jsonReply(400, { error: 'Invalid control request body.', issues: error.issues });
 		return jsonReply(400, { error: error instanceof Error ? error.message : String(error) });
 	}
 }

@@ -12,7 +12,10 @@ function controlClient(url: string) {
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
-		if (!response.ok) throw new Error(`sandbox ${method} /_sandbox/${path}: ${response.status} ${text.slice(0, 300)}`);
+		if (!response.ok)
+			throw new Error(
+				`sandbox ${method} /_sandbox/${path}: ${response.status} ${text.slice(0, 300)}`,
+			);
 		return JSON.parse(text) as T;
 	};
 }
@@ -38,7 +41,11 @@ export interface SandboxCase {
 
 /** The control endpoints, typed. */
 export interface SandboxControl {
-	inject(spec: InjectSpec & { returnRecords?: boolean }): Promise<{ injected: number; ids: Array<string | number>; records?: Record<string, unknown>[] }>;
+	inject(spec: InjectSpec & { returnRecords?: boolean }): Promise<{
+		injected: number;
+		ids: Array<string | number>;
+		records?: Record<string, unknown>[];
+	}>;
 	queues(): Promise<QueueSummary[]>;
 	cases(): Promise<SandboxCase[]>;
 	stats(): Promise<SandboxStats>;

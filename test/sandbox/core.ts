@@ -3,10 +3,20 @@ import { z } from 'zod';
 import { getFeed } from '../../nodes/Athenahealth/feeds/catalog';
 import { TokenStore } from './auth';
 import { Clock } from './clock';
-import { FeedStore, type ReplayBehaviour, type SubscriptionStatus, type SubscriptionView } from './feeds';
+import {
+	FeedStore,
+	type ReplayBehaviour,
+	type SubscriptionStatus,
+	type SubscriptionView,
+} from './feeds';
 import { Faults, faultConfigSchema, type FaultConfig } from './faults';
 import { inject, type InjectSpec } from './inject';
-import { caseView, patientCaseBehaviourSchema, PatientCaseStore, type PatientCase } from './patientCases';
+import {
+	caseView,
+	patientCaseBehaviourSchema,
+	PatientCaseStore,
+	type PatientCase,
+} from './patientCases';
 import { RecordFactory } from './records';
 import { referenceHandlers } from './reference';
 import { createSeed, DEFAULT_CLIENTS, type SeedData } from './seed';
@@ -28,10 +38,25 @@ const optionsSchema = z
 		/** The guessed answer once the daily quota is used up (unconfirmed): 429, or 403. */
 		quotaExhaustedStatus: z.union([z.literal(429), z.literal(403)]).default(429),
 		/** Seed: unread messages are deleted after 24 hours (possibly as low as 1 hour). */
-		retentionMs: z.number().int().min(1).default(24 * 3600 * 1000),
+		retentionMs: z
+			.number()
+			.int()
+			.min(1)
+			.default(24 * 3600 * 1000),
 		faults: faultConfigSchema.optional(),
 		clients: z
-			.array(z.object({ clientId: z.string().min(1), secret: z.string().min(1), apiUser: z.string().regex(/^API-\d+$/).optional() }).strict())
+			.array(
+				z
+					.object({
+						clientId: z.string().min(1),
+						secret: z.string().min(1),
+						apiUser: z
+							.string()
+							.regex(/^API-\d+$/)
+							.optional(),
+					})
+					.strict(),
+			)
 			.min(1)
 			.default([...DEFAULT_CLIENTS]),
 		/** Patient-case behaviours athena's sources leave open (test/sandbox/patientCases.ts). */
@@ -94,23 +119,43 @@ export class SandboxCore {
 	constructor(input: SandboxOptions = {}) {
 		const options = optionsSchema.parse(input);
 		this.options = options;
-		this.clock = new Clock(options.clockStart ?? (options.realTimeClock ? Date.now() : DEFAULT_CLOCK_START), options.realTimeClock);
+		this.clock = new Clock(
+			options.clockStart ?? (options.realTimeClock ? Date.now() : DEFAULT_CLOCK_START),
+			options.realTimeClock,
+		);
 		this.seed = createSeed(options.departments);
 		this.tokens = new TokenStore(options.clients, this.clock, this.stats, {
 			lifetimeSec: options.tokenLifetimeSec,
 			rateLimitPerMinute: options.tokenRateLimitPerMinute,
 		});
-		this.quota = new DailyQuota(this.clock, { daily: options.dailyQuota, exhaustedStatus: options.quotaExhaustedStatus });
+		this.quota = new DailyQuota(this.clock, {
+			daily: options.dailyQuota,
+			exhaustedStatus: options.quotaExhaustedStatus,
+		});
 		this.feeds = new FeedStore(this.clock, this.stats, this.seed, options.retentionMs);
-		this.feeds.replayBehaviour = { includesQueued: options.replayIncludesQueued, ignoresOffset: options.replayIgnoresOffset };
-		this.cases = new PatientCaseStore(this.clock, this.seed, this.feeds, options.clients, options.patientCases);
+		this.feeds.replayBehaviour = {
+			includesQueued: options.replayIncludesQueued,
+			ignoresOffset: options.replayIgnoresOffset,
+		};
+		this.cases = new PatientCaseStore(
+			this.clock,
+			this.seed,
+			this.feeds,
+			options.clients,
+			options.patientCases,
+		);
 		this.reference = referenceHandlers(this.seed);
 		if (options.faults) this.faults.configure(options.faults);
 		this.state = this.stateView();
 	}
 
 	inject(spec: InjectSpec): Record<string, unknown>[] {
-		return inject(spec, { feeds: this.feeds, records: this.records, seed: this.seed, clock: this.clock });
+		return inject(spec, {
+			feeds: this.feeds,
+			records: this.records,
+			seed: this.seed,
+			clock: this.clock,
+		});
 	}
 
 	setFaults(config: FaultConfig): void {
@@ -128,7 +173,10 @@ export class SandboxCore {
 		this.clock.reset();
 		this.stats.reset();
 		this.faults.clear();
-		this.feeds.replayBehaviour = { includesQueued: this.options.replayIncludesQueued, ignoresOffset: this.options.replayIgnoresOffset };
+		this.feeds.replayBehaviour = {
+			includesQueued: this.options.replayIncludesQueued,
+			ignoresOffset: this.options.replayIgnoresOffset,
+		};
 		if (this.options.faults) this.faults.configure(this.options.faults);
 		this.tokens.reset();
 		this.quota.reset();
@@ -153,7 +201,9 @@ export class SandboxCore {
 			cases: this.cases.cases,
 			subscription: (clientId, feed) => feeds.view(clientId, getFeed(feed)),
 			queue: (clientId, feed) => {
-				const channel = feeds.list().find((candidate) => candidate.clientId === clientId && candidate.feed.id === feed);
+				const channel = feeds
+					.list()
+					.find((candidate) => candidate.clientId === clientId && candidate.feed.id === feed);
 				return (channel?.queue.queued() ?? []).map((message) => ({
 					seq: message.seq,
 					event: message.event,

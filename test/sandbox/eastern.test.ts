@@ -12,9 +12,13 @@ test('DST edges follow luxon: skipped times move forward, repeated ones are stan
 	expect(parseEastern('11/02/2025 01:30:00')).toBe(Date.UTC(2025, 10, 2, 6, 30));
 });
 
-test.each(['2025-01-15 10:00:00', '1/15/2025 10:00:00', '01/15/2025', '13/01/2025 10:00:00', '01/15/2025 24:00:00', ''])(
-	'refuses %p',
-	(text) => {
-		expect(parseEastern(text)).toBeUndefined();
-	},
-);
+test.each([
+	'2025-01-15 10:00:00',
+	'1/15/2025 10:00:00',
+	'01/15/2025',
+	'13/01/2025 10:00:00',
+	'01/15/2025 24:00:00',
+	'',
+])('refuses %p', (text) => {
+	expect(parseEastern(text)).toBeUndefined();
+});

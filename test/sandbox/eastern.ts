@@ -23,7 +23,9 @@ export function formatEastern(ms: number): string {
 
 /** ISO 8601 with the Eastern offset, as athena's case datetimes read: `2015-04-02T04:34:22-04:00`. */
 export function formatEasternIso(ms: number): string {
-	return DateTime.fromMillis(Math.floor(ms / 1000) * 1000, { zone: EASTERN_ZONE }).toISO({ suppressMilliseconds: true }) as string;
+	return DateTime.fromMillis(Math.floor(ms / 1000) * 1000, { zone: EASTERN_ZONE }).toISO({
+		suppressMilliseconds: true,
+	}) as string;
 }
 
 /**

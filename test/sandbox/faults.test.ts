@@ -5,7 +5,12 @@ import { formatEastern, startSandbox, type FaultConfig } from './index';
 
 const t = useSandbox(MANY_TOKENS);
 const CASES = 'patients/1/documents/patientcase';
-const required = { departmentid: 1, providerid: 1, documentsource: 'PATIENT', documentsubclass: 'PATIENTCASE' };
+const required = {
+	departmentid: 1,
+	providerid: 1,
+	documentsource: 'PATIENT',
+	documentsubclass: 'PATIENTCASE',
+};
 const appointments = getFeed('appointments');
 
 /** The response, or 'dropped' when the socket closed without one. */
@@ -36,7 +41,10 @@ describe('each fault kind', () => {
 
 	test('rate429RetryAfter sends Retry-After: retryAfterSeconds', async () => {
 		await t.api.login();
-		t.sandbox.setFaults({ seed: 1, rules: [{ route: 'departments', rate429RetryAfter: 1, retryAfterSeconds: 7 }] });
+		t.sandbox.setFaults({
+			seed: 1,
+			rules: [{ route: 'departments', rate429RetryAfter: 1, retryAfterSeconds: 7 }],
+		});
 		const response = await t.api.get('departments');
 		expect([response.status, response.headers.get('retry-after')]).toEqual([429, '7']);
 		expect(t.sandbox.stats().faults).toEqual({ http429RetryAfter: 1 });
@@ -71,19 +79,34 @@ describe('each fault kind', () => {
 
 	test('a /changed read dropped after processing loses its records unless the client replays them', async () => {
 		await t.api.post(subscriptionPath(appointments));
-		const injected = t.sandbox.inject({ feed: appointments.id, count: 4 }).map((record) => record[appointments.idField]);
+		const injected = t.sandbox
+			.inject({ feed: appointments.id, count: 4 })
+			.map((record) => record[appointments.idField]);
 		t.sandbox.setFaults({ seed: 1, rules: [{ route: 'changed', rateDropAfterProcessing: 1 }] });
 		expect(await attempt(() => t.api.get(changedPath(appointments)))).toBe('dropped');
 		t.sandbox.setFaults({ seed: 1, rules: [] });
 		expect((await t.api.get(changedPath(appointments))).body.totalcount).toBe(0);
 		const stamp = formatEastern(t.sandbox.clock.now());
-		const replay = await t.api.get(changedPath(appointments), { showprocessedstartdatetime: stamp, showprocessedenddatetime: stamp });
-		expect(replay.body[appointments.recordKey].map((record: Record<string, string>) => record[appointments.idField])).toEqual(injected);
+		const replay = await t.api.get(changedPath(appointments), {
+			showprocessedstartdatetime: stamp,
+			showprocessedenddatetime: stamp,
+		});
+		expect(
+			replay.body[appointments.recordKey].map(
+				(record: Record<string, string>) => record[appointments.idField],
+			),
+		).toEqual(injected);
 	});
 
 	test('latency delays the answer for real; spikes add to it', async () => {
 		await t.api.login();
-		t.sandbox.setFaults({ seed: 1, rules: [{ route: 'departments', latencyMs: 120 }, { route: 'providers', spikeRate: 1, spikeMs: 150 }] });
+		t.sandbox.setFaults({
+			seed: 1,
+			rules: [
+				{ route: 'departments', latencyMs: 120 },
+				{ route: 'providers', spikeRate: 1, spikeMs: 150 },
+			],
+		});
 		let started = Date.now();
 		expect((await t.api.get('departments')).status).toBe(200);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(115);
@@ -113,33 +136,70 @@ describe('rules', () => {
 	});
 
 	test('invalid configurations are refused', () => {
-		expect(() => t.sandbox.setFaults({ seed: 1, rules: [{ route: 'changed', rate500: 0.6, rate503: 0.6 }] })).toThrow('add up to more than 1');
-		expect(() => t.sandbox.setFaults({ seed: 1, rules: [{ route: 'nowhere' } as unknown as FaultConfig['rules'][number]] })).toThrow();
-		expect(() => t.sandbox.setFaults({ seed: 1, rules: [{ route: 'changed', rate42: 1 } as unknown as FaultConfig['rules'][number]] })).toThrow();
+		expect(() =>
+			t.sandbox.setFaults({ seed: 1, rules: [{ route: 'changed', rate500: 0.6, rate503: 0.6 }] }),
+		).toThrow('add up to more than 1');
+		expect(() =>
+			t.sandbox.setFaults({
+				seed: 1,
+				rules: [{ route: 'nowhere' } as unknown as FaultConfig['rules'][number]],
+			}),
+		).toThrow();
+		expect(() =>
+			t.sandbox.setFaults({
+				seed: 1,
+				rules: [{ route: 'changed', rate42: 1 } as unknown as FaultConfig['rules'][number]],
+			}),
+		).toThrow();
 	});
 
 	test('the same seed and request order give the same faults; another seed differs', async () => {
 		const config: FaultConfig = {
 			seed: 42,
-			rules: [{ route: '*', rate429: 0.1, rate429RetryAfter: 0.1, rate500: 0.1, rate503: 0.1, rateDrop: 0.1, rateDropAfterProcessing: 0.1 }],
+			rules: [
+				{
+					route: '*',
+					rate429: 0.1,
+					rate429RetryAfter: 0.1,
+					rate500: 0.1,
+					rate503: 0.1,
+					rateDrop: 0.1,
+					rateDropAfterProcessing: 0.1,
+				},
+			],
 		};
 		const run = async (seed: number) => {
 			t.sandbox.reset();
 			await t.api.login();
 			t.sandbox.setFaults({ ...config, seed });
 			const outcomes: Array<string | number> = [];
-			for (let index = 0; index < 40; index++) outcomes.push(outcome(await attempt(() => t.api.get(index % 2 ? 'departments' : 'providers'))));
+			for (let index = 0; index < 40; index++)
+				outcomes.push(
+					outcome(await attempt(() => t.api.get(index % 2 ? 'departments' : 'providers'))),
+				);
 			return { outcomes, faults: t.sandbox.stats().requests.map((entry) => entry.fault ?? '-') };
 		};
 		const first = await run(42);
 		expect(await run(42)).toEqual(first);
 		expect(new Set(first.outcomes)).toEqual(new Set([200, 429, 500, 503, 'dropped']));
-		expect(new Set(first.faults)).toEqual(new Set(['-', 'http429', 'http429RetryAfter', 'http500', 'http503', 'drop', 'dropAfterProcessing']));
+		expect(new Set(first.faults)).toEqual(
+			new Set([
+				'-',
+				'http429',
+				'http429RetryAfter',
+				'http500',
+				'http503',
+				'drop',
+				'dropAfterProcessing',
+			]),
+		);
 		expect((await run(43)).outcomes).not.toEqual(first.outcomes);
 	});
 
 	test('faults given at start apply from the first request and again after reset', async () => {
-		const faulty = await startSandbox({ faults: { seed: 5, rules: [{ route: 'token', rate503: 1 }] } });
+		const faulty = await startSandbox({
+			faults: { seed: 5, rules: [{ route: 'token', rate503: 1 }] },
+		});
 		try {
 			const client = new AthenaClient(faulty);
 			await expect(client.login()).rejects.toThrow('503');

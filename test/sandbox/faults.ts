@@ -17,7 +17,15 @@ const OUTCOMES = [
 const ruleSchema = z
 	.object({
 		/** A route, `reference` for every reference route, or `*` for every request. */
-		route: z.enum(['token', 'changed', 'subscription', 'patientcase', 'reference', ...REFERENCE_ROUTES, '*']),
+		route: z.enum([
+			'token',
+			'changed',
+			'subscription',
+			'patientcase',
+			'reference',
+			...REFERENCE_ROUTES,
+			'*',
+		]),
 		rate429: rate.optional(),
 		rate429RetryAfter: rate.optional(),
 		retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
@@ -34,7 +42,9 @@ const ruleSchema = z
 		message: 'the outcome rates of one rule add up to more than 1',
 	});
 
-export const faultConfigSchema = z.object({ seed: z.number().int(), rules: z.array(ruleSchema) }).strict();
+export const faultConfigSchema = z
+	.object({ seed: z.number().int(), rules: z.array(ruleSchema) })
+	.strict();
 
 export type FaultConfig = z.input<typeof faultConfigSchema>;
 type FaultRule = z.infer<typeof ruleSchema>;

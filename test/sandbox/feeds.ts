@@ -1,5 +1,9 @@
 /** Changed-data subscriptions and reads (docs/athena-contract.md#subscriptions, #reading-a-feed), for every feed of the catalog. */
-import { allEvents, changedPath, type FeedDefinition } from '../../nodes/Athenahealth/feeds/catalog';
+import {
+	allEvents,
+	changedPath,
+	type FeedDefinition,
+} from '../../nodes/Athenahealth/feeds/catalog';
 import type { SandboxClock } from './clock';
 import { parseEastern } from './eastern';
 import {
@@ -23,7 +27,14 @@ import type { Stats } from './stats';
  * Feeds whose recorded answers put the record list before `totalcount` (key order is not
  * guaranteed, docs/athena-contract.md#what-athena-ignores; the sandbox still answers as recorded).
  */
-const LIST_FIRST = new Set(['orders/signedoff', 'claims', 'chart/healthhistory/medication', 'providers', 'labresults', 'patients']);
+const LIST_FIRST = new Set([
+	'orders/signedoff',
+	'claims',
+	'chart/healthhistory/medication',
+	'providers',
+	'labresults',
+	'patients',
+]);
 
 /** Default and maximum page (the guide's advice; docs/athena-contract.md#reading-a-feed). */
 const MAX_LIMIT = 1000;
@@ -122,22 +133,34 @@ export class FeedStore {
 	}
 
 	/** Enqueues records of an event that happened in the practice for every client whose subscription covers it. */
-	publish(feed: FeedDefinition, event: string, records: readonly FeedRecord[], onlyClientId?: string): void {
+	publish(
+		feed: FeedDefinition,
+		event: string,
+		records: readonly FeedRecord[],
+		onlyClientId?: string,
+	): void {
 		const now = this.clock.now();
 		for (const clientId of this.channels.keys()) {
 			if (onlyClientId !== undefined && clientId !== onlyClientId) continue;
 			const channel = this.channel(clientId, feed);
 			if (!channel?.events.has(event)) continue;
 			const { departments, queue } = channel;
-			for (const record of records) if (!departments || departments.has(record.departmentId)) queue.enqueue(record, event, now);
+			for (const record of records)
+				if (!departments || departments.has(record.departmentId)) queue.enqueue(record, event, now);
 		}
 	}
 
 	view(clientId: string, feed: FeedDefinition): SubscriptionView {
 		const channel = this.channel(clientId, feed);
 		const events = channel ? this.known(feed).filter((event) => channel.events.has(event)) : [];
-		const complete = channel ? [...feed.events, ...(this.extraEvents.get(feed.id) ?? []), ...channel.withOptional] : [];
-		return { status: subscriptionStatus(channel, complete), events, departmentIds: channel ? [...(channel.departments ?? [])] : undefined };
+		const complete = channel
+			? [...feed.events, ...(this.extraEvents.get(feed.id) ?? []), ...channel.withOptional]
+			: [];
+		return {
+			status: subscriptionStatus(channel, complete),
+			events,
+			departmentIds: channel ? [...(channel.departments ?? [])] : undefined,
+		};
 	}
 
 	reset(): void {
@@ -156,8 +179,12 @@ export class FeedStore {
 	 * (recorded); claims list CreateClaim only with `showadditionalevents` (the spec's flag on `/events`).
 	 */
 	events(ctx: RequestContext, feed: FeedDefinition): Reply {
-		const hidden = (feed.optionalEvents ?? []).filter((optional) => optional.onEventsList && !flagParam(ctx.params, optional.flag));
-		const names = this.known(feed).filter((event) => !hidden.some((optional) => optional.event === event));
+		const hidden = (feed.optionalEvents ?? []).filter(
+			(optional) => optional.onEventsList && !flagParam(ctx.params, optional.flag),
+		);
+		const names = this.known(feed).filter(
+			(event) => !hidden.some((optional) => optional.event === event),
+		);
 		return jsonReply(200, { subscriptions: names.map((eventname) => ({ eventname })) });
 	}
 
@@ -167,11 +194,14 @@ export class FeedStore {
 	 */
 	status(ctx: RequestContext, feed: FeedDefinition): Reply {
 		const view = this.view(ctx.clientId!, feed);
-		if (view.status === 'INACTIVE') return jsonReply(200, { status: 'INACTIVE', subscriptions: [] });
+		if (view.status === 'INACTIVE')
+			return jsonReply(200, { status: 'INACTIVE', subscriptions: [] });
 		return jsonReply(200, {
 			status: view.status,
 			subscriptions: view.events.map((eventname) => ({ eventname })),
-			...(this.style.statusDepartmentIds && { departmentids: (view.departmentIds ?? []).map(Number) }),
+			...(this.style.statusDepartmentIds && {
+				departmentids: (view.departmentIds ?? []).map(Number),
+			}),
 		});
 	}
 
@@ -184,18 +214,27 @@ export class FeedStore {
 		const { params } = ctx;
 		const eventName = eventParam(params, this.known(feed));
 		// A feed that takes no departmentids ignores them: the whole practice (unconfirmed; docs/athena-contract.md#unconfirmed).
-		const departmentIds = feed.departments.subscribe ? listParam(params, 'departmentids') : undefined;
+		const departmentIds = feed.departments.subscribe
+			? listParam(params, 'departmentids')
+			: undefined;
 		for (const id of departmentIds ?? []) {
-			if (!this.seed.departmentIds.has(id)) refuseInvalid(`The value '${id}' is not a valid DEPARTMENTIDS.`);
+			if (!this.seed.departmentIds.has(id))
+				refuseInvalid(`The value '${id}' is not a valid DEPARTMENTIDS.`);
 		}
 		ctx.logDepartments(departmentIds);
 		const channel = this.channel(ctx.clientId!, feed) ?? this.open(ctx.clientId!, feed);
 		if (eventName) {
 			channel.events.add(eventName);
 		} else {
-			channel.withOptional = (feed.optionalEvents ?? []).filter((optional) => flagParam(params, optional.flag)).map((optional) => optional.event);
+			channel.withOptional = (feed.optionalEvents ?? [])
+				.filter((optional) => flagParam(params, optional.flag))
+				.map((optional) => optional.event);
 			// A complete subscription: the defaults, any event the switch offers, the flagged optional ones.
-			channel.events = new Set([...feed.events, ...(this.extraEvents.get(feed.id) ?? []), ...channel.withOptional]);
+			channel.events = new Set([
+				...feed.events,
+				...(this.extraEvents.get(feed.id) ?? []),
+				...channel.withOptional,
+			]);
 		}
 		channel.departments = departmentIds && new Set(departmentIds);
 		// 2025 recordings answer a JSON true (2016: the string "true"); the nodes accept both.
@@ -209,7 +248,8 @@ export class FeedStore {
 		if (channel) {
 			if (eventName) channel.events.delete(eventName);
 			// Without any event the subscription, and its queue, are gone.
-			if (!eventName || channel.events.size === 0) this.channels.get(ctx.clientId!)!.delete(feed.id);
+			if (!eventName || channel.events.size === 0)
+				this.channels.get(ctx.clientId!)!.delete(feed.id);
 		}
 		return this.success();
 	}
@@ -226,11 +266,18 @@ export class FeedStore {
 		}
 		const offset = countParam(params, 'offset') ?? 0;
 		// Recorded: a feed that takes no departmentid ignores it and answers for the whole practice.
-		const departmentIds = feed.departments.read === 'none' ? undefined : listParam(params, 'departmentid');
+		const departmentIds =
+			feed.departments.read === 'none' ? undefined : listParam(params, 'departmentid');
 		const filter: MessageFilter = {
 			departments: toSet(departmentIds),
 			// Filters only where the feed takes the parameter; elsewhere athena ignores it.
-			patientIds: toSet(takes(feed, 'patientid') ? listParam(params, 'patientid') : takes(feed, 'patientids') ? listParam(params, 'patientids') : undefined),
+			patientIds: toSet(
+				takes(feed, 'patientid')
+					? listParam(params, 'patientid')
+					: takes(feed, 'patientids')
+						? listParam(params, 'patientids')
+						: undefined,
+			),
 			providerIds: toSet(takes(feed, 'providerid') ? listParam(params, 'providerid') : undefined),
 		};
 		const window = processedWindow(params);
@@ -254,7 +301,14 @@ export class FeedStore {
 		if (window) {
 			const { includesQueued, ignoresOffset } = this.replayBehaviour;
 			const from = ignoresOffset ? 0 : offset;
-			const { total, page } = queue.replay(filter, window.from, window.to, from, limit, includesQueued);
+			const { total, page } = queue.replay(
+				filter,
+				window.from,
+				window.to,
+				from,
+				limit,
+				includesQueued,
+			);
 			return changedReply(ctx, feed, total, from, limit, page);
 		}
 		const total = queue.count(filter);
@@ -288,7 +342,10 @@ export class FeedStore {
 }
 
 /** ACTIVE: every event of a complete subscription; PARTIAL: some; INACTIVE: none. */
-function subscriptionStatus(channel: Channel | undefined, complete: readonly string[]): SubscriptionStatus {
+function subscriptionStatus(
+	channel: Channel | undefined,
+	complete: readonly string[],
+): SubscriptionStatus {
 	if (!channel || channel.events.size === 0) return 'INACTIVE';
 	return complete.every((event) => channel.events.has(event)) ? 'ACTIVE' : 'PARTIAL';
 }
@@ -323,9 +380,11 @@ function processedWindow(params: URLSearchParams): { from: number; to: number } 
 	if (start === undefined && end === undefined) return undefined;
 	if (start === undefined) refuseMissing(['showprocessedstartdatetime']);
 	const parse = (text: string, name: string) =>
-		parseEastern(text) ?? refuseInvalid(`${name} must be mm/dd/yyyy hh24:mi:ss (US Eastern time); got '${text}'.`);
+		parseEastern(text) ??
+		refuseInvalid(`${name} must be mm/dd/yyyy hh24:mi:ss (US Eastern time); got '${text}'.`);
 	const from = parse(start, 'showprocessedstartdatetime');
-	const to = end === undefined ? Number.POSITIVE_INFINITY : parse(end, 'showprocessedenddatetime') + 999;
+	const to =
+		end === undefined ? Number.POSITIVE_INFINITY : parse(end, 'showprocessedenddatetime') + 999;
 	if (from > to) refuseInvalid('showprocessedstartdatetime is after showprocessedenddatetime.');
 	return { from, to };
 }
@@ -349,7 +408,9 @@ function changedReply(
 		return JSON.stringify(`/v1/${PRACTICE_ID}/${changedPath(feed)}?${query}`);
 	};
 	const list = `${JSON.stringify(feed.recordKey)}:[${page.map((message) => message.record.json).join(',')}]`;
-	let body = LIST_FIRST.has(feed.id) ? `{${list},"totalcount":${total}` : `{"totalcount":${total},${list}`;
+	let body = LIST_FIRST.has(feed.id)
+		? `{${list},"totalcount":${total}`
+		: `{"totalcount":${total},${list}`;
 	if (total > offset + page.length) body += `,"next":${link(offset + page.length)}`;
 	if (offset > 0) body += `,"previous":${link(Math.max(0, offset - limit))}`;
 	return { status: 200, body: `${body}}` };

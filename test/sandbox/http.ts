@@ -5,7 +5,14 @@ import { handleControl } from './control';
 import type { SandboxCore } from './core';
 import { faultReply, type FaultDecision } from './faults';
 import { INVALID_TOKEN_REPLY } from './auth';
-import { athenaError, Refusal, type Handler, type Reply, type RequestContext, type RouteName } from './protocol';
+import {
+	athenaError,
+	Refusal,
+	type Handler,
+	type Reply,
+	type RequestContext,
+	type RouteName,
+} from './protocol';
 import { PRACTICE_ID } from './seed';
 import { loggedPath, type RequestLogEntry } from './stats';
 
@@ -58,7 +65,10 @@ class Router {
 		const { feeds, cases, reference } = core;
 		this.token = { route: 'token', handlers: { POST: core.tokens.grant } };
 		for (const feed of FEEDS) {
-			this.exact.set(changedPath(feed), { route: 'changed', handlers: { GET: (ctx) => feeds.read(ctx, feed) } });
+			this.exact.set(changedPath(feed), {
+				route: 'changed',
+				handlers: { GET: (ctx) => feeds.read(ctx, feed) },
+			});
 			this.exact.set(subscriptionPath(feed), {
 				route: 'subscription',
 				handlers: {
@@ -67,21 +77,54 @@ class Router {
 					DELETE: (ctx) => feeds.unsubscribe(ctx, feed),
 				},
 			});
-			this.exact.set(`${subscriptionPath(feed)}/events`, { route: 'subscription', handlers: { GET: (ctx) => feeds.events(ctx, feed) } });
+			this.exact.set(`${subscriptionPath(feed)}/events`, {
+				route: 'subscription',
+				handlers: { GET: (ctx) => feeds.events(ctx, feed) },
+			});
 		}
-		this.exact.set('departments', { route: 'departments', handlers: { GET: reference.departments } });
+		this.exact.set('departments', {
+			route: 'departments',
+			handlers: { GET: reference.departments },
+		});
 		this.exact.set('providers', { route: 'providers', handlers: { GET: reference.providers } });
-		this.exact.set('patients/search', { route: 'patients', handlers: { GET: reference.patientSearch } });
-		this.exact.set('reference/documents/patientcase/closereasons', { route: 'closereasons', handlers: { GET: cases.closeReasons } });
+		this.exact.set('patients/search', {
+			route: 'patients',
+			handlers: { GET: reference.patientSearch },
+		});
+		this.exact.set('reference/documents/patientcase/closereasons', {
+			route: 'closereasons',
+			handlers: { GET: cases.closeReasons },
+		});
 		const cased = (handlers: Handlers): Endpoint => ({ route: 'patientcase', handlers });
 		this.patterns = [
-			{ pattern: /^patients\/(\d+)$/, endpoint: { route: 'patients', handlers: { GET: reference.patient } } },
-			{ pattern: /^patients\/(\d+)\/documents\/patientcase$/, endpoint: cased({ GET: cases.list, POST: cases.create }) },
-			{ pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)$/, endpoint: cased({ GET: cases.get, PUT: cases.update }) },
-			{ pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)\/close$/, endpoint: cased({ PUT: cases.close }) },
-			{ pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)\/reopen$/, endpoint: cased({ PUT: cases.reopen }) },
-			{ pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)\/assign$/, endpoint: cased({ PUT: cases.assign }) },
-			{ pattern: /^documents\/patientcase\/(\d+)\/actions$/, endpoint: cased({ GET: cases.actionNotes, POST: cases.addActionNote }) },
+			{
+				pattern: /^patients\/(\d+)$/,
+				endpoint: { route: 'patients', handlers: { GET: reference.patient } },
+			},
+			{
+				pattern: /^patients\/(\d+)\/documents\/patientcase$/,
+				endpoint: cased({ GET: cases.list, POST: cases.create }),
+			},
+			{
+				pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)$/,
+				endpoint: cased({ GET: cases.get, PUT: cases.update }),
+			},
+			{
+				pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)\/close$/,
+				endpoint: cased({ PUT: cases.close }),
+			},
+			{
+				pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)\/reopen$/,
+				endpoint: cased({ PUT: cases.reopen }),
+			},
+			{
+				pattern: /^patients\/(\d+)\/documents\/patientcase\/(\d+)\/assign$/,
+				endpoint: cased({ PUT: cases.assign }),
+			},
+			{
+				pattern: /^documents\/patientcase\/(\d+)\/actions$/,
+				endpoint: cased({ GET: cases.actionNotes, POST: cases.addActionNote }),
+			},
 		];
 	}
 
@@ -95,7 +138,8 @@ class Router {
 		if (endpoint) return { route: endpoint.route, practiceId, endpoint, args: [] };
 		for (const { pattern, endpoint: candidate } of this.patterns) {
 			const match = pattern.exec(relative);
-			if (match) return { route: candidate.route, practiceId, endpoint: candidate, args: match.slice(1) };
+			if (match)
+				return { route: candidate.route, practiceId, endpoint: candidate, args: match.slice(1) };
 		}
 		return { route: 'unknown', practiceId, args: [] };
 	}
@@ -141,13 +185,20 @@ export function createSandboxServer(core: SandboxCore, timers: Timers): Server {
 	return createServer((req, res) => {
 		handle(core, router, timers, req, res).catch((error: unknown) => {
 			console.error('athena sandbox: request failed', error);
-			if (!res.headersSent) send(res, athenaError(500, 'Sandbox internal error.'), core.clock.now());
+			if (!res.headersSent)
+				send(res, athenaError(500, 'Sandbox internal error.'), core.clock.now());
 			else res.destroy();
 		});
 	});
 }
 
-async function handle(core: SandboxCore, router: Router, timers: Timers, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+	core: SandboxCore,
+	router: Router,
+	timers: Timers,
+	req: IncomingMessage,
+	res: ServerResponse,
+): Promise<void> {
 	const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 	const method = req.method ?? 'GET';
 	const body = await readBody(req);
@@ -156,13 +207,30 @@ async function handle(core: SandboxCore, router: Router, timers: Timers, req: In
 		return;
 	}
 	if (url.pathname.startsWith(CONTROL_PREFIX)) {
-		send(res, handleControl(core, method, url.pathname.slice(CONTROL_PREFIX.length), body), core.clock.now());
+		send(
+			res,
+			handleControl(core, method, url.pathname.slice(CONTROL_PREFIX.length), body),
+			core.clock.now(),
+		);
 		return;
 	}
 	const target = router.resolve(url.pathname);
 	const decision = core.faults.decide(target.route);
-	const exchange = new Exchange(method, url, requestParams(url, req.headers['content-type'], body), req.headers.authorization, decision?.delayMs ?? 0, timers);
-	const entry: RequestLogEntry = { at: core.clock.now(), method, route: target.route, path: loggedPath(url), status: 0 };
+	const exchange = new Exchange(
+		method,
+		url,
+		requestParams(url, req.headers['content-type'], body),
+		req.headers.authorization,
+		decision?.delayMs ?? 0,
+		timers,
+	);
+	const entry: RequestLogEntry = {
+		at: core.clock.now(),
+		method,
+		route: target.route,
+		path: loggedPath(url),
+		status: 0,
+	};
 	if (decision) entry.fault = core.stats.countFaults(decision);
 
 	let reply: Reply | undefined;
@@ -213,11 +281,25 @@ async function dispatch(core: SandboxCore, target: Target, exchange: Exchange): 
 
 async function answer(target: Target, exchange: Exchange): Promise<Reply> {
 	if (target.practiceId !== undefined && target.practiceId !== PRACTICE_ID) {
-		return athenaError(404, 'The practice ID is not valid.', `Practice ${target.practiceId} does not exist.`);
+		return athenaError(
+			404,
+			'The practice ID is not valid.',
+			`Practice ${target.practiceId} does not exist.`,
+		);
 	}
-	if (!target.endpoint) return athenaError(404, 'The requested resource does not exist.', `No endpoint ${exchange.method} ${exchange.url.pathname}.`);
+	if (!target.endpoint)
+		return athenaError(
+			404,
+			'The requested resource does not exist.',
+			`No endpoint ${exchange.method} ${exchange.url.pathname}.`,
+		);
 	const handler = target.endpoint.handlers[exchange.method];
-	if (!handler) return athenaError(405, 'Method not allowed.', `${exchange.method} is not supported on ${exchange.url.pathname}.`);
+	if (!handler)
+		return athenaError(
+			405,
+			'Method not allowed.',
+			`${exchange.method} is not supported on ${exchange.url.pathname}.`,
+		);
 	try {
 		return await handler(exchange, target.args);
 	} catch (error) {

@@ -22,7 +22,17 @@ export type { InjectSpec } from './inject';
 export type { PatientCase } from './patientCases';
 export type { SandboxStats, RequestLogEntry, ViolationKind } from './stats';
 export type { SandboxClock } from './clock';
-export { DEFAULT_CLIENTS, DEMO_CLIENT, OTHER_CLIENT, FIRST_NEW_CASE_ID, PRACTICE_ID, SEED_CASES, SEED_CASES_PATIENT_ID, sandboxCredentialData, type ApiClient } from './seed';
+export {
+	DEFAULT_CLIENTS,
+	DEMO_CLIENT,
+	OTHER_CLIENT,
+	FIRST_NEW_CASE_ID,
+	PRACTICE_ID,
+	SEED_CASES,
+	SEED_CASES_PATIENT_ID,
+	sandboxCredentialData,
+	type ApiClient,
+} from './seed';
 export { CONTROL_ENDPOINTS } from './control';
 export { formatEastern, parseEastern } from './eastern';
 
@@ -97,7 +107,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 			core.feeds.extraEvents.set(feed, [...names]);
 		},
 		setQuotaRemaining: (remaining, clientId) => {
-			for (const client of core.options.clients) if (!clientId || client.clientId === clientId) core.quota.setRemaining(client.clientId, remaining);
+			for (const client of core.options.clients)
+				if (!clientId || client.clientId === clientId)
+					core.quota.setRemaining(client.clientId, remaining);
 		},
 		setTokenRateLimit: (perMinute) => {
 			core.tokens.settings.rateLimitPerMinute = positiveInteger(perMinute, 'token rate limit');
@@ -106,6 +118,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 function positiveInteger(value: number, what: string): number {
-	if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${value}`);
+	if (!Number.isInteger(value) || value < 1)
+		throw new RangeError(`${what} must be a positive integer, got ${value}`);
 	return value;
 }

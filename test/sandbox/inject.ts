@@ -13,7 +13,10 @@ export const injectSpecSchema = z
 		/** How many records to generate (default 1); ignored when `records` is given. */
 		count: z.number().int().min(0).max(1_000_000).optional(),
 		/** Departments the records are spread over round-robin (default: every seeded department). */
-		departmentIds: z.array(z.union([z.string(), z.number()]).transform(String)).min(1).optional(),
+		departmentIds: z
+			.array(z.union([z.string(), z.number()]).transform(String))
+			.min(1)
+			.optional(),
 		/** Defaults to the feed's first event. */
 		event: z.string().optional(),
 		/** Records to enqueue as given; a record's own `departmentid` routes it. */
@@ -32,16 +35,25 @@ export function inject(
 	const spec = injectSpecSchema.parse(input);
 	const feed = getFeed(spec.feed);
 	const event = spec.event ?? feed.events[0];
-	if (!allEvents(feed).includes(event)) throw new Error(`Feed "${feed.id}" has no event "${event}".`);
-	const departments = spec.departmentIds ?? deps.seed.departments.map((department) => department.departmentid);
+	if (!allEvents(feed).includes(event))
+		throw new Error(`Feed "${feed.id}" has no event "${event}".`);
+	const departments =
+		spec.departmentIds ?? deps.seed.departments.map((department) => department.departmentid);
 	const unknown = departments.filter((id) => !deps.seed.departmentIds.has(id));
 	if (unknown.length) throw new Error(`Unknown department(s): ${unknown.join(', ')}.`);
 	const now = deps.clock.now();
 	const values =
 		spec.records ??
-		Array.from({ length: spec.count ?? 1 }, (_, index) => deps.records.create(feed, departments[index % departments.length], now));
+		Array.from({ length: spec.count ?? 1 }, (_, index) =>
+			deps.records.create(feed, departments[index % departments.length], now),
+		);
 	const feedRecords = values.map((value, index) =>
-		toFeedRecord(value, value.departmentid === undefined ? departments[index % departments.length] : String(value.departmentid)),
+		toFeedRecord(
+			value,
+			value.departmentid === undefined
+				? departments[index % departments.length]
+				: String(value.departmentid),
+		),
 	);
 	deps.feeds.publish(feed, event, feedRecords, spec.clientId);
 	return values;

@@ -19,7 +19,8 @@ const OUTPUT_KEPT = 100_000;
 function cliArgs(options) {
 	const args = ['--port', String(options.port ?? 0), '--ready-line'];
 	if (options.departments !== undefined) args.push('--departments', String(options.departments));
-	if (options.tokenLifetimeSec !== undefined) args.push('--token-lifetime', String(options.tokenLifetimeSec));
+	if (options.tokenLifetimeSec !== undefined)
+		args.push('--token-lifetime', String(options.tokenLifetimeSec));
 	if (options.retentionMs !== undefined) args.push('--retention-ms', String(options.retentionMs));
 	if (options.replayIncludesQueued) args.push('--replay-includes-queued');
 	if (options.replayIgnoresOffset) args.push('--replay-ignores-offset');
@@ -29,12 +30,16 @@ function cliArgs(options) {
 /** Starts the sandbox and resolves once it is listening; rejects (after killing it) if it exits or times out first. */
 async function launchSandbox(options = {}) {
 	const { onOutput, detached = false, readyTimeoutMs = READY_TIMEOUT_MS } = options;
-	const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CLI, ...cliArgs(options)], {
-		cwd: REPO_ROOT,
-		env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.test.json') },
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached,
-	});
+	const child = spawn(
+		process.execPath,
+		['-r', 'ts-node/register/transpile-only', CLI, ...cliArgs(options)],
+		{
+			cwd: REPO_ROOT,
+			env: { ...process.env, TS_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.test.json') },
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached,
+		},
+	);
 
 	let printed = '';
 	const keep = (text, stream) => {
@@ -73,7 +78,11 @@ async function launchSandbox(options = {}) {
 	await new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
-			reject(new Error(`the sandbox did not print its ready line within ${readyTimeoutMs / 1000} s:\n${printed}`));
+			reject(
+				new Error(
+					`the sandbox did not print its ready line within ${readyTimeoutMs / 1000} s:\n${printed}`,
+				),
+			);
 		}, readyTimeoutMs);
 		onReady = () => {
 			clearTimeout(timer);
@@ -81,7 +90,9 @@ async function launchSandbox(options = {}) {
 		};
 		void exited.then(() => {
 			clearTimeout(timer);
-			reject(new Error(`the sandbox exited (${JSON.stringify(exit)}) before listening:\n${printed}`));
+			reject(
+				new Error(`the sandbox exited (${JSON.stringify(exit)}) before listening:\n${printed}`),
+			);
 		});
 	});
 
@@ -90,7 +101,9 @@ async function launchSandbox(options = {}) {
 		if (exit) return exit;
 		child.kill('SIGTERM');
 		let timer;
-		const timeout = new Promise((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS, 'timeout')));
+		const timeout = new Promise(
+			(resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS, 'timeout')),
+		);
 		const first = await Promise.race([exited, timeout]);
 		clearTimeout(timer); // an armed timer would keep jest (or dev.js) alive
 		if (first === 'timeout') child.kill('SIGKILL');

@@ -35,7 +35,15 @@ import {
 	type RequestContext,
 } from './protocol';
 import { toFeedRecord } from './records';
-import { apiUserOf, ATHENANET_USERS, closeReasonsFor, FIRST_NEW_CASE_ID, seedCases, type ApiClient, type SeedData } from './seed';
+import {
+	apiUserOf,
+	ATHENANET_USERS,
+	closeReasonsFor,
+	FIRST_NEW_CASE_ID,
+	seedCases,
+	type ApiClient,
+	type SeedData,
+} from './seed';
 
 export type { CaseStatus };
 
@@ -112,10 +120,18 @@ const FIELDS: Record<string, Field> = {
 	documentsubclass: { kind: 'enum', values: DOCUMENT_SUBCLASSES, athenaName: 'SUBCLASS' },
 	subject: { kind: 'text' },
 	internalnote: { kind: 'text', max: INTERNAL_NOTE_MAX },
-	priority: { kind: 'enum', values: PRIORITIES.map((priority) => priority.value), athenaName: 'PRIORITY' },
+	priority: {
+		kind: 'enum',
+		values: PRIORITIES.map((priority) => priority.value),
+		athenaName: 'PRIORITY',
+	},
 	callbackname: { kind: 'text' },
 	callbacknumber: { kind: 'text' },
-	callbacknumbertype: { kind: 'enum', values: CALLBACK_NUMBER_TYPES, athenaName: 'CALLBACKNUMBERTYPE' },
+	callbacknumbertype: {
+		kind: 'enum',
+		values: CALLBACK_NUMBER_TYPES,
+		athenaName: 'CALLBACKNUMBERTYPE',
+	},
 	clinicalproviderid: { kind: 'provider' },
 	outboundonly: { kind: 'boolean' },
 	autoclose: { kind: 'boolean' },
@@ -156,7 +172,8 @@ export class PatientCaseStore {
 
 	reset(): void {
 		this.cases.clear();
-		for (const seeded of seedCases(this.clients, this.clock.now())) this.cases.set(seeded.patientcaseid, seeded);
+		for (const seeded of seedCases(this.clients, this.clock.now()))
+			this.cases.set(seeded.patientcaseid, seeded);
 		this.nextId = FIRST_NEW_CASE_ID;
 		this.versions = 0;
 		this.behaviour = { ...this.startBehaviour };
@@ -167,7 +184,10 @@ export class PatientCaseStore {
 		this.patient(patientId);
 		const missing = REQUIRED_ON_CREATE.filter((name) => param(ctx.params, name) === undefined);
 		if (missing.length) refuseMissing(missing);
-		const values = this.validate(ctx, Object.keys(FIELDS).filter((name) => param(ctx.params, name) !== undefined));
+		const values = this.validate(
+			ctx,
+			Object.keys(FIELDS).filter((name) => param(ctx.params, name) !== undefined),
+		);
 		const now = this.clock.now();
 		const user = this.apiUser(ctx);
 		const created: PatientCase = {
@@ -197,21 +217,38 @@ export class PatientCaseStore {
 	readonly update: Handler = (ctx, [patientId, caseId]) => {
 		const existing = this.existing(patientId, caseId);
 		if (existing.createdvia !== 'API') {
-			refuse(403, 'This patient case was not created through the API and cannot be updated.', ONLY_OWN_CASES);
+			refuse(
+				403,
+				'This patient case was not created through the API and cannot be updated.',
+				ONLY_OWN_CASES,
+			);
 		}
 		if (existing.creatorClientId !== ctx.clientId) {
-			refuse(403, 'This patient case was created by another API user and cannot be updated.', ONLY_OWN_CASES);
+			refuse(
+				403,
+				'This patient case was created by another API user and cannot be updated.',
+				ONLY_OWN_CASES,
+			);
 		}
 		if (isEnded(existing.status)) {
-			refuse(400, `A ${existing.status.toLowerCase()} patient case cannot be updated.`, `Patient case ${existing.patientcaseid} is ${existing.status}.`);
+			refuse(
+				400,
+				`A ${existing.status.toLowerCase()} patient case cannot be updated.`,
+				`Patient case ${existing.patientcaseid} is ${existing.status}.`,
+			);
 		}
 		const notUpdatable = NOT_UPDATABLE.filter((name) => ctx.params.has(name));
 		if (notUpdatable.length) refuseInvalidFields(notUpdatable);
 		const sent = Object.keys(FIELDS).filter((name) => ctx.params.has(name));
-		if (!sent.length) refuse(400, 'Additional fields are required.', 'Send at least one field to update.');
+		if (!sent.length)
+			refuse(400, 'Additional fields are required.', 'Send at least one field to update.');
 		const values = this.validate(ctx, sent);
 		const note = values.internalnote;
-		if (this.behaviour.internalNoteOnUpdate === 'append' && typeof note === 'string' && existing.internalnote) {
+		if (
+			this.behaviour.internalNoteOnUpdate === 'append' &&
+			typeof note === 'string' &&
+			existing.internalnote
+		) {
 			values.internalnote = `${existing.internalnote}\n${note}`;
 		}
 		assign(existing, values);
@@ -220,7 +257,8 @@ export class PatientCaseStore {
 	};
 
 	/** `GET .../documents/patientcase/{id}`: an array holding the case (spec). */
-	readonly get: Handler = (_ctx, [patientId, caseId]) => jsonReply(200, [caseView(this.existing(patientId, caseId))]);
+	readonly get: Handler = (_ctx, [patientId, caseId]) =>
+		jsonReply(200, [caseView(this.existing(patientId, caseId))]);
 
 	/** `GET .../patients/{patientid}/documents/patientcase?departmentid=` */
 	readonly list: Handler = (ctx, [patientId]) => {
@@ -229,11 +267,15 @@ export class PatientCaseStore {
 		const departmentId = param(params, 'departmentid') ?? refuseMissing(['departmentid']);
 		this.department(departmentId);
 		const status = param(params, 'status');
-		if (status !== undefined && !(CASE_STATUSES as readonly string[]).includes(status)) refuseEnum(status, 'STATUS');
+		if (status !== undefined && !(CASE_STATUSES as readonly string[]).includes(status))
+			refuseEnum(status, 'STATUS');
 		const subclass = param(params, 'documentsubclass');
 		const subclassForms: readonly string[] =
-			this.behaviour.subclassFilter === 'sent' ? DOCUMENT_SUBCLASSES : DOCUMENT_SUBCLASSES.map(storedSubclass);
-		if (subclass !== undefined && !subclassForms.includes(subclass)) refuseEnum(subclass, 'SUBCLASS');
+			this.behaviour.subclassFilter === 'sent'
+				? DOCUMENT_SUBCLASSES
+				: DOCUMENT_SUBCLASSES.map(storedSubclass);
+		if (subclass !== undefined && !subclassForms.includes(subclass))
+			refuseEnum(subclass, 'SUBCLASS');
 		const wanted = subclass === undefined ? undefined : sentSubclass(subclass);
 		const showDeleted = flagParam(params, 'showdeleted');
 		const offset = countParam(params, 'offset') ?? 0;
@@ -249,26 +291,44 @@ export class PatientCaseStore {
 			)
 			.sort((a, b) => a.patientcaseid - b.patientcaseid);
 		const page = matching.slice(offset, offset + limit).map(caseView);
-		return jsonReply(200, this.behaviour.listShape === 'array' ? page : { totalcount: matching.length, patientcases: page });
+		return jsonReply(
+			200,
+			this.behaviour.listShape === 'array'
+				? page
+				: { totalcount: matching.length, patientcases: page },
+		);
 	};
 
 	/** `GET reference/documents/patientcase/closereasons?patientcaseid=`: the reasons of that case. */
 	readonly closeReasons: Handler = (ctx) => {
 		const caseId = param(ctx.params, 'patientcaseid') ?? refuseMissing(['patientcaseid']);
 		const found = /^\d{1,10}$/.test(caseId) ? this.cases.get(Number(caseId)) : undefined;
-		if (!found) refuse(404, 'The patient case ID is invalid.', `Patient case ${caseId} does not exist.`);
+		if (!found)
+			refuse(404, 'The patient case ID is invalid.', `Patient case ${caseId} does not exist.`);
 		return jsonReply(200, closeReasonsFor(found.documentsubclass));
 	};
 
 	/** `PUT .../documents/patientcase/{id}/close` with `actionreasonid` alone (spec). */
 	readonly close: Handler = (ctx, [patientId, caseId]) => {
 		const existing = this.existing(patientId, caseId);
-		if (existing.status === 'DELETED') refuse(400, 'A deleted patient case cannot be closed.', `Patient case ${existing.patientcaseid} is DELETED.`);
-		if (existing.status === 'CLOSED') refuse(400, 'The patient case is already closed.', `Patient case ${existing.patientcaseid} is CLOSED.`);
+		if (existing.status === 'DELETED')
+			refuse(
+				400,
+				'A deleted patient case cannot be closed.',
+				`Patient case ${existing.patientcaseid} is DELETED.`,
+			);
+		if (existing.status === 'CLOSED')
+			refuse(
+				400,
+				'The patient case is already closed.',
+				`Patient case ${existing.patientcaseid} is CLOSED.`,
+			);
 		const extra = [...new Set(ctx.params.keys())].filter((name) => !CLOSE_FIELDS.has(name));
 		if (extra.length && this.behaviour.closeExtraFields === 'refuse') refuseInvalidFields(extra);
 		const reasonId = param(ctx.params, 'actionreasonid') ?? refuseMissing(['actionreasonid']);
-		const reason = closeReasonsFor(existing.documentsubclass).find((candidate) => String(candidate.reasonid) === reasonId);
+		const reason = closeReasonsFor(existing.documentsubclass).find(
+			(candidate) => String(candidate.reasonid) === reasonId,
+		);
 		if (!reason) refuseInvalid(`The value '${reasonId}' is not a valid ACTIONREASONID.`);
 		existing.status = 'CLOSED';
 		existing.closeReasonId = reason.reasonid;
@@ -279,8 +339,18 @@ export class PatientCaseStore {
 	/** `PUT .../documents/patientcase/{id}/reopen`: the case reads REVIEW again. */
 	readonly reopen: Handler = (ctx, [patientId, caseId]) => {
 		const existing = this.existing(patientId, caseId);
-		if (existing.status === 'DELETED') refuse(400, 'A deleted patient case cannot be reopened.', `Patient case ${existing.patientcaseid} is DELETED.`);
-		if (!isEnded(existing.status)) refuse(400, 'The patient case is already open.', `Patient case ${existing.patientcaseid} is ${existing.status}.`);
+		if (existing.status === 'DELETED')
+			refuse(
+				400,
+				'A deleted patient case cannot be reopened.',
+				`Patient case ${existing.patientcaseid} is DELETED.`,
+			);
+		if (!isEnded(existing.status))
+			refuse(
+				400,
+				'The patient case is already open.',
+				`Patient case ${existing.patientcaseid} is ${existing.status}.`,
+			);
 		existing.status = NEW_CASE_STATUS;
 		existing.closeReasonId = undefined;
 		this.touch(existing, ctx);
@@ -290,10 +360,16 @@ export class PatientCaseStore {
 	/** `PUT .../documents/patientcase/{id}/assign` with an athenaNet `username`, case-sensitive. */
 	readonly assign: Handler = (ctx, [patientId, caseId]) => {
 		const existing = this.existing(patientId, caseId);
-		if (existing.status === 'DELETED') refuse(400, 'A deleted patient case cannot be assigned.', `Patient case ${existing.patientcaseid} is DELETED.`);
+		if (existing.status === 'DELETED')
+			refuse(
+				400,
+				'A deleted patient case cannot be assigned.',
+				`Patient case ${existing.patientcaseid} is DELETED.`,
+			);
 		const username = ctx.params.get('username');
 		if (username === null || username === '') refuseMissing(['username']);
-		if (!(ATHENANET_USERS as readonly string[]).includes(username)) refuseInvalid(`The value '${username}' is not a valid USERNAME.`);
+		if (!(ATHENANET_USERS as readonly string[]).includes(username))
+			refuseInvalid(`The value '${username}' is not a valid USERNAME.`);
 		existing.assignedto = username;
 		this.touch(existing, ctx);
 		return jsonReply(200, { success: true, assignedto: username });
@@ -302,7 +378,12 @@ export class PatientCaseStore {
 	/** `POST documents/patientcase/{id}/actions` with `actionnote` (no patient segment). */
 	readonly addActionNote: Handler = (ctx, [caseId]) => {
 		const existing = this.byId(caseId);
-		if (existing.status === 'DELETED') refuse(400, 'A deleted patient case cannot be changed.', `Patient case ${existing.patientcaseid} is DELETED.`);
+		if (existing.status === 'DELETED')
+			refuse(
+				400,
+				'A deleted patient case cannot be changed.',
+				`Patient case ${existing.patientcaseid} is DELETED.`,
+			);
 		const note = param(ctx.params, 'actionnote') ?? refuseMissing(['actionnote']);
 		// The length, never the text: notes carry patient data.
 		if (note.length > ACTION_NOTE_MAX) refuseInvalidFields(['actionnote']);
@@ -327,7 +408,10 @@ export class PatientCaseStore {
 	};
 
 	private apiUser(ctx: RequestContext): string {
-		return apiUserOf(this.clients, this.clients.findIndex((client) => client.clientId === ctx.clientId));
+		return apiUserOf(
+			this.clients,
+			this.clients.findIndex((client) => client.clientId === ctx.clientId),
+		);
 	}
 
 	private touch(changed: PatientCase, ctx: RequestContext): void {
@@ -340,21 +424,25 @@ export class PatientCaseStore {
 	private publish(changed: PatientCase, event: string): void {
 		const { internalnote: _note, ...record } = caseView(changed);
 		record[CASE_FEED.idField] = String(changed.patientcaseid);
-		if (CASE_FEED.modifiedField) record[CASE_FEED.modifiedField] = formatEastern(changed.modifiedAt);
+		if (CASE_FEED.modifiedField)
+			record[CASE_FEED.modifiedField] = formatEastern(changed.modifiedAt);
 		this.feeds.publish(CASE_FEED, event, [toFeedRecord(record, changed.departmentid)]);
 	}
 
 	private patient(patientId: string): void {
-		if (!this.seed.patients.has(patientId)) refuse(404, 'The patient ID is invalid.', `Patient ${patientId} does not exist.`);
+		if (!this.seed.patients.has(patientId))
+			refuse(404, 'The patient ID is invalid.', `Patient ${patientId} does not exist.`);
 	}
 
 	private department(departmentId: string): void {
-		if (!this.seed.departmentIds.has(departmentId)) refuseInvalid(`The value '${departmentId}' is not a valid DEPARTMENTID.`);
+		if (!this.seed.departmentIds.has(departmentId))
+			refuseInvalid(`The value '${departmentId}' is not a valid DEPARTMENTID.`);
 	}
 
 	private byId(caseId: string): PatientCase {
 		const found = this.cases.get(Number(caseId));
-		if (!found) refuse(404, 'The patient case ID is invalid.', `Patient case ${caseId} does not exist.`);
+		if (!found)
+			refuse(404, 'The patient case ID is invalid.', `Patient case ${caseId} does not exist.`);
 		return found;
 	}
 
@@ -363,7 +451,11 @@ export class PatientCaseStore {
 		this.patient(patientId);
 		const found = this.cases.get(Number(caseId));
 		if (!found || found.patientid !== patientId) {
-			refuse(404, 'The patient case ID is invalid.', `Patient case ${caseId} does not exist for patient ${patientId}.`);
+			refuse(
+				404,
+				'The patient case ID is invalid.',
+				`Patient case ${caseId} does not exist for patient ${patientId}.`,
+			);
 		}
 		return found;
 	}
@@ -389,11 +481,13 @@ export class PatientCaseStore {
 					values[name] = name === 'documentsubclass' ? storedSubclass(raw) : raw;
 					break;
 				case 'boolean':
-					if (!/^(true|false)$/i.test(raw)) refuseInvalid(`The value '${raw}' is not a valid boolean for ${name.toUpperCase()}.`);
+					if (!/^(true|false)$/i.test(raw))
+						refuseInvalid(`The value '${raw}' is not a valid boolean for ${name.toUpperCase()}.`);
 					values[name] = raw.toLowerCase() === 'true';
 					break;
 				case 'provider':
-					if (!this.seed.providerIds.has(raw)) refuseInvalid(`The value '${raw}' is not a valid ${name.toUpperCase()}.`);
+					if (!this.seed.providerIds.has(raw))
+						refuseInvalid(`The value '${raw}' is not a valid ${name.toUpperCase()}.`);
 					values[name] = raw;
 					break;
 				case 'department':
@@ -409,7 +503,8 @@ export class PatientCaseStore {
 	}
 }
 
-const ONLY_OWN_CASES = 'Only patient cases created through the API by the same API user can be updated.';
+const ONLY_OWN_CASES =
+	'Only patient cases created through the API by the same API user can be updated.';
 
 /** Writes validated values onto a case; autoclose is an instruction, not a stored field. */
 function assign(target: PatientCase, values: FieldValues): void {

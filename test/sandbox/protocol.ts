@@ -4,7 +4,13 @@
 export const REFERENCE_ROUTES = ['departments', 'providers', 'patients', 'closereasons'] as const;
 
 /** What fault rules match and the stats count requests by. */
-export type RouteName = 'token' | 'changed' | 'subscription' | 'patientcase' | (typeof REFERENCE_ROUTES)[number] | 'unknown';
+export type RouteName =
+	| 'token'
+	| 'changed'
+	| 'subscription'
+	| 'patientcase'
+	| (typeof REFERENCE_ROUTES)[number]
+	| 'unknown';
 
 /** A route's family: `reference` for the reference routes, the route itself otherwise. */
 export function routeFamily(route: RouteName): string {
@@ -29,7 +35,11 @@ export function athenaError(
 	detailedmessage?: string,
 	extra?: Record<string, unknown>,
 ): Reply {
-	return jsonReply(status, { error, ...(detailedmessage === undefined ? {} : { detailedmessage }), ...extra });
+	return jsonReply(status, {
+		error,
+		...(detailedmessage === undefined ? {} : { detailedmessage }),
+		...extra,
+	});
 }
 
 /** Thrown by handlers to answer with an error; the dispatcher sends its reply. */
@@ -54,12 +64,16 @@ export function refuseInvalid(detailedmessage: string): never {
 
 /** athena's missing-field body: the field names and `error`, no `detailedmessage` (docs/athena-contract.md#errors). */
 export function refuseMissing(fields: string[]): never {
-	throw new Refusal(jsonReply(400, { missingfields: fields, error: 'Additional fields are required.' }));
+	throw new Refusal(
+		jsonReply(400, { missingfields: fields, error: 'Additional fields are required.' }),
+	);
 }
 
 /** athena's invalid-field body: like the missing-field one, with `invalidfields`. */
 export function refuseInvalidFields(fields: string[]): never {
-	throw new Refusal(jsonReply(400, { invalidfields: fields, error: 'The data provided is invalid.' }));
+	throw new Refusal(
+		jsonReply(400, { invalidfields: fields, error: 'The data provided is invalid.' }),
+	);
 }
 
 /**
@@ -117,6 +131,7 @@ export function flagParam(params: URLSearchParams, name: string): boolean {
 export function countParam(params: URLSearchParams, name: string): number | undefined {
 	const value = param(params, name);
 	if (value === undefined) return undefined;
-	if (!/^\d{1,9}$/.test(value)) refuseInvalid(`The value '${value}' is not a valid ${name.toUpperCase()}.`);
+	if (!/^\d{1,9}$/.test(value))
+		refuseInvalid(`The value '${value}' is not a valid ${name.toUpperCase()}.`);
 	return Number(value);
 }

@@ -32,8 +32,10 @@ export interface MessageFilter {
 function keeps(filter: MessageFilter, record: FeedRecord): boolean {
 	return (
 		(!filter.departments || filter.departments.has(record.departmentId)) &&
-		(!filter.patientIds || (record.patientId !== undefined && filter.patientIds.has(record.patientId))) &&
-		(!filter.providerIds || (record.providerId !== undefined && filter.providerIds.has(record.providerId)))
+		(!filter.patientIds ||
+			(record.patientId !== undefined && filter.patientIds.has(record.patientId))) &&
+		(!filter.providerIds ||
+			(record.providerId !== undefined && filter.providerIds.has(record.providerId)))
 	);
 }
 
@@ -75,7 +77,8 @@ class MessageList {
 
 function* walk(list: MessageList): Generator<Message> {
 	const { items } = list;
-	for (let index = list.head; index < items.length; index++) if (items[index].state === 'queued') yield items[index];
+	for (let index = list.head; index < items.length; index++)
+		if (items[index].state === 'queued') yield items[index];
 }
 
 interface Cursor {
@@ -114,7 +117,8 @@ function siftDown(heap: Cursor[]): void {
 		const right = left + 1;
 		let smallest = index;
 		if (left < heap.length && heap[left].current.seq < heap[smallest].current.seq) smallest = left;
-		if (right < heap.length && heap[right].current.seq < heap[smallest].current.seq) smallest = right;
+		if (right < heap.length && heap[right].current.seq < heap[smallest].current.seq)
+			smallest = right;
 		if (smallest === index) return;
 		[heap[index], heap[smallest]] = [heap[smallest], heap[index]];
 		index = smallest;
@@ -139,7 +143,13 @@ export class MessageQueue {
 	}
 
 	enqueue(record: FeedRecord, event: string, now: number): void {
-		const message: Message = { seq: this.nextSeq++, event, enqueuedAt: now, record, state: 'queued' };
+		const message: Message = {
+			seq: this.nextSeq++,
+			event,
+			enqueuedAt: now,
+			record,
+			state: 'queued',
+		};
 		this.all.push(message);
 		let list = this.byDepartment.get(record.departmentId);
 		if (!list) {
@@ -153,7 +163,11 @@ export class MessageQueue {
 	prune(cutoff: number): void {
 		const { items } = this.all;
 		const touched = new Set<MessageList>();
-		for (let index = this.all.head; index < items.length && items[index].enqueuedAt <= cutoff; index++) {
+		for (
+			let index = this.all.head;
+			index < items.length && items[index].enqueuedAt <= cutoff;
+			index++
+		) {
 			const message = items[index];
 			if (message.state !== 'queued') continue;
 			touched.add(this.depart(message, 'expired'));
@@ -162,7 +176,8 @@ export class MessageQueue {
 		this.all.tidy();
 		for (const list of touched) list.tidy();
 		const log = this.processedLog;
-		while (this.processedHead < log.length && log[this.processedHead].processedAt! <= cutoff) this.processedHead++;
+		while (this.processedHead < log.length && log[this.processedHead].processedAt! <= cutoff)
+			this.processedHead++;
 		if (this.processedHead > 1024 && this.processedHead * 2 > log.length) {
 			this.processedLog = log.slice(this.processedHead);
 			this.processedHead = 0;

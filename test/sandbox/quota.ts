@@ -36,7 +36,13 @@ export class DailyQuota {
 		const { daily, exhaustedStatus } = this.settings;
 		if (count >= daily) {
 			const headers = rateHeaders(daily, 0);
-			return { headers, refusal: { ...athenaError(exhaustedStatus, 'The daily API quota has been exceeded.'), headers } };
+			return {
+				headers,
+				refusal: {
+					...athenaError(exhaustedStatus, 'The daily API quota has been exceeded.'),
+					headers,
+				},
+			};
 		}
 		this.used.set(clientId, { day, count: count + 1 });
 		return { headers: rateHeaders(daily, daily - count - 1) };

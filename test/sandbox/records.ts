@@ -1,7 +1,13 @@
 /** Plausible fake changed records, one shape per catalog feed, each around 300-500 bytes of JSON. */
 import { DateTime } from 'luxon';
 import type { FeedDefinition } from '../../nodes/Athenahealth/feeds/catalog';
-import { DOCUMENT_SOURCES, DOCUMENT_SUBCLASSES, NEW_CASE_STATUS, PRIORITIES, storedSubclass } from '../../nodes/Athenahealth/reference/patientCase';
+import {
+	DOCUMENT_SOURCES,
+	DOCUMENT_SUBCLASSES,
+	NEW_CASE_STATUS,
+	PRIORITIES,
+	storedSubclass,
+} from '../../nodes/Athenahealth/reference/patientCase';
 import { formatEastern } from './eastern';
 import type { FeedRecord } from './queue';
 import { DAY_MS, FIRST_NAMES, LAST_NAMES, PATIENT_COUNT, PROVIDER_COUNT, pad2 } from './seed';
@@ -29,12 +35,15 @@ interface Shape {
 
 /** ISO 8601 with the US Eastern offset, as lab results and patient cases carry it. */
 export function isoEastern(ms: number): string {
-	return DateTime.fromMillis(ms, { zone: 'America/New_York' }).toISO({ suppressMilliseconds: true })!;
+	return DateTime.fromMillis(ms, { zone: 'America/New_York' }).toISO({
+		suppressMilliseconds: true,
+	})!;
 }
 
 const pick = <T>(list: readonly T[], n: number): T => list[n % list.length];
 const providerId = (n: number) => String((n % PROVIDER_COUNT) + 1);
-const staff = (n: number) => pick(['jfrontdesk', 'mnurse', 'kbilling', 'rscheduler', 'API-sandbox'], n);
+const staff = (n: number) =>
+	pick(['jfrontdesk', 'mnurse', 'kbilling', 'rscheduler', 'API-sandbox'], n);
 
 /** `mm/dd/yyyy` of a day near `now`; date-only fields need no time zone precision here. */
 function usDate(ms: number): string {
@@ -45,7 +54,16 @@ function usDate(ms: number): string {
 const orderFields = (n: number, now: number): Fields => ({
 	encounterid: String(40_000_000 + n),
 	ordertype: pick(['LAB', 'IMAGING', 'DME', 'SURGERY', 'REFERRAL'], n),
-	description: pick(['Basic metabolic panel', 'Chest X-ray, 2 views', 'Knee brace', 'Colonoscopy', 'Cardiology referral'], n),
+	description: pick(
+		[
+			'Basic metabolic panel',
+			'Chest X-ray, 2 views',
+			'Knee brace',
+			'Colonoscopy',
+			'Cardiology referral',
+		],
+		n,
+	),
 	status: pick(['SUBMITTED', 'REVIEW', 'CLOSED'], n),
 	orderingproviderid: providerId(n),
 	createddate: usDate(now),
@@ -73,7 +91,10 @@ const SHAPES: Record<string, Shape> = {
 		patient: true,
 		fields: (n, now) => ({
 			appointmentstatus: pick(['f', 'x', '2', '3', '4'], n),
-			appointmenttype: pick(['Office Visit', 'Follow Up', 'Annual Physical', 'Telehealth', 'New Patient'], n),
+			appointmenttype: pick(
+				['Office Visit', 'Follow Up', 'Annual Physical', 'Telehealth', 'New Patient'],
+				n,
+			),
 			appointmenttypeid: String((n % 40) + 1),
 			date: usDate(now + (n % 28) * DAY_MS),
 			starttime: `${pad2(8 + (n % 9))}:${pick(['00', '15', '30', '45'], n >> 2)}`,
@@ -109,7 +130,10 @@ const SHAPES: Record<string, Shape> = {
 			lastmodifieddatetime: usDate(now),
 			code: pick(['38341003', '44054006', '195967001', '239873007'], n),
 			codeset: 'SNOMED',
-			name: pick(['Hypertensive disorder', 'Diabetes mellitus type 2', 'Asthma', 'Osteoarthritis of knee'], n),
+			name: pick(
+				['Hypertensive disorder', 'Diabetes mellitus type 2', 'Asthma', 'Osteoarthritis of knee'],
+				n,
+			),
 			mostrecentdiagnosisnote: 'Stable on current plan.',
 			events: [
 				{
@@ -125,9 +149,24 @@ const SHAPES: Record<string, Shape> = {
 		patient: true,
 		fields: (n, now) => ({
 			medicationid: String(240_000 + (n % 5000)),
-			medication: pick(['lisinopril 10 mg tablet', 'metformin 500 mg tablet', 'albuterol HFA 90 mcg', 'atorvastatin 20 mg tablet'], n),
+			medication: pick(
+				[
+					'lisinopril 10 mg tablet',
+					'metformin 500 mg tablet',
+					'albuterol HFA 90 mcg',
+					'atorvastatin 20 mg tablet',
+				],
+				n,
+			),
 			source: pick(['ENCOUNTER', 'PATIENT', 'PRESCRIPTION'], n),
-			sig: pick(['Take 1 tablet by mouth daily', 'Take 1 tablet twice daily', 'Inhale 2 puffs every 4 hours as needed'], n),
+			sig: pick(
+				[
+					'Take 1 tablet by mouth daily',
+					'Take 1 tablet twice daily',
+					'Inhale 2 puffs every 4 hours as needed',
+				],
+				n,
+			),
 			route: pick(['oral', 'inhaled', 'topical'], n),
 			issafetorenew: true,
 			events: [{ type: 'START', eventdate: usDate(now - (n % 200) * DAY_MS) }],
@@ -140,7 +179,12 @@ const SHAPES: Record<string, Shape> = {
 			allergenname: pick(['Penicillins', 'Peanut', 'Latex', 'Sulfa drugs', 'Shellfish'], n),
 			criticality: pick(['low', 'high', 'unable to assess'], n),
 			onsetdate: usDate(now - (n % 3000) * DAY_MS),
-			reactions: [{ reactionname: pick(['hives', 'rash', 'anaphylaxis', 'nausea'], n), severity: pick(['mild', 'moderate', 'severe'], n) }],
+			reactions: [
+				{
+					reactionname: pick(['hives', 'rash', 'anaphylaxis', 'nausea'], n),
+					severity: pick(['mild', 'moderate', 'severe'], n),
+				},
+			],
 			note: 'Reported by patient at intake.',
 			categories: [pick(['drug', 'food', 'environment'], n)],
 			lastupdatedby: staff(n),
@@ -166,7 +210,15 @@ const SHAPES: Record<string, Shape> = {
 		patient: true,
 		fields: (n, now) => ({
 			cvx: pick(['140', '208', '115', '33'], n),
-			description: pick(['Influenza, seasonal, injectable', 'COVID-19, mRNA', 'Tdap', 'Pneumococcal polysaccharide PPV23'], n),
+			description: pick(
+				[
+					'Influenza, seasonal, injectable',
+					'COVID-19, mRNA',
+					'Tdap',
+					'Pneumococcal polysaccharide PPV23',
+				],
+				n,
+			),
 			administerdate: usDate(now - (n % 700) * DAY_MS),
 			route: 'IM',
 			site: pick(['left deltoid', 'right deltoid'], n),
@@ -181,12 +233,19 @@ const SHAPES: Record<string, Shape> = {
 	orders: { patient: true, fields: orderFields },
 	'orders/signedoff': {
 		patient: true,
-		fields: (n, now) => ({ ...orderFields(n, now), signedoffdatetime: formatEastern(now), signedoffby: staff(n) }),
+		fields: (n, now) => ({
+			...orderFields(n, now),
+			signedoffdatetime: formatEastern(now),
+			signedoffby: staff(n),
+		}),
 	},
 	prescriptions: {
 		patient: true,
 		fields: (n, now) => ({
-			medication: pick(['amoxicillin 500 mg capsule', 'lisinopril 10 mg tablet', 'sertraline 50 mg tablet'], n),
+			medication: pick(
+				['amoxicillin 500 mg capsule', 'lisinopril 10 mg tablet', 'sertraline 50 mg tablet'],
+				n,
+			),
 			ndc: pick(['00093310905', '00172375810', '16729000101'], n),
 			quantity: 30 * (1 + (n % 3)),
 			refills: n % 4,
@@ -206,7 +265,10 @@ const SHAPES: Record<string, Shape> = {
 			documentclass: 'PATIENTCASE',
 			documentsource: pick(DOCUMENT_SOURCES, n),
 			documentsubclass: storedSubclass(pick(DOCUMENT_SUBCLASSES, n)),
-			subject: pick(['Refill request', 'Billing question', 'Test result question', 'Appointment request'], n),
+			subject: pick(
+				['Refill request', 'Billing question', 'Test result question', 'Appointment request'],
+				n,
+			),
 			priority: pick(PRIORITIES, n).value,
 			status: NEW_CASE_STATUS,
 			createddatetime: isoEastern(now),
@@ -215,13 +277,21 @@ const SHAPES: Record<string, Shape> = {
 	},
 	imagingresults: {
 		patient: true,
-		fields: (n, now) => ({ ...resultFields(n, now), modality: pick(['XR', 'CT', 'MR', 'US'], n), description: pick(['XR chest 2 views', 'CT head without contrast', 'US abdomen complete'], n) }),
+		fields: (n, now) => ({
+			...resultFields(n, now),
+			modality: pick(['XR', 'CT', 'MR', 'US'], n),
+			description: pick(['XR chest 2 views', 'CT head without contrast', 'US abdomen complete'], n),
+		}),
 	},
 	labresults: {
 		patient: true,
 		numeric: ['labresultid', 'patientid', 'providerid'],
 		modified: isoEastern,
-		fields: (n, now) => ({ ...resultFields(n, now), description: pick(['Lipid panel', 'Hemoglobin A1c', 'CBC with differential', 'TSH'], n), loinc: pick(['57698-3', '4548-4', '57021-8', '3016-3'], n) }),
+		fields: (n, now) => ({
+			...resultFields(n, now),
+			description: pick(['Lipid panel', 'Hemoglobin A1c', 'CBC with differential', 'TSH'], n),
+			loinc: pick(['57698-3', '4548-4', '57021-8', '3016-3'], n),
+		}),
 	},
 	ccmenrollmentstatus: {
 		patient: false,
@@ -245,8 +315,16 @@ const SHAPES: Record<string, Shape> = {
 			totalcharge: (120 + (n % 400)).toFixed(2),
 			outstandingcharges: ((n % 7) * 15).toFixed(2),
 			status: pick(['HOLD', 'BILLED', 'CLOSED', 'DROP'], n),
-			primaryinsurancepayer: pick(['Blue Cross Blue Shield of MA', 'Tufts Health Plan', 'Medicare Part B'], n),
-			procedures: [{ procedurecode: pick(['99213', '99214', '80053', '93000'], n), chargeamount: (95 + (n % 200)).toFixed(2) }],
+			primaryinsurancepayer: pick(
+				['Blue Cross Blue Shield of MA', 'Tufts Health Plan', 'Medicare Part B'],
+				n,
+			),
+			procedures: [
+				{
+					procedurecode: pick(['99213', '99214', '80053', '93000'], n),
+					chargeamount: (95 + (n % 200)).toFixed(2),
+				},
+			],
 		}),
 	},
 	providers: {
@@ -347,7 +425,10 @@ const SHAPES: Record<string, Shape> = {
 		patient: true,
 		fields: (n, now) => ({
 			preferencecardid: String(700 + (n % 200)),
-			procedurename: pick(['Laparoscopic cholecystectomy', 'Total knee arthroplasty', 'Carpal tunnel release'], n),
+			procedurename: pick(
+				['Laparoscopic cholecystectomy', 'Total knee arthroplasty', 'Carpal tunnel release'],
+				n,
+			),
 			surgeonid: providerId(n),
 			roomname: `OR ${(n % 8) + 1}`,
 			scheduleddate: usDate(now + (n % 14) * DAY_MS),
@@ -361,7 +442,10 @@ const SHAPES: Record<string, Shape> = {
 	surgerycases: {
 		patient: true,
 		fields: (n, now) => ({
-			procedure: pick(['Appendectomy', 'Rotator cuff repair', 'Cataract extraction', 'Hernia repair'], n),
+			procedure: pick(
+				['Appendectomy', 'Rotator cuff repair', 'Cataract extraction', 'Hernia repair'],
+				n,
+			),
 			surgeonid: providerId(n),
 			scheduleddatetime: formatEastern(now + (n % 14) * DAY_MS),
 			status: pick(['SCHEDULED', 'CANCELLED', 'COMPLETE'], n),
@@ -377,7 +461,15 @@ const SHAPES: Record<string, Shape> = {
 		patient: false,
 		fields: (n, now) => ({
 			code: pick(['99213', '71046', '80053', '36415', '93000'], n),
-			description: pick(['Office visit, est. patient, low', 'Chest X-ray, 2 views', 'Comprehensive metabolic panel', 'Routine venipuncture'], n),
+			description: pick(
+				[
+					'Office visit, est. patient, low',
+					'Chest X-ray, 2 views',
+					'Comprehensive metabolic panel',
+					'Routine venipuncture',
+				],
+				n,
+			),
 			revenuecode: pick(['0510', '0320', '0300', '0730'], n),
 			amount: (40 + (n % 300)).toFixed(2),
 			status: pick(['DENIED', 'MAPPED', 'PENDING'], n),
@@ -393,12 +485,18 @@ const SHAPES: Record<string, Shape> = {
 /** A feed the catalog gains later still gets records until it has its own shape. */
 const GENERIC_SHAPE: Shape = {
 	patient: true,
-	fields: (n, now) => ({ status: pick(['ACTIVE', 'UPDATED', 'DELETED'], n), providerid: providerId(n), recorddate: usDate(now), note: 'Generic sandbox record.' }),
+	fields: (n, now) => ({
+		status: pick(['ACTIVE', 'UPDATED', 'DELETED'], n),
+		providerid: providerId(n),
+		recorddate: usDate(now),
+		note: 'Generic sandbox record.',
+	}),
 };
 
 /** Wraps a record for the queues: serialized once, routed by its department. */
 export function toFeedRecord(value: Record<string, unknown>, departmentId: string): FeedRecord {
-	const optionalId = (field: unknown) => (field === undefined || field === null ? undefined : String(field));
+	const optionalId = (field: unknown) =>
+		field === undefined || field === null ? undefined : String(field);
 	return {
 		value,
 		json: JSON.stringify(value),
@@ -422,10 +520,13 @@ export class RecordFactory {
 		const shape = SHAPES[feed.id] ?? GENERIC_SHAPE;
 		const record: Record<string, unknown> = { [feed.idField]: String(n) };
 		if (!shape.noDepartment) record.departmentid = departmentId;
-		if (shape.patient && feed.idField !== 'patientid') record.patientid = String((n % PATIENT_COUNT) + 1);
-		for (const [key, value] of Object.entries(shape.fields(n, now))) if (value !== undefined) record[key] = value;
+		if (shape.patient && feed.idField !== 'patientid')
+			record.patientid = String((n % PATIENT_COUNT) + 1);
+		for (const [key, value] of Object.entries(shape.fields(n, now)))
+			if (value !== undefined) record[key] = value;
 		if (feed.modifiedField) record[feed.modifiedField] = (shape.modified ?? formatEastern)(now);
-		for (const field of shape.numeric ?? []) if (typeof record[field] === 'string') record[field] = Number(record[field]);
+		for (const field of shape.numeric ?? [])
+			if (typeof record[field] === 'string') record[field] = Number(record[field]);
 		return record;
 	}
 

@@ -12,18 +12,27 @@ export const SEARCH_DEFAULT_MAX = 50;
  */
 function matches(patient: Patient, term: string): boolean {
 	if (/^\d+$/.test(term)) return patient.patientid === term;
-	const words = term.toLowerCase().split(/[\s,]+/).filter(Boolean);
+	const words = term
+		.toLowerCase()
+		.split(/[\s,]+/)
+		.filter(Boolean);
 	const names = [patient.firstname.toLowerCase(), patient.lastname.toLowerCase()];
 	return words.length > 0 && words.every((word) => names.some((name) => name.startsWith(word)));
 }
 
-export function referenceHandlers(seed: SeedData): Record<'departments' | 'providers' | 'patient' | 'patientSearch', Handler> {
+export function referenceHandlers(
+	seed: SeedData,
+): Record<'departments' | 'providers' | 'patient' | 'patientSearch', Handler> {
 	return {
-		departments: () => jsonReply(200, { totalcount: seed.departments.length, departments: seed.departments }),
-		providers: () => jsonReply(200, { totalcount: seed.providers.length, providers: seed.providers }),
+		departments: () =>
+			jsonReply(200, { totalcount: seed.departments.length, departments: seed.departments }),
+		providers: () =>
+			jsonReply(200, { totalcount: seed.providers.length, providers: seed.providers }),
 		// athena answers a single patient as a one-element array.
 		patient: (_ctx, [patientId]) => {
-			const patient = seed.patients.get(patientId) ?? refuse(404, 'The patient ID is invalid.', `Patient ${patientId} does not exist.`);
+			const patient =
+				seed.patients.get(patientId) ??
+				refuse(404, 'The patient ID is invalid.', `Patient ${patientId} does not exist.`);
 			return jsonReply(200, [patient]);
 		},
 		/** `GET patients/search?searchterm=&maxresults=`: `{totalcount, patients}`, in the order of the patient table. */

@@ -15,9 +15,17 @@ export interface ApiClient {
 }
 
 /** The sandbox's demo API key: what `npm run dev`, the tests and the benchmarks log in with. */
-export const DEMO_CLIENT: ApiClient = { clientId: 'sandbox-client', secret: 'sandbox-secret', apiUser: 'API-15476' };
+export const DEMO_CLIENT: ApiClient = {
+	clientId: 'sandbox-client',
+	secret: 'sandbox-secret',
+	apiUser: 'API-15476',
+};
 /** A second API key, so tests can show a case made by another API user. */
-export const OTHER_CLIENT: ApiClient = { clientId: 'other-client', secret: 'other-secret', apiUser: 'API-10536' };
+export const OTHER_CLIENT: ApiClient = {
+	clientId: 'other-client',
+	secret: 'other-secret',
+	apiUser: 'API-10536',
+};
 
 export const DEFAULT_CLIENTS: readonly ApiClient[] = [DEMO_CLIENT, OTHER_CLIENT];
 
@@ -26,7 +34,10 @@ export const DEFAULT_CLIENTS: readonly ApiClient[] = [DEMO_CLIENT, OTHER_CLIENT]
  * a sandbox at `url` as `client`: what `npm run dev`, the harness, the e2e suites, the soak and the
  * benchmarks store.
  */
-export function sandboxCredentialData(url: string, client: ApiClient = DEMO_CLIENT): Record<string, string> {
+export function sandboxCredentialData(
+	url: string,
+	client: ApiClient = DEMO_CLIENT,
+): Record<string, string> {
 	return {
 		environment: 'custom',
 		customBaseUrl: url,
@@ -61,11 +72,39 @@ export const PROVIDER_COUNT = 20;
 export const RECORDED_PROVIDER_ID = 71;
 export const PATIENT_COUNT = 100;
 
-export const FIRST_NAMES = ['Avery', 'Jordan', 'Riley', 'Morgan', 'Casey', 'Quinn', 'Harper', 'Rowan', 'Emerson', 'Parker'];
-export const LAST_NAMES = ['Alvarez', 'Brennan', 'Castillo', 'Dawson', 'Ellison', 'Fairchild', 'Garrison', 'Holloway', 'Iverson', 'Jennings'];
+export const FIRST_NAMES = [
+	'Avery',
+	'Jordan',
+	'Riley',
+	'Morgan',
+	'Casey',
+	'Quinn',
+	'Harper',
+	'Rowan',
+	'Emerson',
+	'Parker',
+];
+export const LAST_NAMES = [
+	'Alvarez',
+	'Brennan',
+	'Castillo',
+	'Dawson',
+	'Ellison',
+	'Fairchild',
+	'Garrison',
+	'Holloway',
+	'Iverson',
+	'Jennings',
+];
 const PROVIDER_FIRST = ['Amara', 'Benedict', 'Celine', 'Dorian', 'Elena'];
 const PROVIDER_LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka'];
-const SPECIALTIES = ['Family Medicine', 'Internal Medicine', 'Pediatrics', 'Cardiology', 'Dermatology'];
+const SPECIALTIES = [
+	'Family Medicine',
+	'Internal Medicine',
+	'Pediatrics',
+	'Cardiology',
+	'Dermatology',
+];
 const CITIES = ['Boston', 'Worcester', 'Springfield', 'Lowell', 'Cambridge', 'Quincy'];
 
 export interface Department {
@@ -113,11 +152,20 @@ export const CLOSE_REASONS: readonly CloseReason[] = [
 ];
 
 /** athena lists the reasons of one case; in the sandbox, prescription cases have one more. */
-export const PRESCRIPTION_CLOSE_REASON: CloseReason = { reasonid: 6, reason: 'Prescription sent to pharmacy' };
-const PRESCRIPTION_SUBCLASSES = new Set(['PATIENTCASE_NEWRX', 'PATIENTCASE_REFILL', 'PATIENTCASE_MEDICATION']);
+export const PRESCRIPTION_CLOSE_REASON: CloseReason = {
+	reasonid: 6,
+	reason: 'Prescription sent to pharmacy',
+};
+const PRESCRIPTION_SUBCLASSES = new Set([
+	'PATIENTCASE_NEWRX',
+	'PATIENTCASE_REFILL',
+	'PATIENTCASE_MEDICATION',
+]);
 
 export function closeReasonsFor(storedSubclass: string): readonly CloseReason[] {
-	return PRESCRIPTION_SUBCLASSES.has(storedSubclass) ? [...CLOSE_REASONS, PRESCRIPTION_CLOSE_REASON] : CLOSE_REASONS;
+	return PRESCRIPTION_SUBCLASSES.has(storedSubclass)
+		? [...CLOSE_REASONS, PRESCRIPTION_CLOSE_REASON]
+		: CLOSE_REASONS;
 }
 
 export interface SeedData {
@@ -144,7 +192,8 @@ export function createSeed(departmentCount: number): SeedData {
 	});
 	const providers = Array.from({ length: PROVIDER_COUNT }, (_, index): Provider => {
 		const firstname = PROVIDER_FIRST[index % PROVIDER_FIRST.length];
-		const lastname = PROVIDER_LAST[Math.floor(index / PROVIDER_FIRST.length) % PROVIDER_LAST.length];
+		const lastname =
+			PROVIDER_LAST[Math.floor(index / PROVIDER_FIRST.length) % PROVIDER_LAST.length];
 		return {
 			providerid: index + 1,
 			firstname,
@@ -158,7 +207,12 @@ export function createSeed(departmentCount: number): SeedData {
 	});
 	// The provider athena's recorded creates name (docs/athena-contract.md#patient-cases): a request
 	// replayed from the recordings then meets the same practice.
-	providers.push({ ...providers[0], providerid: RECORDED_PROVIDER_ID, firstname: 'Recorded', displayname: `${providers[0].lastname}, Recorded` });
+	providers.push({
+		...providers[0],
+		providerid: RECORDED_PROVIDER_ID,
+		firstname: 'Recorded',
+		displayname: `${providers[0].lastname}, Recorded`,
+	});
 	const patients = new Map<string, Patient>();
 	for (let index = 0; index < PATIENT_COUNT; index++) {
 		const patientid = String(index + 1);
@@ -198,8 +252,15 @@ export function seedCases(clients: readonly ApiClient[], now: number): PatientCa
 		actionNotes: [],
 	};
 	const byApi = (index: number, clientId: string) => {
-		const user = clients[index] ? apiUserOf(clients, index) : (DEFAULT_CLIENTS[index].apiUser as string);
-		return { createdvia: 'API' as const, creatorClientId: clientId, createduser: user, lastmodifieduser: user };
+		const user = clients[index]
+			? apiUserOf(clients, index)
+			: (DEFAULT_CLIENTS[index].apiUser as string);
+		return {
+			createdvia: 'API' as const,
+			creatorClientId: clientId,
+			createduser: user,
+			lastmodifieduser: user,
+		};
 	};
 	return [
 		{

@@ -1,9 +1,16 @@
-import { allEvents, changedPath, FEEDS, getFeed, subscriptionPath } from '../../nodes/Athenahealth/feeds/catalog';
+import {
+	allEvents,
+	changedPath,
+	FEEDS,
+	getFeed,
+	subscriptionPath,
+} from '../../nodes/Athenahealth/feeds/catalog';
 import { MANY_TOKENS, useSandbox } from '../harness/sandbox';
 
 const t = useSandbox(MANY_TOKENS);
 const appointments = getFeed('appointments');
-const eventNames = (body: { subscriptions: Array<{ eventname: string }> }) => body.subscriptions.map((entry) => entry.eventname);
+const eventNames = (body: { subscriptions: Array<{ eventname: string }> }) =>
+	body.subscriptions.map((entry) => entry.eventname);
 
 describe.each(FEEDS.map((feed) => [feed.id, feed] as const))('%s', (_id, feed) => {
 	test('events, subscribe, status and unsubscribe at the catalog paths', async () => {
@@ -14,7 +21,11 @@ describe.each(FEEDS.map((feed) => [feed.id, feed] as const))('%s', (_id, feed) =
 		expect((await t.api.get(sub)).body).toEqual({ status: 'INACTIVE', subscriptions: [] });
 		expect((await t.api.post(sub)).body).toEqual({ success: true });
 		const active = await t.api.get(sub);
-		expect(active.body).toEqual({ status: 'ACTIVE', subscriptions: feed.events.map((eventname) => ({ eventname })), departmentids: [] });
+		expect(active.body).toEqual({
+			status: 'ACTIVE',
+			subscriptions: feed.events.map((eventname) => ({ eventname })),
+			departmentids: [],
+		});
 		expect((await t.api.get(changedPath(feed))).status).toBe(200);
 		expect((await t.api.delete(sub)).body).toEqual({ success: true });
 		expect((await t.api.get(sub)).body.status).toBe('INACTIVE');
@@ -32,7 +43,9 @@ test('signed-off orders have no /changed segment', async () => {
 });
 
 describe('optional events', () => {
-	const optional = FEEDS.flatMap((feed) => (feed.optionalEvents ?? []).map((entry) => [feed.id, entry.event, entry.flag, feed] as const));
+	const optional = FEEDS.flatMap((feed) =>
+		(feed.optionalEvents ?? []).map((entry) => [feed.id, entry.event, entry.flag, feed] as const),
+	);
 
 	test('appointments have two (reminder call, suggested overbooking), claims one (create claim)', () => {
 		expect(optional.map(([id, event, flag]) => [id, event, flag])).toEqual([
@@ -43,31 +56,42 @@ describe('optional events', () => {
 	});
 
 	test('/events lists both appointment optional events unasked; claims list CreateClaim only with showadditionalevents', async () => {
-		expect(eventNames((await t.api.get(`${subscriptionPath(appointments)}/events`)).body)).toEqual(allEvents(appointments));
+		expect(eventNames((await t.api.get(`${subscriptionPath(appointments)}/events`)).body)).toEqual(
+			allEvents(appointments),
+		);
 		const claims = subscriptionPath(getFeed('claims'));
 		expect(eventNames((await t.api.get(`${claims}/events`)).body)).toEqual(['UpdateClaim']);
-		expect(eventNames((await t.api.get(`${claims}/events`, { showadditionalevents: 'true' })).body)).toEqual(['UpdateClaim', 'CreateClaim']);
+		expect(
+			eventNames((await t.api.get(`${claims}/events`, { showadditionalevents: 'true' })).body),
+		).toEqual(['UpdateClaim', 'CreateClaim']);
 	});
 
-	test.each(optional)('%s: only a subscription with the flag of %s includes it', async (_id, event, flag, feed) => {
-		const sub = subscriptionPath(feed);
-		await t.api.post(sub);
-		expect(eventNames((await t.api.get(sub)).body)).not.toContain(event);
-		await t.api.post(sub, { [flag]: 'true' });
-		const status = await t.api.get(sub);
-		expect(status.body.status).toBe('ACTIVE');
-		expect(eventNames(status.body)).toEqual([...feed.events, event]);
-		// Once the flag belongs to the subscription, dropping the optional event leaves it partial.
-		await t.api.delete(sub, { eventname: event });
-		expect((await t.api.get(sub)).body.status).toBe('PARTIAL');
-	});
+	test.each(optional)(
+		'%s: only a subscription with the flag of %s includes it',
+		async (_id, event, flag, feed) => {
+			const sub = subscriptionPath(feed);
+			await t.api.post(sub);
+			expect(eventNames((await t.api.get(sub)).body)).not.toContain(event);
+			await t.api.post(sub, { [flag]: 'true' });
+			const status = await t.api.get(sub);
+			expect(status.body.status).toBe('ACTIVE');
+			expect(eventNames(status.body)).toEqual([...feed.events, event]);
+			// Once the flag belongs to the subscription, dropping the optional event leaves it partial.
+			await t.api.delete(sub, { eventname: event });
+			expect((await t.api.get(sub)).body.status).toBe('PARTIAL');
+		},
+	);
 });
 
 describe('single events', () => {
 	test('one event is PARTIAL, every event one by one is ACTIVE', async () => {
 		const sub = subscriptionPath(appointments);
 		await t.api.post(sub, { eventname: 'CheckIn' });
-		expect((await t.api.get(sub)).body).toEqual({ status: 'PARTIAL', subscriptions: [{ eventname: 'CheckIn' }], departmentids: [] });
+		expect((await t.api.get(sub)).body).toEqual({
+			status: 'PARTIAL',
+			subscriptions: [{ eventname: 'CheckIn' }],
+			departmentids: [],
+		});
 		for (const event of appointments.events) await t.api.post(sub, { eventname: event });
 		expect((await t.api.get(sub)).body.status).toBe('ACTIVE');
 	});
@@ -79,7 +103,9 @@ describe('single events', () => {
 			error: 'The data provided is invalid.',
 			detailedmessage: "The value 'checkin' did not match any of the enum values for EVENTNAME",
 		});
-		expect((await t.api.delete(subscriptionPath(appointments), { eventname: 'Nope' })).status).toBe(400);
+		expect((await t.api.delete(subscriptionPath(appointments), { eventname: 'Nope' })).status).toBe(
+			400,
+		);
 	});
 
 	test('DELETE reads eventname from the query or from a form body', async () => {
@@ -88,13 +114,18 @@ describe('single events', () => {
 		await t.api.delete(sub, { eventname: 'CheckIn' });
 		const form = await fetch(`${t.sandbox.url}/v1/195900/${sub}`, {
 			method: 'DELETE',
-			headers: { authorization: `Bearer ${t.api.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+			headers: {
+				authorization: `Bearer ${t.api.token}`,
+				'content-type': 'application/x-www-form-urlencoded',
+			},
 			body: 'eventname=CheckOut',
 		});
 		expect(form.status).toBe(200);
 		const status = await t.api.get(sub);
 		expect(status.body.status).toBe('PARTIAL');
-		expect(eventNames(status.body)).toEqual(appointments.events.filter((event) => event !== 'CheckIn' && event !== 'CheckOut'));
+		expect(eventNames(status.body)).toEqual(
+			appointments.events.filter((event) => event !== 'CheckIn' && event !== 'CheckOut'),
+		);
 	});
 
 	test('only the subscribed events reach the queue', async () => {
@@ -138,7 +169,9 @@ describe('per API key', () => {
 		expect((await t.other.get(subscriptionPath(appointments))).body.status).toBe('INACTIVE');
 		const refused = await t.other.get(changedPath(appointments));
 		expect(refused.status).toBe(403);
-		expect(refused.body).toEqual({ error: 'Changed messages require setup (subscription) that has not been done.' });
+		expect(refused.body).toEqual({
+			error: 'Changed messages require setup (subscription) that has not been done.',
+		});
 	});
 
 	test('a subscription with no read for 7 days is removed (seed)', async () => {

@@ -49,7 +49,18 @@ export async function soakActions(options: {
 	sandbox.setFaults({
 		seed: options.seed + 1,
 		rules: [
-			{ route: 'patientcase', rate429: 0.1, rate429RetryAfter: 0.05, retryAfterSeconds: 0, rate500: 0.15, rate503: 0.1, rateDrop: 0.1, rateDropAfterProcessing: 0.1, spikeRate: 0.1, spikeMs: 50 },
+			{
+				route: 'patientcase',
+				rate429: 0.1,
+				rate429RetryAfter: 0.05,
+				retryAfterSeconds: 0,
+				rate500: 0.15,
+				rate503: 0.1,
+				rateDrop: 0.1,
+				rateDropAfterProcessing: 0.1,
+				spikeRate: 0.1,
+				spikeMs: 50,
+			},
 			{ route: 'closereasons', rate500: 0.2 },
 		],
 	});
@@ -61,18 +72,53 @@ export async function soakActions(options: {
 			kind === 'create'
 				? create(note)
 				: kind === 'update'
-					? { resource: 'patientCase', operation: 'update', patientId: '12', patientCaseId: String(caseId), updateFields: { internalNote: note, subject: note.slice(0, 60), callbackName: 'Whitcombe-Soak' } }
+					? {
+							resource: 'patientCase',
+							operation: 'update',
+							patientId: '12',
+							patientCaseId: String(caseId),
+							updateFields: {
+								internalNote: note,
+								subject: note.slice(0, 60),
+								callbackName: 'Whitcombe-Soak',
+							},
+						}
 					: kind === 'close'
-						? { resource: 'patientCase', operation: 'close', patientId: '12', patientCaseId: String(caseId), closeReasonId: '1', note }
+						? {
+								resource: 'patientCase',
+								operation: 'close',
+								patientId: '12',
+								patientCaseId: String(caseId),
+								closeReasonId: '1',
+								note,
+							}
 						: kind === 'reopen'
-							? { resource: 'patientCase', operation: 'reopen', patientId: '12', patientCaseId: String(caseId) }
+							? {
+									resource: 'patientCase',
+									operation: 'reopen',
+									patientId: '12',
+									patientCaseId: String(caseId),
+								}
 							: kind === 'get'
-								? { resource: 'patientCase', operation: 'get', patientId: '12', patientCaseId: String(caseId) }
-								: { resource: 'patientCase', operation: 'getMany', patientId: '12', departmentId: '3', returnAll: true };
+								? {
+										resource: 'patientCase',
+										operation: 'get',
+										patientId: '12',
+										patientCaseId: String(caseId),
+									}
+								: {
+										resource: 'patientCase',
+										operation: 'getMany',
+										patientId: '12',
+										departmentId: '3',
+										returnAll: true,
+									};
 		const continueOnFail = index % 2 === 1;
 		outcome.operations++;
 		try {
-			const [out] = await executeNode(actionNode, parameters, credentials, [{ json: {} }], { continueOnFail });
+			const [out] = await executeNode(actionNode, parameters, credentials, [{ json: {} }], {
+				continueOnFail,
+			});
 			for (const item of out) {
 				if (item.json.error !== undefined) {
 					outcome.failed++;
@@ -80,8 +126,15 @@ export async function soakActions(options: {
 				} else {
 					outcome.succeeded++;
 					// Reads return the case itself (its note included, by design); writes only confirm.
-					if (kind !== 'get' && kind !== 'getMany') corpus.add('outputMetadata', `output of ${kind}`, JSON.stringify(item.json));
-					else corpus.add('output', `output of ${kind}`, JSON.stringify(item.json), CREDENTIAL_SECRETS);
+					if (kind !== 'get' && kind !== 'getMany')
+						corpus.add('outputMetadata', `output of ${kind}`, JSON.stringify(item.json));
+					else
+						corpus.add(
+							'output',
+							`output of ${kind}`,
+							JSON.stringify(item.json),
+							CREDENTIAL_SECRETS,
+						);
 				}
 			}
 		} catch (error) {
@@ -97,12 +150,20 @@ export async function soakActions(options: {
 function create(note: string): INodeParameters {
 	return {
 		...VALID.create,
-		additionalFields: { internalNote: note, subject: note.slice(0, 60), callbackName: 'Whitcombe-Soak', priority: '1' },
+		additionalFields: {
+			internalNote: note,
+			subject: note.slice(0, 60),
+			callbackName: 'Whitcombe-Soak',
+			priority: '1',
+		},
 	};
 }
 
 /** Faults the sandbox injected, latency spikes included, base latency not (the soak sets none). */
 export function totalFaults(sandbox: Sandbox): number {
 	const { faults } = sandbox.stats();
-	return Object.entries(faults).reduce((sum, [kind, count]) => (kind === 'latency' ? sum : sum + (count ?? 0)), 0);
+	return Object.entries(faults).reduce(
+		(sum, [kind, count]) => (kind === 'latency' ? sum : sum + (count ?? 0)),
+		0,
+	);
 }

@@ -35,7 +35,12 @@ const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as co
 /** Texts to scan, by source; appended to as the run goes. */
 export class Corpus {
 	/** `kinds`: the secrets to look for in the text (all when absent). */
-	readonly texts: Array<{ source: TextSource; where: string; text: string; kinds?: readonly SecretKind[] }> = [];
+	readonly texts: Array<{
+		source: TextSource;
+		where: string;
+		text: string;
+		kinds?: readonly SecretKind[];
+	}> = [];
 	private readonly secrets = new Map<string, SecretKind>();
 	consoleLines = 0;
 	logLines = 0;
@@ -59,7 +64,9 @@ export class Corpus {
 	}
 
 	secretCount(kind?: SecretKind): number {
-		return kind ? [...this.secrets.values()].filter((known) => known === kind).length : this.secrets.size;
+		return kind
+			? [...this.secrets.values()].filter((known) => known === kind).length
+			: this.secrets.size;
 	}
 
 	/** Every occurrence of a secret in a text (one finding per secret and text). */
@@ -70,8 +77,17 @@ export class Corpus {
 				if (kinds && !kinds.includes(kind)) continue;
 				if (!text.includes(value)) continue;
 				// Names are words: "Casey" inside "Caseyville" is not a leak, "Casey" alone is.
-				if (kind === 'patientText' && !new RegExp(`(^|[^A-Za-z])${escapeRegExp(value)}([^A-Za-z]|$)`).test(text)) continue;
-				findings.push({ kind, source, where, value: value.length > 24 ? `${value.slice(0, 24)}…` : value });
+				if (
+					kind === 'patientText' &&
+					!new RegExp(`(^|[^A-Za-z])${escapeRegExp(value)}([^A-Za-z]|$)`).test(text)
+				)
+					continue;
+				findings.push({
+					kind,
+					source,
+					where,
+					value: value.length > 24 ? `${value.slice(0, 24)}…` : value,
+				});
 			}
 		}
 		return findings;
@@ -88,14 +104,24 @@ export function scannerWorks(): boolean {
 	corpus.secret('bearerToken', 'canary-token-7f3a9c');
 	corpus.secret('note', 'canary-note-51be');
 	corpus.secret('patientText', 'Casey');
-	const inner = Object.assign(new Error('socket hang up'), { config: { headers: { Authorization: 'Bearer canary-token-7f3a9c' } } });
+	const inner = Object.assign(new Error('socket hang up'), {
+		config: { headers: { Authorization: 'Bearer canary-token-7f3a9c' } },
+	});
 	const outer = new Error('athena had a server error', { cause: inner });
-	Object.defineProperty(outer, 'hidden', { value: { body: 'canary-note-51be' }, enumerable: false });
+	Object.defineProperty(outer, 'hidden', {
+		value: { body: 'canary-note-51be' },
+		enumerable: false,
+	});
 	corpus.addError('canary', outer);
 	corpus.add('log', 'canary', '{"message":"read 3 records","record":{"firstname":"Casey"}}');
 	corpus.add('outputMetadata', 'canary', '{"city":"Caseyville"}');
-	const found = corpus.scan().map((leak) => `${leak.kind}/${leak.source}`).sort();
-	return JSON.stringify(found) === JSON.stringify(['bearerToken/error', 'note/error', 'patientText/log']);
+	const found = corpus
+		.scan()
+		.map((leak) => `${leak.kind}/${leak.source}`)
+		.sort();
+	return (
+		JSON.stringify(found) === JSON.stringify(['bearerToken/error', 'note/error', 'patientText/log'])
+	);
 }
 
 function escapeRegExp(text: string): string {
@@ -111,7 +137,11 @@ export function errorText(error: unknown): string {
 	if (!(error instanceof Object)) return String(error);
 	const parts: string[] = [];
 	const record = error as { message?: unknown; description?: unknown; stack?: unknown };
-	parts.push(String(record.message ?? ''), String(record.description ?? ''), String(record.stack ?? ''));
+	parts.push(
+		String(record.message ?? ''),
+		String(record.description ?? ''),
+		String(record.stack ?? ''),
+	);
 	try {
 		parts.push(JSON.stringify(error));
 	} catch {
@@ -124,7 +154,8 @@ export function errorText(error: unknown): string {
 function walk(value: unknown, seen: Set<unknown>, depth: number): string {
 	if (value === null || value === undefined) return '';
 	if (typeof value === 'string') return value;
-	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+		return String(value);
 	if (typeof value !== 'object' || seen.has(value) || depth > 8) return '';
 	seen.add(value);
 	if (Buffer.isBuffer(value)) return value.toString('utf8');
@@ -146,7 +177,9 @@ function walk(value: unknown, seen: Set<unknown>, depth: number): string {
 /** Stringifies log metadata, errors included. */
 function metadataText(value: unknown): string {
 	try {
-		return JSON.stringify(value, (_key, inner: unknown) => (inner instanceof Error ? errorText(inner) : inner));
+		return JSON.stringify(value, (_key, inner: unknown) =>
+			inner instanceof Error ? errorText(inner) : inner,
+		);
 	} catch {
 		return walk(value, new Set(), 0);
 	}
@@ -168,7 +201,11 @@ class CaptureTransport extends Transport {
  * log) into the corpus until the returned function is called. n8n's logger is a singleton; its
  * console transport is replaced by the capture (restored on release).
  */
-export function captureOutput(corpus: Corpus, where: () => string, echo?: (line: string) => void): { release: () => void; loggerLevel: string } {
+export function captureOutput(
+	corpus: Corpus,
+	where: () => string,
+	echo?: (line: string) => void,
+): { release: () => void; loggerLevel: string } {
 	process.env.N8N_LOG_LEVEL ??= 'debug';
 	const logger = Container.get(Logger);
 	const internal = logger.getInternalLogger();
@@ -193,7 +230,8 @@ export function captureOutput(corpus: Corpus, where: () => string, echo?: (line:
 	return {
 		loggerLevel: String((logger as unknown as { level?: string }).level ?? 'unknown'),
 		release: () => {
-			for (const [method, original] of originals) (console as unknown as Record<string, unknown>)[method] = original;
+			for (const [method, original] of originals)
+				(console as unknown as Record<string, unknown>)[method] = original;
 			// n8n's logger stays quiet afterwards: the CLI's last line must be its JSON line.
 			capture.sink = () => {};
 		},
@@ -226,9 +264,11 @@ export class RecordingCredentials extends InMemoryCredentialsHelper {
 }
 
 /** The credential of the soak's API client against a sandbox at `url`. */
-export function soakCredentials(url: string, client: { clientId: string; secret: string }, corpus: Corpus, extra: ICredentialDataDecryptedObject = {}) {
-	return new RecordingCredentials(
-		{ ...sandboxCredentialData(url, client), ...extra },
-		corpus,
-	);
+export function soakCredentials(
+	url: string,
+	client: { clientId: string; secret: string },
+	corpus: Corpus,
+	extra: ICredentialDataDecryptedObject = {},
+) {
+	return new RecordingCredentials({ ...sandboxCredentialData(url, client), ...extra }, corpus);
 }

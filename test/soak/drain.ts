@@ -98,14 +98,26 @@ interface Running {
 	labels: string[];
 }
 
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
+const range = (from: number, to: number) =>
+	Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
 /** Faults for a round: phases cycle so every kind shows up, with fixed rates (the sandbox's PRNG is seeded per round). */
 export function faultRules(round: number): FaultConfig['rules'] {
 	switch (round % 4) {
 		case 0: // a storm on /changed, token and subscription calls failing too
 			return [
-				{ route: 'changed', rate429: 0.05, rate429RetryAfter: 0.05, retryAfterSeconds: 0, rate500: 0.05, rate503: 0.05, rateDrop: 0.04, rateDropAfterProcessing: 0.06, spikeRate: 0.1, spikeMs: 120 },
+				{
+					route: 'changed',
+					rate429: 0.05,
+					rate429RetryAfter: 0.05,
+					retryAfterSeconds: 0,
+					rate500: 0.05,
+					rate503: 0.05,
+					rateDrop: 0.04,
+					rateDropAfterProcessing: 0.06,
+					spikeRate: 0.1,
+					spikeMs: 120,
+				},
 				{ route: 'token', rate500: 0.1, rate503: 0.05, rateDrop: 0.05 },
 				{ route: 'subscription', rate500: 0.2, rate429: 0.1 },
 			];
@@ -113,11 +125,29 @@ export function faultRules(round: number): FaultConfig['rules'] {
 			return [{ route: 'changed', spikeRate: 0.25, spikeMs: 150 }];
 		case 2: // rate limits with a real Retry-After of one second, and lost answers
 			return [
-				{ route: 'changed', rate429: 0.06, rate429RetryAfter: 0.04, retryAfterSeconds: 1, rateDropAfterProcessing: 0.08, spikeRate: 0.05, spikeMs: 100 },
+				{
+					route: 'changed',
+					rate429: 0.06,
+					rate429RetryAfter: 0.04,
+					retryAfterSeconds: 1,
+					rateDropAfterProcessing: 0.08,
+					spikeRate: 0.05,
+					spikeMs: 100,
+				},
 				{ route: 'token', rate429: 0.1 },
 			];
 		default: // the gateway failing everything now and then
-			return [{ route: '*', rate500: 0.04, rate503: 0.06, rateDrop: 0.04, rateDropAfterProcessing: 0.04, spikeRate: 0.08, spikeMs: 100 }];
+			return [
+				{
+					route: '*',
+					rate500: 0.04,
+					rate503: 0.06,
+					rateDrop: 0.04,
+					rateDropAfterProcessing: 0.04,
+					spikeRate: 0.08,
+					spikeMs: 100,
+				},
+			];
 	}
 }
 
@@ -128,7 +158,9 @@ function whereEmitted(run: Running, id: string): string {
 		for (const item of items) {
 			if (String(item.json[run.feed.idField]) !== id) continue;
 			const meta = item.json[META_KEY] as IDataObject | undefined;
-			found.push(`execution ${index} [${run.labels[index] ?? '?'}]${meta?.replayed ? ' replayed' : ''}`);
+			found.push(
+				`execution ${index} [${run.labels[index] ?? '?'}]${meta?.replayed ? ' replayed' : ''}`,
+			);
 		}
 	});
 	return found.join('; ');
@@ -190,7 +222,15 @@ export async function soakDrain(options: {
 			credentials,
 			{ pollBudgetMs: size.pollBudgetMs },
 		);
-		return { plan, feed, wf, departments, injected: new Set(), events: plan.events ?? feed.events, labels: [] };
+		return {
+			plan,
+			feed,
+			wf,
+			departments,
+			injected: new Set(),
+			events: plan.events ?? feed.events,
+			labels: [],
+		};
 	});
 
 	// Activation, without faults: subscribe, mark the replay window, get the mark saved.
@@ -200,7 +240,9 @@ export async function soakDrain(options: {
 		for (let poll = 0; poll < 6; poll++) {
 			const result = await run.wf.tick();
 			if (result.error) corpus.addError(`activation of ${run.feed.id}`, result.error);
-			const state = run.wf.staticData.drain as { windowStart?: number; anchorPending?: boolean } | undefined;
+			const state = run.wf.staticData.drain as
+				| { windowStart?: number; anchorPending?: boolean }
+				| undefined;
 			if (state?.windowStart !== undefined && !state.anchorPending) break;
 		}
 	}
@@ -212,7 +254,12 @@ export async function soakDrain(options: {
 		// A few departments of the workflow's (or of the practice) per injection, so batches fill unevenly.
 		const pool = run.departments ?? allDepartments;
 		const spread = random.sample(pool, random.int(1, Math.min(12, pool.length)));
-		const records = sandbox.inject({ feed: run.feed.id, count, departmentIds: spread, event: random.pick(run.events) });
+		const records = sandbox.inject({
+			feed: run.feed.id,
+			count,
+			departmentIds: spread,
+			event: random.pick(run.events),
+		});
 		for (const record of records) {
 			run.injected.add(String(record[run.feed.idField]));
 			if (run.feed.id === 'patients') {
@@ -254,7 +301,10 @@ export async function soakDrain(options: {
 	// Crashes spread over the rounds, one workflow after the other.
 	const crashRounds = new Map<number, number[]>();
 	for (let crash = 0; crash < size.crashes; crash++) {
-		const round = Math.min(size.rounds - 1, Math.floor(((crash + 0.5) * size.rounds) / size.crashes));
+		const round = Math.min(
+			size.rounds - 1,
+			Math.floor(((crash + 0.5) * size.rounds) / size.crashes),
+		);
 		const list = crashRounds.get(round) ?? [];
 		list.push(crash % running.length);
 		crashRounds.set(round, list);
@@ -264,7 +314,8 @@ export async function soakDrain(options: {
 		try {
 			await actOnce(run, action, round);
 		} finally {
-			while (run.labels.length < run.wf.executions.length) run.labels.push(`round ${round} ${action}`);
+			while (run.labels.length < run.wf.executions.length)
+				run.labels.push(`round ${round} ${action}`);
 			options.trace?.(run.feed.id, `round ${round} ${action}`, run.wf);
 		}
 	};
@@ -277,7 +328,10 @@ export async function soakDrain(options: {
 				return await tick(run, 'activate', where);
 			case 'overlap':
 				outcome.overlaps++;
-				return await Promise.all([tick(run, 'activate', where), tick(run, 'activate', `${where} (second)`)]);
+				return await Promise.all([
+					tick(run, 'activate', where),
+					tick(run, 'activate', `${where} (second)`),
+				]);
 			case 'restart':
 				outcome.restarts++;
 				run.wf.restart();
@@ -327,8 +381,12 @@ export async function soakDrain(options: {
 			const roll = random.next();
 			return roll < 0.08 ? 'restart' : roll < 0.14 ? 'leader' : 'tick';
 		});
-		const polls = Promise.allSettled(running.map((run, index) => act(run, actions[index], round))).then((results) => {
-			for (const result of results) if (result.status === 'rejected') outcome.harnessErrors.push(String((result.reason as Error)?.stack ?? result.reason));
+		const polls = Promise.allSettled(
+			running.map((run, index) => act(run, actions[index], round)),
+		).then((results) => {
+			for (const result of results)
+				if (result.status === 'rejected')
+					outcome.harnessErrors.push(String((result.reason as Error)?.stack ?? result.reason));
 		});
 
 		// While the polls run: the rest of the round's records arrive in slices, and sometimes every token expires.
@@ -357,10 +415,13 @@ export async function soakDrain(options: {
 		}
 		// Every poll of the round ends before the next round starts, whatever one of them threw.
 		for (const settled of await Promise.allSettled([polls, ...during])) {
-			if (settled.status === 'rejected') outcome.harnessErrors.push(String((settled.reason as Error)?.stack ?? settled.reason));
+			if (settled.status === 'rejected')
+				outcome.harnessErrors.push(String((settled.reason as Error)?.stack ?? settled.reason));
 		}
 		if (round % 5 === 4 || round === size.rounds - 1) {
-			log(`  round ${round + 1}/${size.rounds}: ${outcome.records} records injected, ${outcome.polls} polls, ${outcome.crashes} crashes, ${outcome.failedPolls} failed polls`);
+			log(
+				`  round ${round + 1}/${size.rounds}: ${outcome.records} records injected, ${outcome.polls} polls, ${outcome.crashes} crashes, ${outcome.failedPolls} failed polls`,
+			);
 		}
 	}
 
@@ -372,8 +433,14 @@ export async function soakDrain(options: {
 		if (Date.now() > deadline) break;
 		const kind = kinds[index % kinds.length];
 		injectFor(run, 20);
-		if (await failOnce(sandbox, seed, kind, () => tick(run, 'activate', `first call fails (${kind}), ${run.feed.id}`))) outcome.firstCallFailures++;
-		while (run.labels.length < run.wf.executions.length) run.labels.push(`first call fails (${kind})`);
+		if (
+			await failOnce(sandbox, seed, kind, () =>
+				tick(run, 'activate', `first call fails (${kind}), ${run.feed.id}`),
+			)
+		)
+			outcome.firstCallFailures++;
+		while (run.labels.length < run.wf.executions.length)
+			run.labels.push(`first call fails (${kind})`);
 	}
 
 	// Settle: no faults, no new records; poll until every queue is empty and each poll comes back empty twice.
@@ -395,7 +462,14 @@ export async function soakDrain(options: {
 		);
 	}
 
-	if (Date.now() <= deadline) outcome.stalledPolls = await leaseAfterFailedOverlap(sandbox, credentials, seed, size.pollBudgetMs, corpus);
+	if (Date.now() <= deadline)
+		outcome.stalledPolls = await leaseAfterFailedOverlap(
+			sandbox,
+			credentials,
+			seed,
+			size.pollBudgetMs,
+			corpus,
+		);
 
 	const queues = sandbox.state.queues();
 	for (const run of running) {
@@ -413,7 +487,12 @@ export async function soakDrain(options: {
 			if (meta?.replayed === true) replayed++;
 			corpus.add('outputMetadata', `trigger item of ${run.feed.id}`, JSON.stringify(meta ?? null));
 			// The records themselves carry patient data by design, never a credential.
-			corpus.add('output', `trigger item of ${run.feed.id}`, JSON.stringify(item.json), CREDENTIAL_SECRETS);
+			corpus.add(
+				'output',
+				`trigger item of ${run.feed.id}`,
+				JSON.stringify(item.json),
+				CREDENTIAL_SECRETS,
+			);
 		}
 		const feedOutcome: FeedOutcome = {
 			feed: run.feed.id,
@@ -427,7 +506,9 @@ export async function soakDrain(options: {
 			stillQueued: queue?.queued ?? 0,
 			expired: queue?.expired ?? 0,
 			lostSample: lost.slice(0, 5),
-			duplicatedSample: twice.slice(0, 5).map(([id, count]) => `${id}×${count} (${whereEmitted(run, id)})`),
+			duplicatedSample: twice
+				.slice(0, 5)
+				.map(([id, count]) => `${id}×${count} (${whereEmitted(run, id)})`),
 		};
 		outcome.feeds.push(feedOutcome);
 		outcome.lost += feedOutcome.lost;
@@ -441,9 +522,19 @@ export async function soakDrain(options: {
  * Runs `poll` with the first /changed call answered by the fault `kind` (the rest answered
  * normally). True when the fault happened.
  */
-async function failOnce(sandbox: Sandbox, seed: number, kind: 'http500' | 'drop' | 'dropAfterProcessing', poll: () => Promise<unknown>): Promise<boolean> {
+async function failOnce(
+	sandbox: Sandbox,
+	seed: number,
+	kind: 'http500' | 'drop' | 'dropAfterProcessing',
+	poll: () => Promise<unknown>,
+): Promise<boolean> {
 	const before = sandbox.stats().faults[kind] ?? 0;
-	const rule = kind === 'http500' ? { rate500: 1 } : kind === 'drop' ? { rateDrop: 1 } : { rateDropAfterProcessing: 1 };
+	const rule =
+		kind === 'http500'
+			? { rate500: 1 }
+			: kind === 'drop'
+				? { rateDrop: 1 }
+				: { rateDropAfterProcessing: 1 };
 	sandbox.setFaults({ seed, rules: [{ route: 'changed', ...rule }] });
 	let happened = false;
 	const watch = setInterval(() => {
@@ -467,14 +558,29 @@ async function failOnce(sandbox: Sandbox, seed: number, kind: 'http500' | 'drop'
  * the first tick's lease included), the first then fails (athena refuses until it gives up), and
  * n8n restarts. Returns the polls after the restart that did nothing while records waited.
  */
-async function leaseAfterFailedOverlap(sandbox: Sandbox, credentials: RecordingCredentials, seed: number, pollBudgetMs: number, corpus: Corpus): Promise<number> {
+async function leaseAfterFailedOverlap(
+	sandbox: Sandbox,
+	credentials: RecordingCredentials,
+	seed: number,
+	pollBudgetMs: number,
+	corpus: Corpus,
+): Promise<number> {
 	const feed = 'claims';
-	const wf = new PolledWorkflow(triggerNode, { feed, options: { minIntervalSeconds: 0 } }, credentials, { pollBudgetMs });
+	const wf = new PolledWorkflow(
+		triggerNode,
+		{ feed, options: { minIntervalSeconds: 0 } },
+		credentials,
+		{ pollBudgetMs },
+	);
 	for (let poll = 0; poll < 3; poll++) await wf.tick();
 	sandbox.inject({ feed, count: 50 });
-	sandbox.setFaults({ seed, rules: [{ route: 'changed', rate429RetryAfter: 1, retryAfterSeconds: 0, latencyMs: 30 }] });
+	sandbox.setFaults({
+		seed,
+		rules: [{ route: 'changed', rate429RetryAfter: 1, retryAfterSeconds: 0, latencyMs: 30 }],
+	});
 	const overlapping = await Promise.all([wf.tick(), wf.tick()]);
-	for (const outcome of overlapping) if (outcome.error) corpus.addError('lease after a failed overlap', outcome.error);
+	for (const outcome of overlapping)
+		if (outcome.error) corpus.addError('lease after a failed overlap', outcome.error);
 	sandbox.setFaults({ seed, rules: [] });
 	wf.restart();
 	// n8n activates the workflow again first; that poll reads nothing from the queue by design.

@@ -38,7 +38,8 @@ export async function runN8nSoak(options: N8nSoakOptions): Promise<Record<string
 	let target: Target;
 	if (options.queue) {
 		const queue = await startQueue({ workers: 2, packageDir: PACKAGE_DIR });
-		const connect = async () => publicApi(queue.main.url, (await setupOwner(queue.main.url)).apiKey);
+		const connect = async () =>
+			publicApi(queue.main.url, (await setupOwner(queue.main.url)).apiKey);
 		let api = await connect();
 		target = {
 			get api() {
@@ -101,9 +102,18 @@ export async function runN8nSoak(options: N8nSoakOptions): Promise<Record<string
 	return {
 		size: options.queue ? 'n8n-queue' : 'n8n',
 		seed: options.seed,
-		replay: [options.replay.includesQueued && 'replayIncludesQueued', options.replay.ignoresOffset && 'replayIgnoresOffset'].filter(Boolean).join('+') || 'default',
+		replay:
+			[
+				options.replay.includesQueued && 'replayIncludesQueued',
+				options.replay.ignoresOffset && 'replayIgnoresOffset',
+			]
+				.filter(Boolean)
+				.join('+') || 'default',
 		records: report.records,
-		faults: Object.entries(faultsByKind).reduce((sum, [kind, count]) => sum + (kind === 'latency' ? 0 : count), 0),
+		faults: Object.entries(faultsByKind).reduce(
+			(sum, [kind, count]) => sum + (kind === 'latency' ? 0 : count),
+			0,
+		),
 		crashes,
 		restarts,
 		lost: report.lost,

@@ -3,8 +3,10 @@
  * `Athenahealth.node` resolves to the codex file `Athenahealth.node.json` first.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const action = require('../../nodes/Athenahealth/Athenahealth.node.ts') as typeof import('../../nodes/Athenahealth/Athenahealth.node');
-const trigger = require('../../nodes/Athenahealth/AthenahealthTrigger.node.ts') as typeof import('../../nodes/Athenahealth/AthenahealthTrigger.node');
+const action =
+	require('../../nodes/Athenahealth/Athenahealth.node.ts') as typeof import('../../nodes/Athenahealth/Athenahealth.node');
+const trigger =
+	require('../../nodes/Athenahealth/AthenahealthTrigger.node.ts') as typeof import('../../nodes/Athenahealth/AthenahealthTrigger.node');
 
 export const actionNode = new action.Athenahealth();
 export const triggerNode = new trigger.AthenahealthTrigger();

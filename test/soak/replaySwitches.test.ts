@@ -23,12 +23,19 @@ describe.each([
 
 	test('none lost, none twice, never two /changed calls at once for one department', () => {
 		const detail = report.lost || report.duplicated ? summary(report).join('\n') : '';
-		expect({ lost: report.lost, duplicated: report.duplicated, concurrent: report.concurrentViolations, detail }).toEqual({
+		expect({
+			lost: report.lost,
+			duplicated: report.duplicated,
+			concurrent: report.concurrentViolations,
+			detail,
+		}).toEqual({
 			lost: 0,
 			duplicated: 0,
 			concurrent: 0,
 			detail: '',
 		});
-		expect(report.details.drain.feeds.map((feed) => feed.stillQueued)).toEqual(report.details.drain.feeds.map(() => 0));
+		expect(report.details.drain.feeds.map((feed) => feed.stillQueued)).toEqual(
+			report.details.drain.feeds.map(() => 0),
+		);
 	});
 });

@@ -11,20 +11,35 @@ async function main(): Promise<void> {
 	const args = process.argv.slice(2);
 	const base = args.includes('--ci') ? CI : FULL;
 	const seedAt = args.indexOf('--seed');
-	const replay = { includesQueued: args.includes('--replay-includes-queued'), ignoresOffset: args.includes('--replay-ignores-offset') };
+	const replay = {
+		includesQueued: args.includes('--replay-includes-queued'),
+		ignoresOffset: args.includes('--replay-ignores-offset'),
+	};
 	const size = { ...base, replay, ...(seedAt >= 0 && { seed: Number(args[seedAt + 1]) }) };
 	const write = (line: string) => process.stdout.write(`${line}\n`);
 	if (args.includes('--n8n')) {
 		// Through a real n8n (test/soak/n8n.ts): 8 rounds of 1,500 records, restarts and kill -9.
 		const { runN8nSoak } = await import('./n8n');
-		const line = await runN8nSoak({ queue: args.includes('--queue'), rounds: 8, perRound: 1500, seed: size.seed, replay, write });
+		const line = await runN8nSoak({
+			queue: args.includes('--queue'),
+			rounds: 8,
+			perRound: 1500,
+			seed: size.seed,
+			replay,
+			write,
+		});
 		write(JSON.stringify(line));
 		process.exitCode = line.lost || line.duplicated || line.concurrentViolations ? 1 : 0;
 		return;
 	}
 	const report = await runSoak(size, write);
 	for (const line of summary(report)) write(line);
-	const missed = missedGoals(report, base === FULL ? { records: 10_000, faults: 500, crashes: 10, badInputs: 40 } : { records: 1_000, faults: 50, crashes: 3, badInputs: 40 });
+	const missed = missedGoals(
+		report,
+		base === FULL
+			? { records: 10_000, faults: 500, crashes: 10, badInputs: 40 }
+			: { records: 1_000, faults: 50, crashes: 3, badInputs: 40 },
+	);
 	write(missed.length ? `GOALS MISSED: ${missed.join('; ')}` : 'All goals met.');
 	write(jsonLine(report));
 	process.exitCode = missed.length ? 1 : 0;

@@ -40,11 +40,27 @@ export const FULL: SoakSize = {
 		tokenEvery: 3,
 		pollBudgetMs: 20_000,
 		feeds: [
-			{ feed: 'appointments', departments: [1, 60], weight: 4, options: { maxRecordsPerPoll: 2500, parallelBatches: 3, showpatientdetail: true } },
+			{
+				feed: 'appointments',
+				departments: [1, 60],
+				weight: 4,
+				options: { maxRecordsPerPoll: 2500, parallelBatches: 3, showpatientdetail: true },
+			},
 			{ feed: 'patients', weight: 2 },
 			{ feed: 'labresults', departments: [41, 130], weight: 3, options: { parallelBatches: 5 } },
-			{ feed: 'documents/patientcase', departments: [1, 150], weight: 2, options: { parallelBatches: 4, maxRecordsPerPoll: 1500 } },
-			{ feed: 'chart/healthhistory/problems', departments: [5, 34], events: ['ProblemAdd'], weight: 1, options: { parallelBatches: 2 } },
+			{
+				feed: 'documents/patientcase',
+				departments: [1, 150],
+				weight: 2,
+				options: { parallelBatches: 4, maxRecordsPerPoll: 1500 },
+			},
+			{
+				feed: 'chart/healthhistory/problems',
+				departments: [5, 34],
+				events: ['ProblemAdd'],
+				weight: 1,
+				options: { parallelBatches: 2 },
+			},
 		],
 	},
 };
@@ -62,10 +78,20 @@ export const CI: SoakSize = {
 		tokenEvery: 3,
 		pollBudgetMs: 10_000,
 		feeds: [
-			{ feed: 'appointments', departments: [1, 45], weight: 3, options: { maxRecordsPerPoll: 150, parallelBatches: 3, showpatientdetail: true } },
+			{
+				feed: 'appointments',
+				departments: [1, 45],
+				weight: 3,
+				options: { maxRecordsPerPoll: 150, parallelBatches: 3, showpatientdetail: true },
+			},
 			{ feed: 'patients', weight: 2 },
 			{ feed: 'labresults', departments: [21, 60], weight: 2, options: { parallelBatches: 2 } },
-			{ feed: 'chart/healthhistory/problems', departments: [5, 24], events: ['ProblemAdd'], weight: 1 },
+			{
+				feed: 'chart/healthhistory/problems',
+				departments: [5, 24],
+				events: ['ProblemAdd'],
+				weight: 1,
+			},
 		],
 	},
 };
@@ -91,30 +117,57 @@ export interface SoakReport {
 		actions: ActionOutcome;
 		badInputs: BadInputOutcome;
 		leaks: LeakFinding[];
-		scanned: { texts: number; errors: number; consoleLines: number; logLines: number; secrets: Record<string, number>; loggerLevel: string; scannerWorks: boolean };
-		sandbox: { tokensIssued: number; tokenOverLimit: number; limitOverMax: number; changedCalls: number; http401: number; requests: number };
+		scanned: {
+			texts: number;
+			errors: number;
+			consoleLines: number;
+			logLines: number;
+			secrets: Record<string, number>;
+			loggerLevel: string;
+			scannerWorks: boolean;
+		};
+		sandbox: {
+			tokensIssued: number;
+			tokenOverLimit: number;
+			limitOverMax: number;
+			changedCalls: number;
+			http401: number;
+			requests: number;
+		};
 		wallMs: number;
 	};
 }
 
 /** Goals of the issue, checked on a report: a list of the ones missed (empty when all are met). */
-export function missedGoals(report: SoakReport, minimum: { records: number; faults: number; crashes: number; badInputs: number }): string[] {
+export function missedGoals(
+	report: SoakReport,
+	minimum: { records: number; faults: number; crashes: number; badInputs: number },
+): string[] {
 	const missed: string[] = [];
-	if (report.records < minimum.records) missed.push(`records ${report.records} < ${minimum.records}`);
+	if (report.records < minimum.records)
+		missed.push(`records ${report.records} < ${minimum.records}`);
 	if (report.faults < minimum.faults) missed.push(`faults ${report.faults} < ${minimum.faults}`);
-	if (report.crashes < minimum.crashes) missed.push(`crashes ${report.crashes} < ${minimum.crashes}`);
+	if (report.crashes < minimum.crashes)
+		missed.push(`crashes ${report.crashes} < ${minimum.crashes}`);
 	if (report.lost !== 0) missed.push(`lost ${report.lost}`);
 	if (report.duplicated !== 0) missed.push(`duplicated ${report.duplicated}`);
-	if (report.concurrentViolations !== 0) missed.push(`concurrentViolations ${report.concurrentViolations}`);
-	if (report.badInputsRefused < minimum.badInputs) missed.push(`badInputsRefused ${report.badInputsRefused} < ${minimum.badInputs}`);
-	if (report.badInputsRefused !== report.badInputs) missed.push(`${report.badInputs - report.badInputsRefused} bad inputs not refused by name`);
-	if (report.requestsOnBadInput !== 0) missed.push(`requestsOnBadInput ${report.requestsOnBadInput}`);
+	if (report.concurrentViolations !== 0)
+		missed.push(`concurrentViolations ${report.concurrentViolations}`);
+	if (report.badInputsRefused < minimum.badInputs)
+		missed.push(`badInputsRefused ${report.badInputsRefused} < ${minimum.badInputs}`);
+	if (report.badInputsRefused !== report.badInputs)
+		missed.push(`${report.badInputs - report.badInputsRefused} bad inputs not refused by name`);
+	if (report.requestsOnBadInput !== 0)
+		missed.push(`requestsOnBadInput ${report.requestsOnBadInput}`);
 	if (report.leaks !== 0) missed.push(`leaks ${report.leaks}`);
 	if (!report.details.scanned.scannerWorks) missed.push('the leak scanner failed its self-test');
 	return missed;
 }
 
-export async function runSoak(size: SoakSize, log: (line: string) => void = () => {}): Promise<SoakReport> {
+export async function runSoak(
+	size: SoakSize,
+	log: (line: string) => void = () => {},
+): Promise<SoakReport> {
 	const started = Date.now();
 	const deadline = started + size.timeLimitMs;
 	const random = new Random(size.seed);
@@ -133,8 +186,12 @@ export async function runSoak(size: SoakSize, log: (line: string) => void = () =
 	});
 	try {
 		const credentials = soakCredentials(sandbox.url, client, corpus);
-		log(`soak (${size.name}, seed ${size.seed}): sandbox at ${sandbox.url}, ${size.departments} departments`);
-		log(`phase 1: the trigger drains ${size.drain.feeds.length} feeds (${size.drain.records} records over ${size.drain.rounds} rounds)`);
+		log(
+			`soak (${size.name}, seed ${size.seed}): sandbox at ${sandbox.url}, ${size.departments} departments`,
+		);
+		log(
+			`phase 1: the trigger drains ${size.drain.feeds.length} feeds (${size.drain.records} records over ${size.drain.rounds} rounds)`,
+		);
 		const drain = await soakDrain({
 			sandbox,
 			departments: size.departments,
@@ -151,7 +208,14 @@ export async function runSoak(size: SoakSize, log: (line: string) => void = () =
 
 		phase = 'actions';
 		log(`phase 2: ${size.actions} action-node operations with case notes under faults`);
-		const actions = await soakActions({ sandbox, credentials, corpus, random, operations: size.actions, seed: size.seed });
+		const actions = await soakActions({
+			sandbox,
+			credentials,
+			corpus,
+			random,
+			operations: size.actions,
+			seed: size.seed,
+		});
 
 		phase = 'bad input';
 		log('phase 3: malformed input to every operation of both nodes and to the credential');
@@ -162,14 +226,16 @@ export async function runSoak(size: SoakSize, log: (line: string) => void = () =
 			.filter(([route]) => route !== 'token')
 			.reduce((sum, [, counter]) => sum + (counter.byStatus['401'] ?? 0), 0);
 		const faultsByKind: Record<string, number> = {};
-		for (const [kind, count] of Object.entries(stats.faults)) if (kind !== 'latency') faultsByKind[kind] = count ?? 0;
+		for (const [kind, count] of Object.entries(stats.faults))
+			if (kind !== 'latency') faultsByKind[kind] = count ?? 0;
 		faultsByKind.expiredToken = http401;
 
 		phase = 'scan';
 		capture.release();
 		const leaks = corpus.scan();
 		const secrets: Record<string, number> = {};
-		for (const kind of ['clientSecret', 'bearerToken', 'patientText', 'note'] as const) secrets[kind] = corpus.secretCount(kind);
+		for (const kind of ['clientSecret', 'bearerToken', 'patientText', 'note'] as const)
+			secrets[kind] = corpus.secretCount(kind);
 
 		return {
 			size: size.name,
@@ -220,7 +286,10 @@ export async function runSoak(size: SoakSize, log: (line: string) => void = () =
 /** The readable summary (the CLI prints it before the JSON line). */
 /** The replay switches as the report names them. */
 export function replayName(replay: SoakSize['replay']): string {
-	const on = [replay?.includesQueued && 'replayIncludesQueued', replay?.ignoresOffset && 'replayIgnoresOffset'].filter(Boolean);
+	const on = [
+		replay?.includesQueued && 'replayIncludesQueued',
+		replay?.ignoresOffset && 'replayIgnoresOffset',
+	].filter(Boolean);
 	return on.length ? on.join('+') : 'default';
 }
 
@@ -228,51 +297,99 @@ export function summary(report: SoakReport): string[] {
 	const { drain, actions, badInputs, scanned, sandbox } = report.details;
 	const lines: string[] = [];
 	lines.push('');
-	lines.push(`athenahealth soak (${report.size}, seed ${report.seed}, replay ${report.replay}) in ${(report.details.wallMs / 1000).toFixed(1)} s`);
+	lines.push(
+		`athenahealth soak (${report.size}, seed ${report.seed}, replay ${report.replay}) in ${(report.details.wallMs / 1000).toFixed(1)} s`,
+	);
 	lines.push('');
 	lines.push('Trigger drain');
-	lines.push(`  records injected        ${drain.records} (${drain.injectedWhilePolling} while polls were running), ${drain.feeds.length} feeds`);
-	lines.push(`  polls                   ${drain.polls} in ${drain.rounds} rounds + ${drain.settleTicks} settling; ${drain.failedPolls} failed executions`);
-	lines.push(`  crashes                 ${drain.crashes} polls thrown away after reading ${drain.crashedRecords} records`);
-	lines.push(`  overlaps / restarts     ${drain.overlaps} double ticks, ${drain.restarts} restarts, ${drain.leaderChanges} leader changes`);
-	lines.push(`  scripted                ${drain.firstCallFailures} drains whose first /changed call failed once (500, dropped, dropped after processing)`);
-	lines.push(`                          ${drain.stalledPolls} of 3 polls after a restart did nothing while records waited (a lease saved by an overlapping tick${drain.stalledPolls ? ': STALLED' : ''})`);
-	lines.push(`  tokens                  ${drain.tokenExpiries} expired mid-drain (${sandbox.http401} calls answered 401), ${sandbox.tokensIssued} issued, ${sandbox.tokenOverLimit} over athena's limit`);
-	lines.push(`  /changed calls          ${sandbox.changedCalls} (${sandbox.requests} requests in all)`);
-	lines.push(`  faults                  ${report.faults}: ${Object.entries(report.faultsByKind).map(([kind, count]) => `${kind} ${count}`).join(', ')}`);
+	lines.push(
+		`  records injected        ${drain.records} (${drain.injectedWhilePolling} while polls were running), ${drain.feeds.length} feeds`,
+	);
+	lines.push(
+		`  polls                   ${drain.polls} in ${drain.rounds} rounds + ${drain.settleTicks} settling; ${drain.failedPolls} failed executions`,
+	);
+	lines.push(
+		`  crashes                 ${drain.crashes} polls thrown away after reading ${drain.crashedRecords} records`,
+	);
+	lines.push(
+		`  overlaps / restarts     ${drain.overlaps} double ticks, ${drain.restarts} restarts, ${drain.leaderChanges} leader changes`,
+	);
+	lines.push(
+		`  scripted                ${drain.firstCallFailures} drains whose first /changed call failed once (500, dropped, dropped after processing)`,
+	);
+	lines.push(
+		`                          ${drain.stalledPolls} of 3 polls after a restart did nothing while records waited (a lease saved by an overlapping tick${drain.stalledPolls ? ': STALLED' : ''})`,
+	);
+	lines.push(
+		`  tokens                  ${drain.tokenExpiries} expired mid-drain (${sandbox.http401} calls answered 401), ${sandbox.tokensIssued} issued, ${sandbox.tokenOverLimit} over athena's limit`,
+	);
+	lines.push(
+		`  /changed calls          ${sandbox.changedCalls} (${sandbox.requests} requests in all)`,
+	);
+	lines.push(
+		`  faults                  ${report.faults}: ${Object.entries(report.faultsByKind)
+			.map(([kind, count]) => `${kind} ${count}`)
+			.join(', ')}`,
+	);
 	lines.push('');
-	lines.push('  feed                           injected  emitted  unique  replayed  lost  twice  foreign  queued');
+	lines.push(
+		'  feed                           injected  emitted  unique  replayed  lost  twice  foreign  queued',
+	);
 	for (const feed of drain.feeds) {
 		lines.push(
 			`  ${feed.feed.padEnd(30)} ${String(feed.injected).padStart(8)} ${String(feed.emitted).padStart(8)} ${String(feed.unique).padStart(7)} ${String(feed.replayed).padStart(9)} ${String(feed.lost).padStart(5)} ${String(feed.duplicated).padStart(6)} ${String(feed.foreign).padStart(8)} ${String(feed.stillQueued).padStart(7)}`,
 		);
 		if (feed.lostSample.length) lines.push(`    lost e.g. ${feed.lostSample.join(', ')}`);
-		if (feed.duplicatedSample.length) lines.push(`    twice e.g. ${feed.duplicatedSample.join(', ')}`);
+		if (feed.duplicatedSample.length)
+			lines.push(`    twice e.g. ${feed.duplicatedSample.join(', ')}`);
 	}
 	if (Object.keys(drain.failureMessages).length) {
 		lines.push('');
 		lines.push('  failed executions (as the user sees them):');
-		for (const [message, count] of Object.entries(drain.failureMessages).sort((a, b) => b[1] - a[1])) lines.push(`    ${String(count).padStart(4)}× ${message}`);
+		for (const [message, count] of Object.entries(drain.failureMessages).sort(
+			(a, b) => b[1] - a[1],
+		))
+			lines.push(`    ${String(count).padStart(4)}× ${message}`);
 	}
-	if (drain.harnessErrors.length) lines.push(`  harness errors: ${drain.harnessErrors.length} (first: ${drain.harnessErrors[0].split('\n')[0]})`);
+	if (drain.harnessErrors.length)
+		lines.push(
+			`  harness errors: ${drain.harnessErrors.length} (first: ${drain.harnessErrors[0].split('\n')[0]})`,
+		);
 	if (drain.timedOut) lines.push('  stopped early: the time limit was reached');
 	lines.push('');
 	lines.push('Action node under faults');
-	lines.push(`  ${actions.operations} operations with case notes: ${actions.succeeded} answered, ${actions.failed} failed, through ${actions.faults} faults`);
+	lines.push(
+		`  ${actions.operations} operations with case notes: ${actions.succeeded} answered, ${actions.failed} failed, through ${actions.faults} faults`,
+	);
 	lines.push('');
 	lines.push('Malformed input');
-	lines.push(`  ${badInputs.refused} of ${badInputs.total} refused with an error naming the field; ${badInputs.requests} requests sent for them`);
-	lines.push(`  per operation: ${Object.entries(badInputs.byOperation).map(([operation, count]) => `${operation} ${count}`).join(', ')}`);
+	lines.push(
+		`  ${badInputs.refused} of ${badInputs.total} refused with an error naming the field; ${badInputs.requests} requests sent for them`,
+	);
+	lines.push(
+		`  per operation: ${Object.entries(badInputs.byOperation)
+			.map(([operation, count]) => `${operation} ${count}`)
+			.join(', ')}`,
+	);
 	for (const failure of badInputs.failures) {
-		lines.push(`  NOT REFUSED BY NAME: ${failure.operation}, ${failure.what}: ${failure.refused ? 'refused' : 'accepted'}, ${failure.requests} requests${failure.message ? `, "${failure.message}"` : ''}`);
+		lines.push(
+			`  NOT REFUSED BY NAME: ${failure.operation}, ${failure.what}: ${failure.refused ? 'refused' : 'accepted'}, ${failure.requests} requests${failure.message ? `, "${failure.message}"` : ''}`,
+		);
 	}
 	lines.push('');
 	lines.push('Leaks');
 	lines.push(
-		`  scanned ${scanned.texts} texts (${scanned.errors} errors, ${scanned.logLines} log lines at ${scanned.loggerLevel}, ${scanned.consoleLines} console lines, output metadata) for ${Object.entries(scanned.secrets).map(([kind, count]) => `${count} ${kind}`).join(', ')}`,
+		`  scanned ${scanned.texts} texts (${scanned.errors} errors, ${scanned.logLines} log lines at ${scanned.loggerLevel}, ${scanned.consoleLines} console lines, output metadata) for ${Object.entries(
+			scanned.secrets,
+		)
+			.map(([kind, count]) => `${count} ${kind}`)
+			.join(', ')}`,
 	);
-	lines.push(`  ${report.leaks} leaks (scanner self-test ${scanned.scannerWorks ? 'passed' : 'FAILED'})`);
-	for (const leak of report.details.leaks.slice(0, 20)) lines.push(`    ${leak.kind} in ${leak.source} (${leak.where}): ${leak.value}`);
+	lines.push(
+		`  ${report.leaks} leaks (scanner self-test ${scanned.scannerWorks ? 'passed' : 'FAILED'})`,
+	);
+	for (const leak of report.details.leaks.slice(0, 20))
+		lines.push(`    ${leak.kind} in ${leak.source} (${leak.where}): ${leak.value}`);
 	lines.push('');
 	return lines;
 }

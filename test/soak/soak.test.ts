@@ -23,12 +23,25 @@ describe('soak (CI size): the trigger under faults, crashes and overlapping poll
 		expect(drain.tokenExpiries).toBeGreaterThan(0);
 		expect(drain.injectedWhilePolling).toBeGreaterThan(0);
 		expect(drain.harnessErrors).toEqual([]);
-		const kinds = ['http429', 'http429RetryAfter', 'http500', 'http503', 'drop', 'dropAfterProcessing', 'spike', 'expiredToken'];
+		const kinds = [
+			'http429',
+			'http429RetryAfter',
+			'http500',
+			'http503',
+			'drop',
+			'dropAfterProcessing',
+			'spike',
+			'expiredToken',
+		];
 		expect(kinds.filter((kind) => !(report.faultsByKind[kind] > 0))).toEqual([]);
 	});
 
 	test('no record is lost', () => {
-		expect({ lost: report.lost, stillQueued: report.details.drain.feeds.map((feed) => feed.stillQueued), detail: report.lost ? detail() : '' }).toEqual({
+		expect({
+			lost: report.lost,
+			stillQueued: report.details.drain.feeds.map((feed) => feed.stillQueued),
+			detail: report.lost ? detail() : '',
+		}).toEqual({
 			lost: 0,
 			stillQueued: report.details.drain.feeds.map(() => 0),
 			detail: '',
@@ -36,7 +49,11 @@ describe('soak (CI size): the trigger under faults, crashes and overlapping poll
 	});
 
 	test('no record is emitted twice, and none that was never injected', () => {
-		expect({ duplicated: report.duplicated, foreign: report.details.drain.foreign, detail: report.duplicated ? detail() : '' }).toEqual({
+		expect({
+			duplicated: report.duplicated,
+			foreign: report.details.drain.foreign,
+			detail: report.duplicated ? detail() : '',
+		}).toEqual({
 			duplicated: 0,
 			foreign: 0,
 			detail: '',

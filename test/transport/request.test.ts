@@ -39,7 +39,9 @@ describe('request layer through a real ExecuteContext', () => {
 		const credentials = sandboxCredentials(sandbox.url);
 		const [items] = await run(Array(12).fill(departments), credentials);
 		expect(items).toHaveLength(12);
-		expect((items[0].json.body as { departments: unknown[] }).departments.length).toBeGreaterThan(0);
+		expect((items[0].json.body as { departments: unknown[] }).departments.length).toBeGreaterThan(
+			0,
+		);
 		expect(items[0].json.serverTime).toEqual(expect.any(Number));
 		expect(credentials.tokenFetches).toBe(1);
 		expect(sandbox.stats().tokensIssued).toBe(1);
@@ -69,7 +71,11 @@ describe('request layer through a real ExecuteContext', () => {
 	test('form-encodes bodies and sends DELETE events in the query as well', async () => {
 		await run([
 			{ method: 'POST', path: 'appointments/changed/subscription', body: { eventname: 'CheckIn' } },
-			{ method: 'DELETE', path: 'appointments/changed/subscription', body: { eventname: 'CheckIn' } },
+			{
+				method: 'DELETE',
+				path: 'appointments/changed/subscription',
+				body: { eventname: 'CheckIn' },
+			},
 		]);
 		const log = sandbox.stats().requests.filter((entry) => entry.route === 'subscription');
 		expect(log.map((entry) => [entry.method, entry.status])).toEqual([
@@ -87,7 +93,9 @@ describe('request layer through a real ExecuteContext', () => {
 		['dropped connection', { rateDrop: 0.6 }],
 	])('retries after %s and succeeds', async (_kind, rule) => {
 		sandbox.setFaults({ seed: 7, rules: [{ route: 'departments', ...rule }] });
-		const [items] = await run(Array(6).fill({ ...departments, retry: { ...fast, maxAttempts: 12 } }));
+		const [items] = await run(
+			Array(6).fill({ ...departments, retry: { ...fast, maxAttempts: 12 } }),
+		);
 		expect(items).toHaveLength(6);
 		const faults = Object.values(sandbox.stats().faults).reduce((sum, count) => sum + count, 0);
 		expect(faults).toBeGreaterThan(0);
@@ -95,9 +103,14 @@ describe('request layer through a real ExecuteContext', () => {
 	});
 
 	test('honours Retry-After before trying again', async () => {
-		sandbox.setFaults({ seed: 1, rules: [{ route: 'departments', rate429RetryAfter: 1, retryAfterSeconds: 1 }] });
+		sandbox.setFaults({
+			seed: 1,
+			rules: [{ route: 'departments', rate429RetryAfter: 1, retryAfterSeconds: 1 }],
+		});
 		const started = Date.now();
-		const error = await failure([{ ...departments, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5000 } }]);
+		const error = await failure([
+			{ ...departments, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5000 } },
+		]);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
 		expect(error.httpCode).toBe('429');
 		expect(requestsTo('departments')).toBe(2);
@@ -107,14 +120,18 @@ describe('request layer through a real ExecuteContext', () => {
 		sandbox.setFaults({ seed: 3, rules: [{ route: 'departments', rate500: 1 }] });
 		const error = await failure([{ ...departments, retry: fast }]);
 		expect(requestsTo('departments')).toBe(DEFAULT_RETRY.maxAttempts);
-		expect(error.message).toBe(`athena could not handle the request (HTTP 500) (gave up after ${DEFAULT_RETRY.maxAttempts} attempts)`);
+		expect(error.message).toBe(
+			`athena could not handle the request (HTTP 500) (gave up after ${DEFAULT_RETRY.maxAttempts} attempts)`,
+		);
 		expect(error.httpCode).toBe('500');
 	});
 
 	test('a connection athena keeps dropping fails with words that name athena and the network error', async () => {
 		sandbox.setFaults({ seed: 3, rules: [{ route: 'departments', rateDrop: 1 }] });
 		const error = await failure([{ ...departments, retry: fast }]);
-		expect(error.message).toBe(`athena could not be reached (gave up after ${DEFAULT_RETRY.maxAttempts} attempts)`);
+		expect(error.message).toBe(
+			`athena could not be reached (gave up after ${DEFAULT_RETRY.maxAttempts} attempts)`,
+		);
 		expect(error.description).toMatch(/^No answer from athena: E[A-Z]+/);
 		expect(error.httpCode ?? null).toBeNull();
 	});
@@ -124,7 +141,12 @@ describe('request layer through a real ExecuteContext', () => {
 		const create: AthenaRequest = {
 			method: 'POST',
 			path: 'patients/1/documents/patientcase',
-			body: { departmentid: 1, providerid: 1, documentsource: 'PATIENT', documentsubclass: 'PATIENTCASE' },
+			body: {
+				departmentid: 1,
+				providerid: 1,
+				documentsource: 'PATIENT',
+				documentsubclass: 'PATIENTCASE',
+			},
 			retry: fast,
 		};
 		await failure([create]);
@@ -145,16 +167,25 @@ describe('request layer through a real ExecuteContext', () => {
 				{
 					method: 'POST',
 					path: 'patients/1/documents/patientcase',
-					body: { departmentid: 1, providerid: 1, documentsource: 'patient', documentsubclass: 'PATIENTCASE', internalnote: note },
+					body: {
+						departmentid: 1,
+						providerid: 1,
+						documentsource: 'patient',
+						documentsubclass: 'PATIENTCASE',
+						internalnote: note,
+					},
 					redact: [note],
 				},
 			],
 			credentials,
 		);
 		expect(error.message).toBe('The data provided is invalid.');
-		expect(error.description).toBe("The value 'patient' did not match any of the enum values for SOURCE");
+		expect(error.description).toBe(
+			"The value 'patient' did not match any of the enum values for SOURCE",
+		);
 		expect(error.httpCode).toBe('400');
-		const everything = JSON.stringify(error) + error.message + String(error.description) + String(error.stack);
+		const everything =
+			JSON.stringify(error) + error.message + String(error.description) + String(error.stack);
 		expect(everything).not.toContain(DEMO_CLIENT.secret);
 		expect(everything).not.toContain(String(credentials.data.accessToken));
 		expect(everything).not.toContain('chest pain');

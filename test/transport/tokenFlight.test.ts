@@ -38,7 +38,9 @@ describe('one token request for refreshes that happen together', () => {
 
 	test('a failed fetch is not shared with the next caller', async () => {
 		const client = ['https://athena', 'client-d', 'secret', 'scope'];
-		await expect(singleFlight(client, '', async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+		await expect(
+			singleFlight(client, '', async () => Promise.reject(new Error('refused'))),
+		).rejects.toThrow('refused');
 		expect(await singleFlight(client, '', async () => 'after-failure')).toBe('after-failure');
 	});
 
@@ -50,7 +52,9 @@ describe('one token request for refreshes that happen together', () => {
 			await executeNode(probeNode, { calls }, credentials);
 			expect(sandbox.stats().tokensIssued).toBe(1);
 			sandbox.expireTokens();
-			await Promise.all(Array.from({ length: 8 }, () => executeNode(probeNode, { calls }, credentials)));
+			await Promise.all(
+				Array.from({ length: 8 }, () => executeNode(probeNode, { calls }, credentials)),
+			);
 			expect(sandbox.stats().tokensIssued).toBe(2);
 			expect(sandbox.stats().violations.tokenOverLimit).toBe(0);
 		} finally {

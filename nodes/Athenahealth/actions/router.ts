@@ -21,9 +21,10 @@ function operationFor(context: IExecuteFunctions, itemIndex: number): OperationM
 	// Fallbacks so that a hand-edited workflow with an unknown resource gets this node's error.
 	const resource = String(context.getNodeParameter('resource', itemIndex, ''));
 	const operation = String(context.getNodeParameter('operation', itemIndex, ''));
-	const candidate = Object.hasOwn(RESOURCES, resource) && Object.hasOwn(RESOURCES[resource], operation)
-		? RESOURCES[resource][operation]
-		: undefined;
+	const candidate =
+		Object.hasOwn(RESOURCES, resource) && Object.hasOwn(RESOURCES[resource], operation)
+			? RESOURCES[resource][operation]
+			: undefined;
 	if (typeof candidate?.execute !== 'function') {
 		const named = (value: string) => (/^[A-Za-z]{1,40}$/.test(value) ? ` "${value}"` : '');
 		throw new NodeOperationError(
@@ -51,7 +52,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		try {
 			const execute = operationFor(this, itemIndex);
 			const result = await execute.call(this, itemIndex);
-			for (const json of Array.isArray(result) ? result : [result]) returnData.push({ json, pairedItem });
+			for (const json of Array.isArray(result) ? result : [result])
+				returnData.push({ json, pairedItem });
 		} catch (error) {
 			if (this.continueOnFail()) {
 				returnData.push({ json: failureJson(error as Error), pairedItem });

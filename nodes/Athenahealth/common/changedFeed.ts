@@ -12,14 +12,20 @@ import { athenaRequest, type AthenaContext } from '../transport/request';
  * setting, a bug) are not athena's answer: no retry.
  */
 export function classifyAthenaFailure(error: unknown): FailureKind {
-	if (typeof error !== 'object' || error === null || !('httpCode' in error)) return { retry: false, maybeProcessed: false };
-	const { httpCode, failure } = error as { httpCode?: string | null; failure?: { cause?: string; retryAfterMs?: number } };
+	if (typeof error !== 'object' || error === null || !('httpCode' in error))
+		return { retry: false, maybeProcessed: false };
+	const { httpCode, failure } = error as {
+		httpCode?: string | null;
+		failure?: { cause?: string; retryAfterMs?: number };
+	};
 	const status = httpCode ? Number(httpCode) : undefined;
 	// The daily quota is used up until midnight GMT: trying again only spends the wait.
 	if (failure?.cause === 'quota-exhausted') return { retry: false, maybeProcessed: false };
-	if (status === 429) return { retry: true, retryAfterMs: failure?.retryAfterMs, maybeProcessed: false };
+	if (status === 429)
+		return { retry: true, retryAfterMs: failure?.retryAfterMs, maybeProcessed: false };
 	// No answer, or a server error: athena may have deleted the page it never delivered.
-	if (status === undefined || Number.isNaN(status) || status >= 500) return { retry: true, maybeProcessed: true };
+	if (status === undefined || Number.isNaN(status) || status >= 500)
+		return { retry: true, maybeProcessed: true };
 	return { retry: false, maybeProcessed: false };
 }
 

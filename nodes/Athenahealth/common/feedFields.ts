@@ -1,7 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { FEEDS, allEvents, feedOptions, getFeed, takesDepartments, type FeedDefinition } from '../feeds/catalog';
+import {
+	FEEDS,
+	allEvents,
+	feedOptions,
+	getFeed,
+	takesDepartments,
+	type FeedDefinition,
+} from '../feeds/catalog';
 import { idList } from './validation';
 
 /** The feed, event and department fields both nodes show, and their checks, read from the feed catalog. */
@@ -21,13 +28,19 @@ const EVENT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 
 export const feedSchema = z
 	.string()
-	.refine((id) => FEEDS.some((feed) => feed.id === id), 'must be one of the feeds offered in the list')
+	.refine(
+		(id) => FEEDS.some((feed) => feed.id === id),
+		'must be one of the feeds offered in the list',
+	)
 	.transform((id): FeedDefinition => getFeed(id));
 
 export const eventSchema = z
 	.string()
 	.min(1, 'is required')
-	.refine((name) => EVENT_NAME.test(name), 'must be an athena event name: letters and digits, such as ScheduleAppointment');
+	.refine(
+		(name) => EVENT_NAME.test(name),
+		'must be an athena event name: letters and digits, such as ScheduleAppointment',
+	);
 
 /**
  * What is wrong with an event name for this feed, if anything. athena's event names are
@@ -36,7 +49,10 @@ export const eventSchema = z
  * a name the catalog lacks is `unknown`: the caller asks athena and never refuses a name it offers
  * (docs/athena-contract.md#unconfirmed).
  */
-export function eventNameProblem(feed: FeedDefinition, name: string): { message: string; unknown?: true } | undefined {
+export function eventNameProblem(
+	feed: FeedDefinition,
+	name: string,
+): { message: string; unknown?: true } | undefined {
 	const known = allEvents(feed);
 	if (known.includes(name)) return undefined;
 	const meant = known.find((event) => event.toLowerCase() === name.toLowerCase());
@@ -55,10 +71,17 @@ export type DepartmentUse = 'subscribe' | 'read';
  * athena ignores the parameter and answers for the whole practice: a "scoped" read would drain,
  * and remove, every department's records (docs/athena-contract.md#what-athena-ignores).
  */
-export function departmentScopeProblem(feed: FeedDefinition, departmentIds: readonly number[], use: DepartmentUse): string | undefined {
+export function departmentScopeProblem(
+	feed: FeedDefinition,
+	departmentIds: readonly number[],
+	use: DepartmentUse,
+): string | undefined {
 	if (departmentIds.length === 0) return undefined;
 	if (!takesDepartments(feed, use)) {
-		const effect = use === 'read' ? 'read (and remove) the records of every department' : 'subscribe the whole practice';
+		const effect =
+			use === 'read'
+				? 'read (and remove) the records of every department'
+				: 'subscribe the whole practice';
 		return `must be empty for the feed "${feed.name}": athena takes no department there and would ${effect}`;
 	}
 	if (use === 'read' && feed.departments.read === 'single' && departmentIds.length > 1) {

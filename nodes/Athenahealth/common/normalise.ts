@@ -9,7 +9,11 @@ import type { IDataObject } from 'n8n-workflow';
 const DIGITS = /^(0|[1-9]\d{0,14})$/;
 
 function isIdKey(key: string): boolean {
-	return key.length > 2 && key.charCodeAt(key.length - 1) === 100 /* d */ && key.charCodeAt(key.length - 2) === 105 /* i */;
+	return (
+		key.length > 2 &&
+		key.charCodeAt(key.length - 1) === 100 /* d */ &&
+		key.charCodeAt(key.length - 2) === 105 /* i */
+	);
 }
 
 function normaliseValue(key: string, value: unknown): unknown {
@@ -56,10 +60,12 @@ function normaliseOwned(key: string, value: unknown): unknown {
 		return value;
 	}
 	if (Array.isArray(value)) {
-		for (let index = 0; index < value.length; index++) value[index] = normaliseOwned(key, value[index]);
+		for (let index = 0; index < value.length; index++)
+			value[index] = normaliseOwned(key, value[index]);
 		return value;
 	}
-	if (value !== null && typeof value === 'object') return normaliseRecordInPlace(value as IDataObject);
+	if (value !== null && typeof value === 'object')
+		return normaliseRecordInPlace(value as IDataObject);
 	return value;
 }
 

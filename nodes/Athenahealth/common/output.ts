@@ -1,4 +1,9 @@
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IDisplayOptions,
+	IExecuteFunctions,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { META_KEY } from './records';
 
@@ -53,8 +58,16 @@ export function outputFields(what: string): INodeProperties[] {
 			description: 'Which fields of each result to send to the agent',
 			options: [
 				{ name: 'Raw', value: 'raw', description: 'Send every field athena returns' },
-				{ name: 'Selected Fields', value: 'selected', description: 'Send only the fields you list' },
-				{ name: 'Simplified', value: 'simplified', description: `Send about ten useful fields of each ${what}` },
+				{
+					name: 'Selected Fields',
+					value: 'selected',
+					description: 'Send only the fields you list',
+				},
+				{
+					name: 'Simplified',
+					value: 'simplified',
+					description: `Send about ten useful fields of each ${what}`,
+				},
 			],
 			displayOptions: { show: { '@tool': [true] } },
 		},
@@ -64,7 +77,8 @@ export function outputFields(what: string): INodeProperties[] {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. status,subject',
-			description: "Field names to send, as athena names them, separated by commas; the record's IDs (and _athena) are always sent",
+			description:
+				"Field names to send, as athena names them, separated by commas; the record's IDs (and _athena) are always sent",
 			displayOptions: { show: { '@tool': [true], output: ['selected'] } },
 		},
 	];
@@ -101,7 +115,10 @@ export function keptFields(
 }
 
 /** The record narrowed to `fields` that it has, `_athena` kept. */
-export function pickFields(record: IDataObject, fields: readonly string[] | undefined): IDataObject {
+export function pickFields(
+	record: IDataObject,
+	fields: readonly string[] | undefined,
+): IDataObject {
 	if (!fields) return record;
 	const out: IDataObject = {};
 	for (const field of fields) if (record[field] !== undefined) out[field] = record[field];

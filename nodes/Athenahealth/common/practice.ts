@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	INode,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { resolvePracticeId } from '../transport/baseUrl';
@@ -43,19 +48,31 @@ export function practiceOverride(context: ParameterSource, itemIndex?: number): 
 			// The editor cannot resolve an expression without items: its lists use the credential's practice.
 			if (typeof value === 'string' && value.startsWith('=')) return undefined;
 		} else if (typeof context.getInputData === 'function') {
-			value = (context as unknown as IExecuteFunctions).getNodeParameter(PRACTICE_PARAMETER, itemIndex ?? 0, '');
+			value = (context as unknown as IExecuteFunctions).getNodeParameter(
+				PRACTICE_PARAMETER,
+				itemIndex ?? 0,
+				'',
+			);
 		} else {
-			value = (context.getNodeParameter as unknown as (name: string, fallback: unknown) => unknown)(PRACTICE_PARAMETER, '');
+			value = (context.getNodeParameter as unknown as (name: string, fallback: unknown) => unknown)(
+				PRACTICE_PARAMETER,
+				'',
+			);
 		}
 	} catch {
 		// A node without the parameter: the credential's.
 		return undefined;
 	}
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	if (text === '') return undefined;
 	if (!PRACTICE.test(text)) {
 		const at = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
-		throw new NodeOperationError(context.getNode(), `Practice ID must be a positive whole number, such as 195900${at}`, { itemIndex });
+		throw new NodeOperationError(
+			context.getNode(),
+			`Practice ID must be a positive whole number, such as 195900${at}`,
+			{ itemIndex },
+		);
 	}
 	return text;
 }
@@ -71,6 +88,8 @@ export function practiceIdOf(
 	try {
 		return Number(resolvePracticeId(credentials));
 	} catch (error) {
-		throw new NodeOperationError(node, `Athenahealth credential: ${(error as Error).message}`, { itemIndex });
+		throw new NodeOperationError(node, `Athenahealth credential: ${(error as Error).message}`, {
+			itemIndex,
+		});
 	}
 }

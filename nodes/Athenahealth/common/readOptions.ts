@@ -63,7 +63,10 @@ const WORD = /^[A-Za-z0-9][A-Za-z0-9 _/-]{0,49}$/;
  * The feed's read options from an Options collection, as athena's query; options of other feeds
  * are ignored. `problem` names the first malformed field (the value is never quoted).
  */
-export function readOptionQuery(feed: FeedDefinition, options: IDataObject): { query: IDataObject; problem?: string } {
+export function readOptionQuery(
+	feed: FeedDefinition,
+	options: IDataObject,
+): { query: IDataObject; problem?: string } {
 	const query: IDataObject = {};
 	for (const option of feed.readOptions ?? []) {
 		const value = options[option.param];
@@ -73,7 +76,10 @@ export function readOptionQuery(feed: FeedDefinition, options: IDataObject): { q
 			query[option.param] = 'true';
 		} else if (option.type === 'word') {
 			if (typeof value !== 'string' || !WORD.test(value.trim())) {
-				return { query, problem: `${option.displayName} must be one code of letters and digits, such as LAB` };
+				return {
+					query,
+					problem: `${option.displayName} must be one code of letters and digits, such as LAB`,
+				};
 			}
 			query[option.param] = value.trim();
 		} else if (typeof value === 'string' && ID_LIST.test(value)) {
@@ -81,7 +87,10 @@ export function readOptionQuery(feed: FeedDefinition, options: IDataObject): { q
 		} else if (typeof value === 'number' && Number.isInteger(value) && value > 0) {
 			query[option.param] = String(value);
 		} else {
-			return { query, problem: `${option.displayName} must be IDs separated by commas, such as 12,34` };
+			return {
+				query,
+				problem: `${option.displayName} must be IDs separated by commas, such as 12,34`,
+			};
 		}
 	}
 	return { query };
@@ -92,7 +101,9 @@ export function readOptionQuery(feed: FeedDefinition, options: IDataObject): { q
  * Parallel Batches and Stop Below Remaining Quota in alphabetical order, then the feeds' read options.
  */
 export function feedOptionsCollection(own: INodeProperties[] = []): INodeProperties {
-	const general = [...own, parallelBatchesOption, stopBelowQuotaOption].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	const general = [...own, parallelBatchesOption, stopBelowQuotaOption].sort((a, b) =>
+		a.displayName.localeCompare(b.displayName),
+	);
 	return {
 		displayName: 'Options',
 		name: 'options',

@@ -55,7 +55,11 @@ export function makeTransform(config: TransformConfig): RecordTransform {
 			feed: config.feed,
 			event: named ?? knownEvent,
 			departmentId:
-				typeof department === 'number' ? department : origin.departmentIds?.length === 1 ? origin.departmentIds[0] : null,
+				typeof department === 'number'
+					? department
+					: origin.departmentIds?.length === 1
+						? origin.departmentIds[0]
+						: null,
 			practiceId: config.practiceId,
 			retrievedAt: origin.retrievedAt,
 			replayed: origin.recovered,

@@ -1,6 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { allEvents, optionalEventOf, subscriptionPath, takesDepartments, type FeedDefinition } from '../feeds/catalog';
+import {
+	allEvents,
+	optionalEventOf,
+	subscriptionPath,
+	takesDepartments,
+	type FeedDefinition,
+} from '../feeds/catalog';
 import { athenaRequest, type AthenaContext } from '../transport/request';
 import { eventNameProblem } from './feedFields';
 
@@ -32,7 +38,11 @@ export interface SubscribeOptions {
  * The flags of these optional events, `true`, as athena's parameters. athena takes them on POST,
  * GET and DELETE of the subscription; `forEventsList` keeps those `/events` takes (claims).
  */
-export function optionalFlags(feed: FeedDefinition, events: readonly string[], forEventsList = false): IDataObject {
+export function optionalFlags(
+	feed: FeedDefinition,
+	events: readonly string[],
+	forEventsList = false,
+): IDataObject {
 	const flags: IDataObject = {};
 	for (const name of events) {
 		const optional = optionalEventOf(feed, name);
@@ -43,7 +53,9 @@ export function optionalFlags(feed: FeedDefinition, events: readonly string[], f
 
 function readEventNames(body: IDataObject | undefined): string[] {
 	const list = Array.isArray(body?.subscriptions) ? (body.subscriptions as IDataObject[]) : [];
-	return list.map((entry) => (typeof entry?.eventname === 'string' ? entry.eventname : '')).filter(Boolean);
+	return list
+		.map((entry) => (typeof entry?.eventname === 'string' ? entry.eventname : ''))
+		.filter(Boolean);
 }
 
 function readStatus(value: unknown): SubscriptionStatus {
@@ -52,14 +64,27 @@ function readStatus(value: unknown): SubscriptionStatus {
 }
 
 /** The events athena lists for the feed (asking for every optional one), possibly none. */
-export async function listAvailableEvents(this: AthenaContext, feed: FeedDefinition, itemIndex?: number): Promise<string[]> {
+export async function listAvailableEvents(
+	this: AthenaContext,
+	feed: FeedDefinition,
+	itemIndex?: number,
+): Promise<string[]> {
 	const qs = optionalFlags(feed, allEvents(feed), true);
-	const { body } = await athenaRequest.call(this, { method: 'GET', path: `${subscriptionPath(feed)}/events`, qs, itemIndex });
+	const { body } = await athenaRequest.call(this, {
+		method: 'GET',
+		path: `${subscriptionPath(feed)}/events`,
+		qs,
+		itemIndex,
+	});
 	return readEventNames(body);
 }
 
 /** Event names athena offers for the feed; the catalog's names when athena lists none. */
-export async function getAvailableEvents(this: AthenaContext, feed: FeedDefinition, itemIndex?: number) {
+export async function getAvailableEvents(
+	this: AthenaContext,
+	feed: FeedDefinition,
+	itemIndex?: number,
+) {
 	const names = await listAvailableEvents.call(this, feed, itemIndex);
 	return names.length > 0 ? names : allEvents(feed);
 }
@@ -96,7 +121,12 @@ export async function getSubscription(
 	optionalEvents: readonly string[] = [],
 ): Promise<SubscriptionState> {
 	const qs = optionalFlags(feed, optionalEvents);
-	const { body } = await athenaRequest.call(this, { method: 'GET', path: subscriptionPath(feed), qs, itemIndex });
+	const { body } = await athenaRequest.call(this, {
+		method: 'GET',
+		path: subscriptionPath(feed),
+		qs,
+		itemIndex,
+	});
 	const departments = Array.isArray(body.departmentids) ? (body.departmentids as unknown[]) : [];
 	return {
 		status: readStatus(body.status),
@@ -109,21 +139,37 @@ export async function getSubscription(
  * `POST {sub}`. `departmentids` goes only to feeds that take it (elsewhere athena would ignore it
  * and subscribe the whole practice; callers refuse such input before this).
  */
-export async function subscribe(this: AthenaContext, feed: FeedDefinition, options: SubscribeOptions = {}) {
+export async function subscribe(
+	this: AthenaContext,
+	feed: FeedDefinition,
+	options: SubscribeOptions = {},
+) {
 	const body: IDataObject = {};
 	if (options.eventName) body.eventname = options.eventName;
-	if (options.departmentIds?.length && takesDepartments(feed, 'subscribe')) body.departmentids = options.departmentIds;
+	if (options.departmentIds?.length && takesDepartments(feed, 'subscribe'))
+		body.departmentids = options.departmentIds;
 	// The optional event alone may need its flag as well (unconfirmed); sending it is harmless.
 	const optional = options.eventName ? [options.eventName] : (options.optionalEvents ?? []);
 	Object.assign(body, optionalFlags(feed, optional));
-	await athenaRequest.call(this, { method: 'POST', path: subscriptionPath(feed), body, idempotent: true, itemIndex: options.itemIndex });
+	await athenaRequest.call(this, {
+		method: 'POST',
+		path: subscriptionPath(feed),
+		body,
+		idempotent: true,
+		itemIndex: options.itemIndex,
+	});
 }
 
 /**
  * `DELETE {sub}`: everything, or the one event. Removing everything sends every optional flag, so
  * the optional events go too; removing an optional event sends its flag (both in the query).
  */
-export async function unsubscribe(this: AthenaContext, feed: FeedDefinition, eventName?: string, itemIndex?: number) {
+export async function unsubscribe(
+	this: AthenaContext,
+	feed: FeedDefinition,
+	eventName?: string,
+	itemIndex?: number,
+) {
 	const body: IDataObject = { ...optionalFlags(feed, eventName ? [eventName] : allEvents(feed)) };
 	if (eventName) body.eventname = eventName;
 	await athenaRequest.call(this, {

@@ -41,8 +41,10 @@ const blankToUndefined = (value: unknown) => (value === '' || value === null ? u
 export const positiveId = z
 	.unknown()
 	.superRefine((value, ctx) => {
-		if (blankToUndefined(value) === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'is required' });
-		else if (!isPositiveId(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a positive whole number' });
+		if (blankToUndefined(value) === undefined)
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'is required' });
+		else if (!isPositiveId(value))
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a positive whole number' });
 	})
 	.transform((value) => Number(typeof value === 'string' ? value.trim() : value));
 
@@ -60,7 +62,10 @@ export function singleLine(max: number) {
 	return z
 		.string()
 		.max(max, `must be at most ${max} characters`)
-		.refine((text) => !hasControl(text, false), 'must not contain control characters such as line breaks or tabs');
+		.refine(
+			(text) => !hasControl(text, false),
+			'must not contain control characters such as line breaks or tabs',
+		);
 }
 
 /** Text that may span lines (a note): tabs and line breaks allowed, other control characters not. */
@@ -77,7 +82,10 @@ export function optionalValue(schema: z.ZodTypeAny) {
 }
 
 /** Exactly one of `values` (athena's enums are case-sensitive); `label` names a value in the message. */
-export function oneOf(values: readonly string[], label: (value: string) => string = (value) => value) {
+export function oneOf(
+	values: readonly string[],
+	label: (value: string) => string = (value) => value,
+) {
 	const message = `must be exactly one of ${values.map(label).join(', ')}`;
 	return z.string().refine((value) => values.includes(value), message);
 }
@@ -106,9 +114,12 @@ export function idList(max: number) {
 export const safeMessages: z.ZodErrorMap = (issue) => {
 	switch (issue.code) {
 		case z.ZodIssueCode.invalid_type:
-			if (issue.received === 'undefined' || issue.received === 'null') return { message: 'is required' };
+			if (issue.received === 'undefined' || issue.received === 'null')
+				return { message: 'is required' };
 			if (issue.expected === 'string') return { message: 'must be text' };
-			return { message: issue.expected === 'array' ? 'must be a list' : `must be a ${issue.expected}` };
+			return {
+				message: issue.expected === 'array' ? 'must be a list' : `must be a ${issue.expected}`,
+			};
 		case z.ZodIssueCode.too_big:
 			return { message: `must be at most ${String(issue.maximum)}` };
 		case z.ZodIssueCode.too_small:
@@ -123,10 +134,14 @@ export function fieldLabels(properties: INodeProperties[]): Record<string, strin
 	const labels: Record<string, string> = {};
 	for (const property of properties) {
 		// A resource locator ("Patient") is refused for its id: "Patient ID must be ...".
-		labels[property.name] ??= property.type === 'resourceLocator' ? `${property.displayName} ID` : property.displayName;
+		labels[property.name] ??=
+			property.type === 'resourceLocator' ? `${property.displayName} ID` : property.displayName;
 		for (const option of property.options ?? []) {
 			if ('displayName' in option && 'name' in option && typeof option.displayName === 'string') {
-				labels[option.name] ??= 'type' in option && option.type === 'resourceLocator' ? `${option.displayName} ID` : option.displayName;
+				labels[option.name] ??=
+					'type' in option && option.type === 'resourceLocator'
+						? `${option.displayName} ID`
+						: option.displayName;
 			}
 		}
 	}
@@ -138,7 +153,10 @@ export function fieldLabels(properties: INodeProperties[]): Record<string, strin
  * name: "Patient ID must be a positive whole number". Fields inside an Options collection are
  * named by their own label; list entries by their place ("(entry 2)"). No value is ever quoted.
  */
-export function describeIssues(issues: readonly z.ZodIssue[], labels: Record<string, string>): string[] {
+export function describeIssues(
+	issues: readonly z.ZodIssue[],
+	labels: Record<string, string>,
+): string[] {
 	const problems = new Map<string, string>();
 	for (const issue of issues) {
 		const path = issue.path[0] === 'options' ? issue.path.slice(1) : issue.path;

@@ -12,6 +12,7 @@ export function departmentBatches(
 	const unique = [...new Set(departmentIds ?? [])];
 	if (unique.length === 0) return [undefined];
 	const batches: number[][] = [];
-	for (let index = 0; index < unique.length; index += size) batches.push(unique.slice(index, index + size));
+	for (let index = 0; index < unique.length; index += size)
+		batches.push(unique.slice(index, index + size));
 	return batches;
 }

@@ -4,7 +4,19 @@ import { departmentBatches } from './batches';
 import { fingerprint, fingerprintSet } from './fingerprint';
 import { CLOCK_TOLERANCE_MS, END_SLACK_MS, nextRecovery } from './recovery';
 import { ReplayBudget, catchUp, replayOwed, type Context } from './replay';
-import { Halt, PAGE_SIZE, Run, concurrencyOf, pageSignature, pool, type Batch, type Dedupe, type DrainStats, type RunOptions, type StopReason } from './run';
+import {
+	Halt,
+	PAGE_SIZE,
+	Run,
+	concurrencyOf,
+	pageSignature,
+	pool,
+	type Batch,
+	type Dedupe,
+	type DrainStats,
+	type RunOptions,
+	type StopReason,
+} from './run';
 import type { DrainRecord, OwedReplay, PageQuota, RecoveryState } from './types';
 
 export interface DrainOptions extends RunOptions {
@@ -49,7 +61,12 @@ function owedNow(recovery: DrainOptions['recovery'], batches: Batch[], now: numb
 	const owed = [...(recovery.state.owed ?? [])];
 	const { windowStart } = recovery.state;
 	if (recovery.replay && windowStart !== undefined) {
-		for (const batch of batches) owed.push({ departmentIds: batch.departmentIds && [...batch.departmentIds], from: windowStart, to: now + END_SLACK_MS });
+		for (const batch of batches)
+			owed.push({
+				departmentIds: batch.departmentIds && [...batch.departmentIds],
+				from: windowStart,
+				to: now + END_SLACK_MS,
+			});
 	}
 	// One replay per set of departments and start: a replay under way keeps its progress.
 	const byKey = new Map<string, OwedReplay>();
@@ -58,7 +75,8 @@ function owedNow(recovery: DrainOptions['recovery'], batches: Batch[], now: numb
 		const known = byKey.get(key);
 		if (!known) byKey.set(key, { ...entry });
 		else {
-			known.to = known.to === undefined || entry.to === undefined ? undefined : Math.max(known.to, entry.to);
+			known.to =
+				known.to === undefined || entry.to === undefined ? undefined : Math.max(known.to, entry.to);
 			known.offset = Math.min(known.offset ?? 0, entry.offset ?? 0) || undefined;
 		}
 	}
@@ -68,7 +86,8 @@ function owedNow(recovery: DrainOptions['recovery'], batches: Batch[], now: numb
 /** Saved fingerprints of replayed records that may still be queued, by fingerprint. */
 function pendingOf(recovery: DrainOptions['recovery']): Map<string, number> {
 	const pending = new Map<string, number>();
-	for (const [second, list] of Object.entries(recovery?.state.pending ?? {})) for (const key of list) pending.set(key, Number(second));
+	for (const [second, list] of Object.entries(recovery?.state.pending ?? {}))
+		for (const key of list) pending.set(key, Number(second));
 	return pending;
 }
 
@@ -85,7 +104,9 @@ export async function drain(options: DrainOptions): Promise<DrainResult> {
 		clockOffsetMs: recovery?.state.clockOffsetMs ?? options.clockOffsetMs,
 		notBefore: recovery?.state.windowStart,
 	});
-	const batches: Batch[] = departmentBatches(options.departmentIds).map((departmentIds) => ({ departmentIds }));
+	const batches: Batch[] = departmentBatches(options.departmentIds).map((departmentIds) => ({
+		departmentIds,
+	}));
 	const concurrency = concurrencyOf(options.concurrency);
 	const maxRecords = options.maxRecords ?? Infinity;
 	const allowance = new Allowance(maxRecords);
@@ -121,13 +142,26 @@ export async function drain(options: DrainOptions): Promise<DrainResult> {
 	if (!run.stopped && (await passGuard(run, recovery?.state.guardUntil, options.sleep))) {
 		drained = true;
 		const maxPages = options.maxPagesPerBatch ?? Infinity;
-		await pool(batches, concurrency, (batch) => drainBatch(ctx, batch, allowance, maxPages, drainDedupe));
+		await pool(batches, concurrency, (batch) =>
+			drainBatch(ctx, batch, allowance, maxPages, drainDedupe),
+		);
 	}
-	if (run.stoppedBy === 'budget') run.note('the drain stopped at the poll time budget; the rest stays queued in athena for the next poll');
+	if (run.stoppedBy === 'budget')
+		run.note(
+			'the drain stopped at the poll time budget; the rest stays queued in athena for the next poll',
+		);
 
 	return {
 		items: run.items,
-		recovery: recovery && nextRecovery(recovery.state, run, batches, { drained, unpaid, pending, tolerance: ctx.tolerance, print: ctx.dedupe.print }),
+		recovery:
+			recovery &&
+			nextRecovery(recovery.state, run, batches, {
+				drained,
+				unpaid,
+				pending,
+				tolerance: ctx.tolerance,
+				print: ctx.dedupe.print,
+			}),
 		stats: run.stats(batches.length),
 		stoppedBy: run.stoppedBy,
 		quota: run.quota,
@@ -136,7 +170,13 @@ export async function drain(options: DrainOptions): Promise<DrainResult> {
 	};
 }
 
-async function drainBatch(ctx: Context, batch: Batch, allowance: Allowance, maxPages: number, dedupe: Dedupe | undefined): Promise<void> {
+async function drainBatch(
+	ctx: Context,
+	batch: Batch,
+	allowance: Allowance,
+	maxPages: number,
+	dedupe: Dedupe | undefined,
+): Promise<void> {
 	const { run } = ctx;
 	let previous: string | undefined;
 	try {
@@ -163,7 +203,9 @@ async function drainBatch(ctx: Context, batch: Batch, allowance: Allowance, maxP
 				allowance.settle(limit, count);
 			}
 			if (repeated) {
-				run.note('athena answered the same page twice to a destructive read; the batch stopped (no progress) and the rest waits for the next poll');
+				run.note(
+					'athena answered the same page twice to a destructive read; the batch stopped (no progress) and the rest waits for the next poll',
+				);
 				break;
 			}
 			if (count < limit) break;
@@ -173,11 +215,16 @@ async function drainBatch(ctx: Context, batch: Batch, allowance: Allowance, maxP
 	}
 	// A call that may have removed records without delivering them: read that stretch again now,
 	// unless athena kept failing and crash recovery can owe the replay to the next poll instead.
-	if (batch.suspect !== undefined && !(run.error !== undefined && ctx.canOwe)) await catchUp(ctx, batch);
+	if (batch.suspect !== undefined && !(run.error !== undefined && ctx.canOwe))
+		await catchUp(ctx, batch);
 }
 
 /** Waits until athena's clock passes the guard, so this drain's reads fall inside the saved window. */
-async function passGuard(run: Run, guardUntil: number | undefined, sleep: (ms: number) => Promise<void>): Promise<boolean> {
+async function passGuard(
+	run: Run,
+	guardUntil: number | undefined,
+	sleep: (ms: number) => Promise<void>,
+): Promise<boolean> {
 	if (guardUntil === undefined) return true;
 	const wait = guardUntil - run.serverNow();
 	if (wait <= 0) return true;

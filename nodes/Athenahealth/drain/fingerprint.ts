@@ -16,8 +16,11 @@ export const META_KEY = '_athena';
 export function fingerprint(record: DrainRecord, feed: FeedDefinition): string {
 	const id = record[feed.idField];
 	const modified = feed.modifiedField === undefined ? undefined : record[feed.modifiedField];
-	if (id !== undefined && id !== null && typeof modified === 'string') return `${String(id)}@${modified}`;
-	const text = JSON.stringify(record, (key, value: unknown) => (key === META_KEY ? undefined : value));
+	if (id !== undefined && id !== null && typeof modified === 'string')
+		return `${String(id)}@${modified}`;
+	const text = JSON.stringify(record, (key, value: unknown) =>
+		key === META_KEY ? undefined : value,
+	);
 	return `#${createHash('sha1').update(text).digest('base64').slice(0, 20)}`;
 }
 

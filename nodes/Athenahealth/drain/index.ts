@@ -13,5 +13,12 @@ export { FINGERPRINT_CAP, META_KEY, boundFingerprints, fingerprint } from './fin
 export { peek, type PeekResult } from './peek';
 export { recordsOf, toQuery } from './query';
 export { CLOCK_TOLERANCE_MS, floorSecond } from './recovery';
-export { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, PAGE_SIZE, type DrainStats, type RunOptions, type StopReason } from './run';
+export {
+	DEFAULT_CONCURRENCY,
+	MAX_CONCURRENCY,
+	PAGE_SIZE,
+	type DrainStats,
+	type RunOptions,
+	type StopReason,
+} from './run';
 export type * from './types';

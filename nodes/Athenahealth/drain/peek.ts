@@ -15,7 +15,9 @@ export interface PeekResult {
  * Reads up to `limit` records with athena's `leaveunprocessed` flag, batch after batch, one call at
  * a time: nothing is removed from the queue (manual test runs, and the first poll's clock reading).
  */
-export async function peek(options: RunOptions & { departmentIds?: readonly number[]; limit: number }): Promise<PeekResult> {
+export async function peek(
+	options: RunOptions & { departmentIds?: readonly number[]; limit: number },
+): Promise<PeekResult> {
 	const run = new Run(options);
 	let serverTime: number | undefined;
 	const batches = departmentBatches(options.departmentIds);
@@ -23,7 +25,11 @@ export async function peek(options: RunOptions & { departmentIds?: readonly numb
 		for (const departmentIds of batches) {
 			const limit = options.limit - run.items.length;
 			if (limit <= 0 || !run.checkTime()) break;
-			const page = await run.call('peek', { departmentIds, limit, leaveUnprocessed: true }, { departmentIds });
+			const page = await run.call(
+				'peek',
+				{ departmentIds, limit, leaveUnprocessed: true },
+				{ departmentIds },
+			);
 			serverTime ??= page.serverTime;
 			run.emit(page, { departmentIds }, false);
 		}

@@ -7,12 +7,18 @@ import type { DrainRecord, PageRequest } from './types';
  * whole practice, so a department read there is refused rather than silently widened
  * (docs/athena-contract.md#what-athena-ignores).
  */
-export function toQuery(request: PageRequest, extra: DrainRecord = {}, feed?: FeedDefinition): DrainRecord {
+export function toQuery(
+	request: PageRequest,
+	extra: DrainRecord = {},
+	feed?: FeedDefinition,
+): DrainRecord {
 	const qs: DrainRecord = { ...extra, limit: request.limit };
 	if (request.departmentIds?.length) {
 		const takes = feed?.departments.read ?? 'list';
 		if (takes === 'none' || (takes === 'single' && request.departmentIds.length > 1)) {
-			throw new Error(`The feed "${feed!.id}" reads ${takes === 'none' ? 'no department' : 'one department per call'}; refusing a read that athena would widen`);
+			throw new Error(
+				`The feed "${feed!.id}" reads ${takes === 'none' ? 'no department' : 'one department per call'}; refusing a read that athena would widen`,
+			);
 		}
 		qs.departmentid = request.departmentIds.join(',');
 	}

@@ -28,7 +28,10 @@ export function floorSecond(ms: number): number {
 }
 
 /** Whether two department sets share a department (undefined is the whole practice). */
-export function overlaps(a: readonly number[] | undefined, b: readonly number[] | undefined): boolean {
+export function overlaps(
+	a: readonly number[] | undefined,
+	b: readonly number[] | undefined,
+): boolean {
 	return !a || !b || a.some((id) => b.includes(id));
 }
 
@@ -45,19 +48,29 @@ interface Outcome {
 
 function count(groups: Record<string, string[]>, fromSecond: number): number {
 	let total = 0;
-	for (const [second, list] of Object.entries(groups)) if (Number(second) >= fromSecond) total += list.length;
+	for (const [second, list] of Object.entries(groups))
+		if (Number(second) >= fromSecond) total += list.length;
 	return total;
 }
 
 /** The recovery state to save with what this drain emits. */
-export function nextRecovery(prev: RecoveryState, run: Run, batches: Batch[], outcome: Outcome): RecoveryState {
+export function nextRecovery(
+	prev: RecoveryState,
+	run: Run,
+	batches: Batch[],
+	outcome: Outcome,
+): RecoveryState {
 	const { tolerance, print } = outcome;
 	const owed: OwedReplay[] = [...outcome.unpaid];
 	for (const batch of batches) {
 		if (batch.suspect === undefined) continue;
 		// Up to athena's time now: what later drains read is theirs, however long the replay stays owed.
 		const to = run.serverNow() + END_SLACK_MS;
-		owed.push({ departmentIds: batch.departmentIds && [...batch.departmentIds], from: floorSecond(batch.suspect - tolerance), to });
+		owed.push({
+			departmentIds: batch.departmentIds && [...batch.departmentIds],
+			from: floorSecond(batch.suspect - tolerance),
+			to,
+		});
 	}
 
 	// Where the next window starts, and from when every emitted record must be fingerprinted.
@@ -87,7 +100,9 @@ export function nextRecovery(prev: RecoveryState, run: Run, batches: Batch[], ou
 		span.time >= tailFrom ||
 		owed.some(
 			(entry) =>
-				span.time >= entry.from - tolerance && span.time <= (entry.to ?? Infinity) + tolerance && overlaps(entry.departmentIds, span.departmentIds),
+				span.time >= entry.from - tolerance &&
+				span.time <= (entry.to ?? Infinity) + tolerance &&
+				overlaps(entry.departmentIds, span.departmentIds),
 		);
 	for (const span of run.spans) {
 		if (!needed(span)) continue;
@@ -96,7 +111,8 @@ export function nextRecovery(prev: RecoveryState, run: Run, batches: Batch[], ou
 	}
 	// Read again by this drain though a replay had emitted them: as much part of its tail.
 	for (const again of run.drainedAgain) {
-		if (needed({ time: again.time, departmentIds: again.departmentIds, start: 0, end: 0 })) (groups[Math.floor(again.time / 1000)] ??= []).push(again.key);
+		if (needed({ time: again.time, departmentIds: again.departmentIds, start: 0, end: 0 }))
+			(groups[Math.floor(again.time / 1000)] ??= []).push(again.key);
 	}
 	const keepFrom = Math.min(tailFrom, ...owed.map((entry) => entry.from - tolerance));
 	return {
@@ -113,7 +129,10 @@ export function nextRecovery(prev: RecoveryState, run: Run, batches: Batch[], ou
  * Replayed records a drain may still return, kept as long as athena keeps queued records (24 hours)
  * and at most FINGERPRINT_HARD_CAP of them, the newest; undefined when none.
  */
-function pendingGroups(run: Run, pending: Map<string, number>): Record<string, string[]> | undefined {
+function pendingGroups(
+	run: Run,
+	pending: Map<string, number>,
+): Record<string, string[]> | undefined {
 	if (pending.size === 0) return undefined;
 	const groups: Record<string, string[]> = {};
 	for (const [key, second] of pending) (groups[second] ??= []).push(key);
@@ -121,7 +140,9 @@ function pendingGroups(run: Run, pending: Map<string, number>): Record<string, s
 	const kept = boundFingerprints(groups, fromSecond, FINGERPRINT_HARD_CAP);
 	const count = Object.values(kept).reduce((sum, list) => sum + list.length, 0);
 	if (count < pending.size && pending.size > FINGERPRINT_HARD_CAP) {
-		run.note(`more than ${FINGERPRINT_HARD_CAP} replayed records may still be queued; the oldest are no longer recognised if a drain returns them`);
+		run.note(
+			`more than ${FINGERPRINT_HARD_CAP} replayed records may still be queued; the oldest are no longer recognised if a drain returns them`,
+		);
 	}
 	return count ? kept : undefined;
 }

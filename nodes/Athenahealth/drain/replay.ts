@@ -3,7 +3,17 @@ import { easternWindow } from './eastern';
 import type { FeedDefinition } from '../feeds/catalog';
 import { fingerprint } from './fingerprint';
 import { END_SLACK_MS, RETENTION_MS, floorSecond, overlaps } from './recovery';
-import { Halt, PAGE_SIZE, Run, concurrencyOf, pageSignature, pool, type Batch, type Dedupe, type RunOptions } from './run';
+import {
+	Halt,
+	PAGE_SIZE,
+	Run,
+	concurrencyOf,
+	pageSignature,
+	pool,
+	type Batch,
+	type Dedupe,
+	type RunOptions,
+} from './run';
 import type { DrainResult } from './drain';
 import type { OwedReplay } from './types';
 
@@ -40,11 +50,15 @@ export class ReplayBudget {
 	 */
 	take(run: Run, kind: 'replay' | 'catchUp'): boolean {
 		if (this.used >= this.calls) {
-			run.note(`a replay stopped at its budget of ${this.calls} calls; the rest of its window is read by the next poll`);
+			run.note(
+				`a replay stopped at its budget of ${this.calls} calls; the rest of its window is read by the next poll`,
+			);
 			return false;
 		}
 		if (kind === 'replay' && this.until !== undefined && run.now() > this.until) {
-			run.note('a replay stopped at its share of the poll time; the rest of its window is read by the next poll');
+			run.note(
+				'a replay stopped at its share of the poll time; the rest of its window is read by the next poll',
+			);
 			return false;
 		}
 		this.used++;
@@ -54,7 +68,10 @@ export class ReplayBudget {
 	/** The budget for replays before the drain: REPLAY_CALL_BUDGET calls and a share of the time left. */
 	static forPoll(run: Run, deadline: number | undefined): ReplayBudget {
 		const now = run.now();
-		return new ReplayBudget(REPLAY_CALL_BUDGET, deadline === undefined ? undefined : now + (deadline - now) * REPLAY_TIME_SHARE);
+		return new ReplayBudget(
+			REPLAY_CALL_BUDGET,
+			deadline === undefined ? undefined : now + (deadline - now) * REPLAY_TIME_SHARE,
+		);
 	}
 }
 
@@ -87,7 +104,9 @@ export interface ReplayOptions extends RunOptions {
 /** The action's read of a processed window, on the drain's own paging and batches. */
 export async function replay(options: ReplayOptions): Promise<Omit<DrainResult, 'recovery'>> {
 	const run = new Run(options);
-	const batches: Batch[] = departmentBatches(options.departmentIds).map((departmentIds) => ({ departmentIds }));
+	const batches: Batch[] = departmentBatches(options.departmentIds).map((departmentIds) => ({
+		departmentIds,
+	}));
 	const maxItems = options.maxRecords ?? Infinity;
 	const { feed } = options;
 	const ctx: Context = {
@@ -96,14 +115,27 @@ export async function replay(options: ReplayOptions): Promise<Omit<DrainResult, 
 		maxItems,
 		canOwe: false,
 		tolerance: 0,
-		dedupe: { seen: new Set(), print: (record) => (feed ? fingerprint(record, feed) : JSON.stringify(record)) },
+		dedupe: {
+			seen: new Set(),
+			print: (record) => (feed ? fingerprint(record, feed) : JSON.stringify(record)),
+		},
 		// Enough calls for maxRecords in pages, and for the splits of a window athena will not page.
-		budget: new ReplayBudget(Number.isFinite(maxItems) ? 4 * Math.ceil(maxItems / PAGE_SIZE) + 20 * batches.length : 500, options.deadline),
+		budget: new ReplayBudget(
+			Number.isFinite(maxItems) ? 4 * Math.ceil(maxItems / PAGE_SIZE) + 20 * batches.length : 500,
+			options.deadline,
+		),
 	};
 	await pool(batches, concurrencyOf(options.concurrency), async (batch) => {
 		await replayPages(ctx, 'replay', batch, options.start, options.end, ctx.dedupe);
 	});
-	return { items: run.items, stats: run.stats(batches.length), stoppedBy: run.stoppedBy, quota: run.quota, error: run.error, notes: run.notes };
+	return {
+		items: run.items,
+		stats: run.stats(batches.length),
+		stoppedBy: run.stoppedBy,
+		quota: run.quota,
+		error: run.error,
+		notes: run.notes,
+	};
 }
 
 /** Replays [suspect - tolerance, now] for the batch and emits what this drain never received. */
@@ -113,23 +145,45 @@ export async function catchUp(ctx: Context, batch: Batch): Promise<void> {
 	const seen = new Set(ctx.dedupe.seen);
 	for (const span of run.spans) {
 		if (span.departmentIds !== batch.departmentIds || span.time < start - tolerance) continue;
-		for (let index = span.start; index < span.end; index++) seen.add(ctx.dedupe.print(run.items[index]));
+		for (let index = span.start; index < span.end; index++)
+			seen.add(ctx.dedupe.print(run.items[index]));
 	}
 	const dedupe: Dedupe = { ...ctx.dedupe, seen, remember: true, onDuplicate: undefined };
-	if (!(await replayPages(ctx, 'catchUp', batch, start, run.serverNow() + END_SLACK_MS, dedupe))) batch.suspect = undefined;
+	if (!(await replayPages(ctx, 'catchUp', batch, start, run.serverNow() + END_SLACK_MS, dedupe)))
+		batch.suspect = undefined;
 }
 
 /** Reads the owed replays (one call at a time for departments two of them share); returns what is left of them. */
-export async function replayOwed(ctx: Context, owed: OwedReplay[], concurrency: number): Promise<OwedReplay[]> {
+export async function replayOwed(
+	ctx: Context,
+	owed: OwedReplay[],
+	concurrency: number,
+): Promise<OwedReplay[]> {
 	const end = ctx.run.serverNow() + END_SLACK_MS;
-	const shared = owed.some((a, i) => owed.some((b, j) => i < j && overlaps(a.departmentIds, b.departmentIds)));
+	const shared = owed.some((a, i) =>
+		owed.some((b, j) => i < j && overlaps(a.departmentIds, b.departmentIds)),
+	);
 	const unpaid: OwedReplay[] = [];
 	await pool(owed, shared ? 1 : concurrency, async (entry) => {
 		const to = entry.to ?? end;
 		const from = Math.max(entry.from, end - RETENTION_MS);
-		const progress = await replayPages(ctx, 'replay', { departmentIds: entry.departmentIds }, from, to, ctx.dedupe, from === entry.from ? entry.offset : 0);
+		const progress = await replayPages(
+			ctx,
+			'replay',
+			{ departmentIds: entry.departmentIds },
+			from,
+			to,
+			ctx.dedupe,
+			from === entry.from ? entry.offset : 0,
+		);
 		// Left for the next poll from where this one stopped, so a long replay moves on every poll.
-		if (progress) unpaid.push({ departmentIds: entry.departmentIds, from: progress.from, to, ...(progress.offset > 0 && { offset: progress.offset }) });
+		if (progress)
+			unpaid.push({
+				departmentIds: entry.departmentIds,
+				from: progress.from,
+				to,
+				...(progress.offset > 0 && { offset: progress.offset }),
+			});
 	});
 	return unpaid;
 }
@@ -160,10 +214,16 @@ async function replayPages(
 			for (offset = window.offset; ; ) {
 				if (!run.checkTime() || !ctx.budget.take(run, kind)) return { from: window.from, offset };
 				// A catch-up reads what the drain lost, however many items the run holds.
-				const limit = Math.min(ctx.pageSize, kind === 'catchUp' ? Infinity : ctx.maxItems - run.items.length);
+				const limit = Math.min(
+					ctx.pageSize,
+					kind === 'catchUp' ? Infinity : ctx.maxItems - run.items.length,
+				);
 				if (limit <= 0) {
 					if (!ctx.canOwe) run.stoppedBy ??= 'maxRecords';
-					else run.note('a replay stopped at half of Max Records per Poll, leaving the rest to the drain; the rest of its window is read by the next poll');
+					else
+						run.note(
+							'a replay stopped at half of Max Records per Poll, leaving the rest to the drain; the rest of its window is read by the next poll',
+						);
 					return { from: window.from, offset };
 				}
 				const request = { departmentIds: batch.departmentIds, limit, replay: { ...text, offset } };
@@ -177,7 +237,10 @@ async function replayPages(
 					// athena does not page this window: read it in two halves instead.
 					if (window.to > window.from) {
 						const middle = window.from + Math.floor((window.to - window.from) / 2000) * 1000;
-						windows.push({ from: middle + 1000, to: window.to, offset: 0 }, { from: window.from, to: middle, offset: 0 });
+						windows.push(
+							{ from: middle + 1000, to: window.to, offset: 0 },
+							{ from: window.from, to: middle, offset: 0 },
+						);
 						run.splits++;
 					} else {
 						run.note(

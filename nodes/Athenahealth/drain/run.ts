@@ -1,7 +1,15 @@
 import { createHash } from 'crypto';
 
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './backoff';
-import type { DrainRecord, FailureKind, FetchPage, Page, PageQuota, PageRequest, RecordTransform } from './types';
+import type {
+	DrainRecord,
+	FailureKind,
+	FetchPage,
+	Page,
+	PageQuota,
+	PageRequest,
+	RecordTransform,
+} from './types';
 
 /** athena's maximum page (seed advice: use the default limit of 1000). */
 export const PAGE_SIZE = 1000;
@@ -118,7 +126,8 @@ export class Run {
 	 * earlier poll): athena stamped them processed now, so crash recovery must know them as part
 	 * of this drain's tail, though they are not in `items`.
 	 */
-	readonly drainedAgain: Array<{ time: number; departmentIds?: readonly number[]; key: string }> = [];
+	readonly drainedAgain: Array<{ time: number; departmentIds?: readonly number[]; key: string }> =
+		[];
 	readonly calls: Record<CallKind, number> = { drain: 0, replay: 0, catchUp: 0, peek: 0 };
 	retries = 0;
 	fetched = 0;
@@ -195,7 +204,10 @@ export class Run {
 			else await this.gate;
 			if (this.stopped && !force) throw new Halt();
 			// Any record this call removes is processed after athena's latest answer so far.
-			const sentAfter = Math.max(this.server?.time ?? this.serverNow() - UNKNOWN_CLOCK_SLACK_MS, this.options.notBefore ?? -Infinity);
+			const sentAfter = Math.max(
+				this.server?.time ?? this.serverNow() - UNKNOWN_CLOCK_SLACK_MS,
+				this.options.notBefore ?? -Infinity,
+			);
 			const started = this.now();
 			this.calls[kind]++;
 			let failed: unknown;
@@ -211,7 +223,8 @@ export class Run {
 				this.openGate();
 			}
 			const failure = this.options.classify(failed);
-			if (kind === 'drain' && failure.maybeProcessed) batch.suspect = Math.min(batch.suspect ?? Infinity, sentAfter);
+			if (kind === 'drain' && failure.maybeProcessed)
+				batch.suspect = Math.min(batch.suspect ?? Infinity, sentAfter);
 			if (!failure.retry || attempt >= this.policy.maxAttempts) {
 				this.fail(failed);
 				throw failed;
@@ -277,7 +290,12 @@ export class Run {
 				if (dedupe.seen.has(key)) {
 					this.duplicates++;
 					dedupe.onDuplicate?.(key);
-					if (!recovered) this.drainedAgain.push({ time: page.serverTime ?? this.serverNow(), departmentIds: batch.departmentIds, key });
+					if (!recovered)
+						this.drainedAgain.push({
+							time: page.serverTime ?? this.serverNow(),
+							departmentIds: batch.departmentIds,
+							key,
+						});
 					continue;
 				}
 				if (dedupe.remember !== false) dedupe.seen.add(key);
@@ -288,16 +306,28 @@ export class Run {
 		const added = this.items.length - start;
 		if (recovered) this.recovered += added;
 		else this.fetched += page.records.length;
-		if (added > 0) this.spans.push({ time: page.serverTime ?? this.serverNow(), departmentIds: batch.departmentIds, start, end: this.items.length });
+		if (added > 0)
+			this.spans.push({
+				time: page.serverTime ?? this.serverNow(),
+				departmentIds: batch.departmentIds,
+				start,
+				end: this.items.length,
+			});
 		return added;
 	}
 }
 
 /** Runs `task` over `list` with at most `concurrency` at a time, in order. */
-export async function pool<T>(list: readonly T[], concurrency: number, task: (entry: T) => Promise<void>): Promise<void> {
+export async function pool<T>(
+	list: readonly T[],
+	concurrency: number,
+	task: (entry: T) => Promise<void>,
+): Promise<void> {
 	let next = 0;
 	const worker = async () => {
 		while (next < list.length) await task(list[next++]);
 	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, list.length)) }, worker));
+	await Promise.all(
+		Array.from({ length: Math.max(1, Math.min(concurrency, list.length)) }, worker),
+	);
 }

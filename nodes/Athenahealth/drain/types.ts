@@ -49,7 +49,10 @@ export interface FailureKind {
 }
 
 /** Turns one raw record into an output record, or undefined to drop it (event filter). */
-export type RecordTransform = (record: DrainRecord, origin: RecordOrigin) => DrainRecord | undefined;
+export type RecordTransform = (
+	record: DrainRecord,
+	origin: RecordOrigin,
+) => DrainRecord | undefined;
 
 export interface RecordOrigin {
 	/** The batch the page was read for; undefined for the whole practice. */

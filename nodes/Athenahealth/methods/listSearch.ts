@@ -1,4 +1,9 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { hasControl } from '../common/validation';
@@ -29,7 +34,8 @@ function currentId(context: Context, name: string): string | undefined {
 	} catch {
 		return undefined;
 	}
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	const text =
+		typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
 	return ID.test(text) ? text : undefined;
 }
 
@@ -40,12 +46,16 @@ function currentId(context: Context, name: string): string | undefined {
 function searchFailed(context: Context, what: string, error: unknown): NodeOperationError {
 	const status = (error as { httpCode?: string | null }).httpCode;
 	const because = status ? `athena answered ${status}` : 'athena could not be reached';
-	return new NodeOperationError(context.getNode(), `The ${what} could not be searched: ${because}`, {
-		description:
-			status === '403'
-				? 'athena may not have enabled this call for the practice or the API client. Choose "By ID" and enter the ID instead.'
-				: 'Check the credential, or choose "By ID" and enter the ID instead.',
-	});
+	return new NodeOperationError(
+		context.getNode(),
+		`The ${what} could not be searched: ${because}`,
+		{
+			description:
+				status === '403'
+					? 'athena may not have enabled this call for the practice or the API client. Choose "By ID" and enter the ID instead.'
+					: 'Check the credential, or choose "By ID" and enter the ID instead.',
+		},
+	);
 }
 
 function recordsOf(body: unknown, key: string): IDataObject[] {
@@ -58,7 +68,10 @@ function recordsOf(body: unknown, key: string): IDataObject[] {
 function patientItem(patient: IDataObject): INodeListSearchItems | undefined {
 	const id = String(patient.patientid ?? '');
 	if (!ID.test(id)) return undefined;
-	const name = [patient.firstname, patient.lastname].filter((part) => typeof part === 'string' && part).join(' ') || 'Patient';
+	const name =
+		[patient.firstname, patient.lastname]
+			.filter((part) => typeof part === 'string' && part)
+			.join(' ') || 'Patient';
 	const born = typeof patient.dob === 'string' && patient.dob ? ` · born ${patient.dob}` : '';
 	return { name: `${name}${born} · ID ${id}`, value: id };
 }
@@ -67,7 +80,10 @@ function patientItem(patient: IDataObject): INodeListSearchItems | undefined {
  * `GET patients/search?searchterm=&maxresults=`: a partial name or a full patient id. Nothing is
  * asked before the user types (athena requires a term); a term with control characters is not sent.
  */
-export async function searchPatients(this: Context, filter?: string): Promise<INodeListSearchResult> {
+export async function searchPatients(
+	this: Context,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const term = (filter ?? '').trim();
 	if (term.length < 2 && !ID.test(term)) return { results: [] };
 	if (term.length > 100 || hasControl(term, false)) return { results: [] };
@@ -95,7 +111,10 @@ function isOpen(patientCase: IDataObject): boolean {
 
 function caseItem(patientCase: IDataObject): INodeListSearchItems {
 	const id = String(patientCase.patientcaseid);
-	const subject = typeof patientCase.subject === 'string' && patientCase.subject ? patientCase.subject : 'No subject';
+	const subject =
+		typeof patientCase.subject === 'string' && patientCase.subject
+			? patientCase.subject
+			: 'No subject';
 	const status = String(patientCase.status ?? 'unknown status');
 	return { name: `${subject} · ${status} · ID ${id}`, value: id };
 }
@@ -105,16 +124,24 @@ function caseItem(patientCase: IDataObject): INodeListSearchItems {
  * load list". It asks nothing of athena.
  */
 function noPatientChosen(context: Context): NodeOperationError {
-	return new NodeOperationError(context.getNode(), 'Choose a patient in the Patient field to list their cases here', {
-		description: 'Search the patient by name or enter their patient ID, then open this list again. Or choose "By ID" and enter the case ID.',
-	});
+	return new NodeOperationError(
+		context.getNode(),
+		'Choose a patient in the Patient field to list their cases here',
+		{
+			description:
+				'Search the patient by name or enter their patient ID, then open this list again. Or choose "By ID" and enter the case ID.',
+		},
+	);
 }
 
 /** The chart a case list reads: the node's department when it has one, else the patient's registration department. */
 async function chartDepartment(context: Context, patientId: string): Promise<string | undefined> {
 	const chosen = currentId(context, 'departmentId');
 	if (chosen) return chosen;
-	const { body } = await athenaRequest.call(context, { method: 'GET', path: `patients/${patientId}` });
+	const { body } = await athenaRequest.call(context, {
+		method: 'GET',
+		path: `patients/${patientId}`,
+	});
 	const patient = (Array.isArray(body) ? body[0] : body) as IDataObject | undefined;
 	const department = String(patient?.departmentid ?? patient?.primarydepartmentid ?? '');
 	return ID.test(department) ? department : undefined;
@@ -125,7 +152,10 @@ async function chartDepartment(context: Context, patientId: string): Promise<str
  * a chart by department (docs/athena-contract.md#patient-cases); without a department field the
  * patient's registration department is used, so a case filed in another chart is entered by ID.
  */
-export async function searchPatientCases(this: Context, filter?: string): Promise<INodeListSearchResult> {
+export async function searchPatientCases(
+	this: Context,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const patientId = currentId(this, 'patientId');
 	// n8n shows an empty list as "No results", which reads as "this patient has no cases": say what is missing.
 	if (!patientId) throw noPatientChosen(this);
@@ -145,8 +175,18 @@ export async function searchPatientCases(this: Context, filter?: string): Promis
 	const wanted = (filter ?? '').trim().toLowerCase();
 	const results = cases
 		.filter((patientCase) => ID.test(String(patientCase.patientcaseid ?? '')))
-		.filter((patientCase) => !wanted || String(patientCase.patientcaseid) === wanted || String(patientCase.subject ?? '').toLowerCase().includes(wanted))
-		.sort((a, b) => Number(isOpen(b)) - Number(isOpen(a)) || Number(b.patientcaseid) - Number(a.patientcaseid))
+		.filter(
+			(patientCase) =>
+				!wanted ||
+				String(patientCase.patientcaseid) === wanted ||
+				String(patientCase.subject ?? '')
+					.toLowerCase()
+					.includes(wanted),
+		)
+		.sort(
+			(a, b) =>
+				Number(isOpen(b)) - Number(isOpen(a)) || Number(b.patientcaseid) - Number(a.patientcaseid),
+		)
 		.map(caseItem);
 	return { results };
 }
@@ -155,17 +195,25 @@ export async function searchPatientCases(this: Context, filter?: string): Promis
 function filtered(options: INodeListSearchItems[], filter?: string): INodeListSearchResult {
 	const wanted = (filter ?? '').trim().toLowerCase();
 	const results = wanted
-		? options.filter((option) => String(option.value) === wanted || option.name.toLowerCase().includes(wanted))
+		? options.filter(
+				(option) => String(option.value) === wanted || option.name.toLowerCase().includes(wanted),
+			)
 		: options;
 	return { results };
 }
 
-export async function searchDepartments(this: Context, filter?: string): Promise<INodeListSearchResult> {
+export async function searchDepartments(
+	this: Context,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const departments = await listAll(this, 'departments', 'departments');
 	return filtered(departments.map(departmentOption).sort(byName) as INodeListSearchItems[], filter);
 }
 
-export async function searchProviders(this: Context, filter?: string): Promise<INodeListSearchResult> {
+export async function searchProviders(
+	this: Context,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const providers = await listAll(this, 'providers', 'providers');
 	return filtered(providers.map(providerOption).sort(byName) as INodeListSearchItems[], filter);
 }

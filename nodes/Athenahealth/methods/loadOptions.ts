@@ -13,10 +13,18 @@ import { athenaRequest } from '../transport/request';
 const PAGE_SIZE = 1000;
 const MAX_PAGES = 10;
 
-export async function listAll(context: ILoadOptionsFunctions, path: string, key: string): Promise<IDataObject[]> {
+export async function listAll(
+	context: ILoadOptionsFunctions,
+	path: string,
+	key: string,
+): Promise<IDataObject[]> {
 	const all: IDataObject[] = [];
 	for (let page = 0; page < MAX_PAGES; page++) {
-		const { body } = await athenaRequest.call(context, { method: 'GET', path, qs: { limit: PAGE_SIZE, offset: all.length } });
+		const { body } = await athenaRequest.call(context, {
+			method: 'GET',
+			path,
+			qs: { limit: PAGE_SIZE, offset: all.length },
+		});
 		const found = Array.isArray(body[key]) ? (body[key] as IDataObject[]) : [];
 		all.push(...found);
 		if (found.length < PAGE_SIZE || all.length >= Number(body.totalcount ?? Infinity)) break;
@@ -37,7 +45,8 @@ export function departmentOption(department: IDataObject): INodePropertyOptions 
 }
 
 export function providerOption(provider: IDataObject): INodePropertyOptions {
-	const name = provider.displayname ?? [provider.firstname, provider.lastname].filter(Boolean).join(' ');
+	const name =
+		provider.displayname ?? [provider.firstname, provider.lastname].filter(Boolean).join(' ');
 	return {
 		name: `${String(name || 'Provider')} (${String(provider.providerid)})`,
 		value: String(provider.providerid),
@@ -74,16 +83,25 @@ export async function getFeedEvents(this: ILoadOptionsFunctions): Promise<INodeP
  * one case, as `[{reason, reasonid}]` (docs/athena-contract.md#patient-cases). Empty until the
  * case ID is a number (an expression is resolved only when the node runs).
  */
-export async function getCloseReasons(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const caseId = String(this.getCurrentNodeParameter('patientCaseId', { extractValue: true }) ?? '').trim();
+export async function getCloseReasons(
+	this: ILoadOptionsFunctions,
+): Promise<INodePropertyOptions[]> {
+	const caseId = String(
+		this.getCurrentNodeParameter('patientCaseId', { extractValue: true }) ?? '',
+	).trim();
 	if (!/^[1-9]\d{0,9}$/.test(caseId)) return [];
 	const { body } = await athenaRequest.call(this, {
 		method: 'GET',
 		path: 'reference/documents/patientcase/closereasons',
 		qs: { patientcaseid: caseId },
 	});
-	const list = (Array.isArray(body) ? body : (Object.values(body).find(Array.isArray) ?? [])) as IDataObject[];
+	const list = (
+		Array.isArray(body) ? body : (Object.values(body).find(Array.isArray) ?? [])
+	) as IDataObject[];
 	return list
 		.filter((reason) => reason.reasonid !== undefined && reason.reasonid !== null)
-		.map((reason) => ({ name: String(reason.reason ?? reason.reasonid), value: String(reason.reasonid) }));
+		.map((reason) => ({
+			name: String(reason.reason ?? reason.reasonid),
+			value: String(reason.reasonid),
+		}));
 }

@@ -48,14 +48,24 @@ export function storedSubclass(sent: string): string {
 
 /** The sent form of a subclass given in either form (`PATIENTCASE_OTHER` and `OTHER` are one value). */
 export function sentSubclass(value: string): string {
-	return value.startsWith(STORED_SUBCLASS_PREFIX) ? value.slice(STORED_SUBCLASS_PREFIX.length) : value;
+	return value.startsWith(STORED_SUBCLASS_PREFIX)
+		? value.slice(STORED_SUBCLASS_PREFIX.length)
+		: value;
 }
 
 /** Every subclass a filter or an output may carry: both forms. */
-export const SUBCLASS_FORMS: readonly string[] = [...new Set(DOCUMENT_SUBCLASSES.flatMap((value) => [value, storedSubclass(value)]))];
+export const SUBCLASS_FORMS: readonly string[] = [
+	...new Set(DOCUMENT_SUBCLASSES.flatMap((value) => [value, storedSubclass(value)])),
+];
 
 /** `callbacknumbertype`: lower-case, case-sensitive; none is sent when none is picked. */
-export const CALLBACK_NUMBER_TYPES = ['home', 'work', 'mobile', 'emergency contact', 'guarantor'] as const;
+export const CALLBACK_NUMBER_TYPES = [
+	'home',
+	'work',
+	'mobile',
+	'emergency contact',
+	'guarantor',
+] as const;
 
 /** `status` of a case and of the list filter. There is no OPEN: an open case usually reads REVIEW. */
 export const CASE_STATUSES = [
@@ -86,7 +96,9 @@ export const NEW_CASE_STATUS = 'REVIEW';
 
 /** Open = neither CLOSED nor DELETED (docs/athena-contract.md#patient-case-values). */
 export function isOpenStatus(status: unknown): boolean {
-	return typeof status === 'string' && status !== '' && !ENDED_STATUSES.includes(status.toUpperCase());
+	return (
+		typeof status === 'string' && status !== '' && !ENDED_STATUSES.includes(status.toUpperCase())
+	);
 }
 
 /** athena's priority codes: "1" high, "2" normal. */

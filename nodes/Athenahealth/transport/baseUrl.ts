@@ -25,7 +25,9 @@ export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): str
 
 	const url = parseUrl(String(credentials.customBaseUrl ?? '').trim());
 	if (!url) {
-		throw new CredentialSettingError('Custom Base URL is not a valid URL (example: https://athena.example.org)');
+		throw new CredentialSettingError(
+			'Custom Base URL is not a valid URL (example: https://athena.example.org)',
+		);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new CredentialSettingError('Custom Base URL must start with https://');
@@ -36,7 +38,9 @@ export function resolveBaseUrl(credentials: ICredentialDataDecryptedObject): str
 		);
 	}
 	if (url.username || url.password || url.search || url.hash) {
-		throw new CredentialSettingError('Custom Base URL must not contain a user name, password, query or fragment');
+		throw new CredentialSettingError(
+			'Custom Base URL must not contain a user name, password, query or fragment',
+		);
 	}
 	return url.origin + url.pathname.replace(/\/+$/, '');
 }

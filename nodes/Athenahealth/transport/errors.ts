@@ -7,7 +7,8 @@ import { parseRetryAfter } from './retry';
  * athena's only answer that means "this feed is not subscribed": a 403 with exactly this text
  * (docs/athena-contract.md#errors). Any other 403 is a permission problem.
  */
-export const NOT_SUBSCRIBED = 'Changed messages require setup (subscription) that has not been done.';
+export const NOT_SUBSCRIBED =
+	'Changed messages require setup (subscription) that has not been done.';
 
 /** The daily request quota athena reports on every API answer (docs/athena-contract.md#quotas-and-rate-limits). */
 export interface Quota {
@@ -40,9 +41,13 @@ export function quotaResetsAt(now: number = Date.now()): number {
 
 /** Whether an error (a NodeApiError of the request layer) is athena's exact not-subscribed 403. */
 export function isNotSubscribed(error: unknown): boolean {
-	const candidate = error as { httpCode?: string | null; errorResponse?: { error?: unknown } } | undefined;
+	const candidate = error as
+		| { httpCode?: string | null; errorResponse?: { error?: unknown } }
+		| undefined;
 	const text = candidate?.errorResponse?.error;
-	return candidate?.httpCode === '403' && typeof text === 'string' && text.trim() === NOT_SUBSCRIBED;
+	return (
+		candidate?.httpCode === '403' && typeof text === 'string' && text.trim() === NOT_SUBSCRIBED
+	);
 }
 
 /** What the request layer needs to know of a failed attempt. */
@@ -89,7 +94,8 @@ export function readFailure(thrown: unknown): FailedAttempt {
 	const axios = answeringError(outer);
 	const response = axios.response;
 	const data = parseBody(response?.data);
-	const status = response?.status ?? (outer.httpCode ? Number(outer.httpCode) || undefined : undefined);
+	const status =
+		response?.status ?? (outer.httpCode ? Number(outer.httpCode) || undefined : undefined);
 	return {
 		status,
 		error: typeof data.error === 'string' ? data.error : undefined,
@@ -106,15 +112,21 @@ export function readFailure(thrown: unknown): FailedAttempt {
 /** A list of athena field names; anything that does not look like one is left out. */
 function fieldNames(value: unknown): string[] | undefined {
 	if (!Array.isArray(value)) return undefined;
-	const names = value.filter((name): name is string => typeof name === 'string' && /^[A-Za-z0-9_.]{1,64}$/.test(name));
+	const names = value.filter(
+		(name): name is string => typeof name === 'string' && /^[A-Za-z0-9_.]{1,64}$/.test(name),
+	);
 	return names.length ? names : undefined;
 }
 
 /** "athena needs these fields: a, b. athena refused these fields: c" */
-export function describeFields(failure: Pick<FailedAttempt, 'missingFields' | 'invalidFields'>): string | undefined {
+export function describeFields(
+	failure: Pick<FailedAttempt, 'missingFields' | 'invalidFields'>,
+): string | undefined {
 	const parts = [];
-	if (failure.missingFields) parts.push(`athena needs these fields: ${failure.missingFields.join(', ')}`);
-	if (failure.invalidFields) parts.push(`athena refused these fields: ${failure.invalidFields.join(', ')}`);
+	if (failure.missingFields)
+		parts.push(`athena needs these fields: ${failure.missingFields.join(', ')}`);
+	if (failure.invalidFields)
+		parts.push(`athena refused these fields: ${failure.invalidFields.join(', ')}`);
 	return parts.length ? parts.join('. ') : undefined;
 }
 
@@ -131,7 +143,8 @@ function answeringError(outer: ErrorWithCause): AxiosLike {
 
 /** Trims the blank lines athena may send before a body (docs/athena-contract.md#errors). */
 function parseBody(data: unknown): Record<string, unknown> {
-	if (data && typeof data === 'object' && !Buffer.isBuffer(data)) return data as Record<string, unknown>;
+	if (data && typeof data === 'object' && !Buffer.isBuffer(data))
+		return data as Record<string, unknown>;
 	if (typeof data === 'string' && data.trim().startsWith('{')) {
 		try {
 			return JSON.parse(data.trim()) as Record<string, unknown>;
@@ -156,12 +169,19 @@ export function isRetryable(failure: FailedAttempt, idempotent: boolean): boolea
 
 /** athena's token error for a scope its app policy does not grant (docs/athena-contract.md#authentication). */
 function isPolicyRefusal(failure: FailedAttempt): boolean {
-	return failure.error === 'access_denied' || /policy evaluation failed/i.test(failure.detailedmessage ?? '');
+	return (
+		failure.error === 'access_denied' ||
+		/policy evaluation failed/i.test(failure.detailedmessage ?? '')
+	);
 }
 
 /** The daily quota is used up: a 429 (or any refusal) with none remaining. */
 export function isQuotaExhausted(failure: FailedAttempt): boolean {
-	return !failure.tokenEndpoint && failure.quota?.remaining === 0 && (failure.status === 429 || failure.status === 403);
+	return (
+		!failure.tokenEndpoint &&
+		failure.quota?.remaining === 0 &&
+		(failure.status === 429 || failure.status === 403)
+	);
 }
 
 /**
@@ -173,11 +193,13 @@ export function tokenRefusal(failure: FailedAttempt, tried = ''): string {
 		if (isPolicyRefusal(failure)) {
 			return "athena refused the token request: the Scope of the Athenahealth credential is not granted by the app's policy in athena (not a wrong secret); check the scope and the app's API access in athena's Developer Portal";
 		}
-		if (failure.error === 'invalid_client') return 'athena refused the client ID or client secret of the Athenahealth credential';
+		if (failure.error === 'invalid_client')
+			return 'athena refused the client ID or client secret of the Athenahealth credential';
 		const said = failure.detailedmessage ?? failure.error;
 		return `athena's token endpoint refused the Athenahealth credential (HTTP ${failure.status})${said ? `: ${said}` : ''}`;
 	}
-	if (failure.status === 429) return `athena's token limit was reached${tried}: too many new tokens this minute (5 a minute in preview, 50 in production)`;
+	if (failure.status === 429)
+		return `athena's token limit was reached${tried}: too many new tokens this minute (5 a minute in preview, 50 in production)`;
 	if (failure.status === undefined) return `athena's token endpoint could not be reached${tried}`;
 	return `athena's token endpoint failed (HTTP ${failure.status})${tried}`;
 }
@@ -202,7 +224,8 @@ function summary(failure: FailedAttempt, attempts: number): string {
 		case 429:
 			return `athena's rate limit was reached${tried}`;
 		default:
-			if (failure.status >= 500) return `athena could not handle the request (HTTP ${failure.status})${tried}`;
+			if (failure.status >= 500)
+				return `athena could not handle the request (HTTP ${failure.status})${tried}`;
 			return failure.error ?? `athena refused the request (HTTP ${failure.status})`;
 	}
 }
@@ -212,16 +235,23 @@ const PERMISSION_HINT =
 	"This is a permission problem, not a missing subscription: the app may lack access to this feed, or the feed may sit behind one of athena's rollout toggles or practice settings. Ask athena (or the practice) to grant it; subscribing again does not help.";
 
 const NOT_SUBSCRIBED_HINT =
-	'Subscribe to the feed (athenahealth node: Subscription > Subscribe, or the trigger\'s Subscribe Automatically). A new subscription takes about 10 minutes to take effect (15 to 20 in preview).';
+	"Subscribe to the feed (athenahealth node: Subscription > Subscribe, or the trigger's Subscribe Automatically). A new subscription takes about 10 minutes to take effect (15 to 20 in preview).";
 
 function failureCause(failure: FailedAttempt) {
-	if (isQuotaExhausted(failure)) return { cause: 'quota-exhausted' as const, resetsAtEpochMs: quotaResetsAt() };
-	if (failure.status === 429) return { cause: 'rate-limited' as const, retryAfterMs: failure.retryAfterMs };
+	if (isQuotaExhausted(failure))
+		return { cause: 'quota-exhausted' as const, resetsAtEpochMs: quotaResetsAt() };
+	if (failure.status === 429)
+		return { cause: 'rate-limited' as const, retryAfterMs: failure.retryAfterMs };
 	if (failure.tokenEndpoint && (failure.status === 401 || failure.status === 400)) {
-		return { cause: isPolicyRefusal(failure) ? ('configuration-invalid' as const) : ('credential-invalid' as const) };
+		return {
+			cause: isPolicyRefusal(failure)
+				? ('configuration-invalid' as const)
+				: ('credential-invalid' as const),
+		};
 	}
 	if (failure.status === 403) return { cause: 'configuration-invalid' as const };
-	if (failure.status === undefined || failure.status >= 500) return { cause: 'temporarily-unavailable' as const };
+	if (failure.status === undefined || failure.status >= 500)
+		return { cause: 'temporarily-unavailable' as const };
 	return undefined;
 }
 
@@ -236,9 +266,13 @@ export function toNodeApiError(
 	attempts: number,
 	context: { itemIndex?: number; redact?: string[]; feedCall?: boolean } = {},
 ): NodeApiError {
-	const clean = (text: string | undefined) => (text === undefined ? undefined : redactValues(text, context.redact));
+	const clean = (text: string | undefined) =>
+		text === undefined ? undefined : redactValues(text, context.redact);
 	const message = clean(summary(failure, attempts)) as string;
-	const networkError = failure.status === undefined ? `No answer from athena: ${failure.code ?? 'the connection closed'}` : undefined;
+	const networkError =
+		failure.status === undefined
+			? `No answer from athena: ${failure.code ?? 'the connection closed'}`
+			: undefined;
 	// A 403 of a feed or subscription call says which of the two it is (docs/athena-contract.md#errors).
 	const hint =
 		failure.status === 403 && !failure.tokenEndpoint && context.feedCall
@@ -246,7 +280,10 @@ export function toNodeApiError(
 				? NOT_SUBSCRIBED_HINT
 				: PERMISSION_HINT
 			: undefined;
-	const said = failure.detailedmessage ?? describeFields(failure) ?? (failure.error && !message.includes(failure.error) ? failure.error : networkError);
+	const said =
+		failure.detailedmessage ??
+		describeFields(failure) ??
+		(failure.error && !message.includes(failure.error) ? failure.error : networkError);
 	const description = clean([said, hint].filter(Boolean).join(' ') || undefined);
 	const body: JsonObject = { message };
 	if (failure.error) body.error = clean(failure.error) ?? null;

@@ -14,7 +14,11 @@ import { CredentialSettingError, resolveBaseUrl, resolvePracticeId } from './bas
 import { isRetryable, readFailure, readQuota, toNodeApiError, type Quota } from './errors';
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry';
 
-export type AthenaContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions;
+export type AthenaContext =
+	| IExecuteFunctions
+	| IPollFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions;
 
 export const CREDENTIAL_TYPE = 'athenahealthApi';
 
@@ -69,23 +73,35 @@ export function formEncode(body: IDataObject): string {
  * The one request function of both nodes: builds `/v1/{practiceid}/...`, authenticates through the
  * athenahealthApi credential, retries what can safely be retried, and maps failures to NodeApiError.
  */
-export async function athenaRequest(this: AthenaContext, request: AthenaRequest): Promise<AthenaResponse> {
+export async function athenaRequest(
+	this: AthenaContext,
+	request: AthenaRequest,
+): Promise<AthenaResponse> {
 	const policy = { ...DEFAULT_RETRY, ...request.retry };
 	// getNode() copies the node and its parameters (a trigger's 400 department ids): only for an error.
 	if (!SAFE_PATH.test(request.path)) {
-		throw new NodeOperationError(this.getNode(), `Refused to call an unsafe athena path "${request.path}"`, {
-			itemIndex: request.itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Refused to call an unsafe athena path "${request.path}"`,
+			{
+				itemIndex: request.itemIndex,
+			},
+		);
 	}
 
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	let url: string;
 	try {
-		const practiceId = request.practiceId ?? practiceOverride(this, request.itemIndex) ?? resolvePracticeId(credentials);
+		const practiceId =
+			request.practiceId ??
+			practiceOverride(this, request.itemIndex) ??
+			resolvePracticeId(credentials);
 		url = `${resolveBaseUrl(credentials)}/v1/${practiceId}/${request.path}`;
 	} catch (error) {
 		if (error instanceof CredentialSettingError) {
-			throw new NodeOperationError(this.getNode(), `Athenahealth credential: ${error.message}`, { itemIndex: request.itemIndex });
+			throw new NodeOperationError(this.getNode(), `Athenahealth credential: ${error.message}`, {
+				itemIndex: request.itemIndex,
+			});
 		}
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: request.itemIndex });
 	}
@@ -108,7 +124,11 @@ export async function athenaRequest(this: AthenaContext, request: AthenaRequest)
 
 	for (let attempt = 1; ; attempt++) {
 		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as {
+			const response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				options,
+			)) as {
 				body: IDataObject;
 				statusCode: number;
 				headers?: Record<string, string>;

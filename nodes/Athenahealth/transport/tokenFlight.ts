@@ -36,7 +36,12 @@ export async function singleFlight(
 	const current = flights.get(key);
 	if (current && current.settledAt === undefined) return await current.promise;
 	// Only a refresh (after a 401) reuses: a credential with no token yet gets its own.
-	if (staleToken && current?.token && current.token !== staleToken && now() - current.settledAt! < REUSE_MS) {
+	if (
+		staleToken &&
+		current?.token &&
+		current.token !== staleToken &&
+		now() - current.settledAt! < REUSE_MS
+	) {
 		return current.token;
 	}
 
@@ -48,7 +53,8 @@ export async function singleFlight(
 			flight.token = token;
 			flight.settledAt = now();
 			for (const [other, entry] of flights) {
-				if (entry.settledAt !== undefined && now() - entry.settledAt >= REUSE_MS) flights.delete(other);
+				if (entry.settledAt !== undefined && now() - entry.settledAt >= REUSE_MS)
+					flights.delete(other);
 			}
 		},
 		() => flights.delete(key), // a failed fetch is not shared with later callers

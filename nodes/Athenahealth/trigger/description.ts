@@ -55,7 +55,8 @@ export const properties: INodeProperties[] = [
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: DEFAULT_MAX_RECORDS,
-			description: 'Records to read in one poll at most; the rest stays queued in athena for the next poll',
+			description:
+				'Records to read in one poll at most; the rest stays queued in athena for the next poll',
 		},
 		{
 			// The editor cannot go below athena's one read a minute; the check in settings.ts still
@@ -65,7 +66,8 @@ export const properties: INodeProperties[] = [
 			type: 'number',
 			typeOptions: { minValue: 60 },
 			default: 60,
-			description: 'Seconds between two reads of the feed at least: athena allows one a minute. Polls sooner than this return nothing.',
+			description:
+				'Seconds between two reads of the feed at least: athena allows one a minute. Polls sooner than this return nothing.',
 		},
 		{
 			displayName: 'Subscribe Automatically',

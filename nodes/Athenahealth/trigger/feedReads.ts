@@ -55,7 +55,12 @@ function overlaps(a?: ReadonlySet<number>, b?: ReadonlySet<number>): boolean {
 }
 
 /** Registers a read; the function returned ends it (calling it twice is harmless). */
-export function beginRead(key: string, reader: Reader, scope: Read['scope'], departmentIds?: readonly number[]): { seq: number; end: () => void } {
+export function beginRead(
+	key: string,
+	reader: Reader,
+	scope: Read['scope'],
+	departmentIds?: readonly number[],
+): { seq: number; end: () => void } {
 	const read: Read = { reader, scope, departments: departmentSet(departmentIds), seq: ++sequence };
 	let set = reads.get(key);
 	if (!set) reads.set(key, (set = new Set()));
@@ -87,7 +92,11 @@ export function isReading(
 }
 
 /** Waits, checking every 100 ms with n8n's sleep, until `free()` or the bound; whether it is free. */
-export async function waitUntil(free: () => boolean, boundMs: number, pause: (ms: number) => Promise<void> = sleep): Promise<boolean> {
+export async function waitUntil(
+	free: () => boolean,
+	boundMs: number,
+	pause: (ms: number) => Promise<void> = sleep,
+): Promise<boolean> {
 	const until = Date.now() + boundMs;
 	while (!free()) {
 		const left = until - Date.now();
@@ -111,7 +120,10 @@ export function triggerFetch(fetchPage: FetchPage, key: string): FetchPage {
 		if (testing()) await waitUntil(() => !testing(), TRIGGER_YIELD_MS);
 		const read = beginRead(key, 'trigger', 'call', request.departmentIds);
 		try {
-			return await fetchPage({ ...request, timeoutMs: lessWaited(request.timeoutMs, Date.now() - started) });
+			return await fetchPage({
+				...request,
+				timeoutMs: lessWaited(request.timeoutMs, Date.now() - started),
+			});
 		} finally {
 			read.end();
 		}
@@ -133,7 +145,8 @@ export class FeedBusy extends Error {
 export function testFetch(fetchPage: FetchPage, key: string): FetchPage {
 	return async (request) => {
 		const queueRead = request.replay === undefined;
-		if (queueRead && isReading(key, request.departmentIds, { reader: 'trigger', scope: 'poll' })) throw new FeedBusy(true);
+		if (queueRead && isReading(key, request.departmentIds, { reader: 'trigger', scope: 'poll' }))
+			throw new FeedBusy(true);
 		const started = Date.now();
 		const read = beginRead(key, 'test', 'call', request.departmentIds);
 		try {
@@ -141,8 +154,12 @@ export function testFetch(fetchPage: FetchPage, key: string): FetchPage {
 				isReading(key, request.departmentIds, { reader: 'trigger', scope: 'call' }) ||
 				isReading(key, request.departmentIds, { reader: 'test', scope: 'call', before: read.seq });
 			if (busy() && !(await waitUntil(() => !busy(), TEST_WAIT_MS))) throw new FeedBusy(false);
-			if (queueRead && isReading(key, request.departmentIds, { reader: 'trigger', scope: 'poll' })) throw new FeedBusy(true);
-			return await fetchPage({ ...request, timeoutMs: lessWaited(request.timeoutMs, Date.now() - started) });
+			if (queueRead && isReading(key, request.departmentIds, { reader: 'trigger', scope: 'poll' }))
+				throw new FeedBusy(true);
+			return await fetchPage({
+				...request,
+				timeoutMs: lessWaited(request.timeoutMs, Date.now() - started),
+			});
 		} finally {
 			read.end();
 		}

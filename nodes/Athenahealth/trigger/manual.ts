@@ -37,18 +37,27 @@ const BESIDE_DRAIN_BUDGET_MS = 8_000;
  * waits a few seconds for it, then leaves the queue alone and only looks back, taking turns with
  * the drain's calls (feedReads.ts); failing that it says the trigger is reading the feed.
  */
-export async function manualPoll(context: IPollFunctions, settings: TriggerSettings): Promise<INodeExecutionData[][]> {
+export async function manualPoll(
+	context: IPollFunctions,
+	settings: TriggerSettings,
+): Promise<INodeExecutionData[][]> {
 	const { feed } = settings;
 	const key = feedKey(settings.practiceId, feed.id);
 	const io = athenaFeedIo(context, feed, settings.readQuery);
 	const run: RunOptions = {
 		...io,
 		fetchPage: testFetch(io.fetchPage, key),
-		transform: makeTransform({ feed: feed.id, practiceId: settings.practiceId, keepEvents: settings.events }),
+		transform: makeTransform({
+			feed: feed.id,
+			practiceId: settings.practiceId,
+			keepEvents: settings.events,
+		}),
 		deadline: Date.now() + MANUAL_BUDGET_MS,
 	};
-	const draining = () => isReading(key, settings.departmentIds, { reader: 'trigger', scope: 'poll' });
-	if (draining() && !(await waitUntil(() => !draining(), DRAIN_WAIT_MS))) return await besideDrain(context, settings, run);
+	const draining = () =>
+		isReading(key, settings.departmentIds, { reader: 'trigger', scope: 'poll' });
+	if (draining() && !(await waitUntil(() => !draining(), DRAIN_WAIT_MS)))
+		return await besideDrain(context, settings, run);
 
 	const found = await peek({ ...run, departmentIds: settings.departmentIds, limit: MANUAL_LIMIT });
 	if (found.items.length === 0 && found.error instanceof FeedBusy) {
@@ -56,13 +65,23 @@ export async function manualPoll(context: IPollFunctions, settings: TriggerSetti
 		throw triggerReading(context.getNode(), feed);
 	}
 	if (found.items.length === 0 && isNotSubscribed(found.error)) {
-		await handleNotSubscribed(context, settings, freshState(feed.id, settings.practiceId), Date.now());
-		throw new NodeOperationError(context.getNode(), `The Athenahealth feed "${feed.name}" was not subscribed; it is now`, {
-			description:
-				'athena queues records from the moment a subscription takes effect, about 10 minutes from now (15 to 20 in preview). Fetch a test event again once something has changed in athena.',
-		});
+		await handleNotSubscribed(
+			context,
+			settings,
+			freshState(feed.id, settings.practiceId),
+			Date.now(),
+		);
+		throw new NodeOperationError(
+			context.getNode(),
+			`The Athenahealth feed "${feed.name}" was not subscribed; it is now`,
+			{
+				description:
+					'athena queues records from the moment a subscription takes effect, about 10 minutes from now (15 to 20 in preview). Fetch a test event again once something has changed in athena.',
+			},
+		);
 	}
-	if (found.items.length === 0 && found.error !== undefined) throw plainly(context.getNode(), feed, found.error);
+	if (found.items.length === 0 && found.error !== undefined)
+		throw plainly(context.getNode(), feed, found.error);
 	if (found.items.length > 0) return output(found.items, settings);
 
 	let recent: IDataObject[];
@@ -86,23 +105,32 @@ export async function manualPoll(context: IPollFunctions, settings: TriggerSetti
  * While the active trigger drains the feed: the records athena already delivered, read between
  * the drain's calls and within a short budget; the queue itself is not read.
  */
-async function besideDrain(context: IPollFunctions, settings: TriggerSettings, run: RunOptions): Promise<INodeExecutionData[][]> {
+async function besideDrain(
+	context: IPollFunctions,
+	settings: TriggerSettings,
+	run: RunOptions,
+): Promise<INodeExecutionData[][]> {
 	const deadline = Math.min(run.deadline ?? Infinity, Date.now() + BESIDE_DRAIN_BUDGET_MS);
 	let recent: IDataObject[] = [];
 	try {
 		recent = await lookBack({ ...run, deadline }, settings, Date.now() + (run.clockOffsetMs ?? 0));
 	} catch (error) {
-		if (!(error instanceof FeedBusy) && !overlapRefused(error)) throw plainly(context.getNode(), settings.feed, error);
+		if (!(error instanceof FeedBusy) && !overlapRefused(error))
+			throw plainly(context.getNode(), settings.feed, error);
 	}
 	if (recent.length > 0) return output(recent, settings);
 	throw triggerReading(context.getNode(), settings.feed);
 }
 
 function triggerReading(node: INode, feed: FeedDefinition): NodeOperationError {
-	return new NodeOperationError(node, `The active trigger is reading the Athenahealth feed "${feed.name}" right now`, {
-		description:
-			'Fetch Test Event does not read the queue while a trigger of this practice and feed drains it, so testing never competes with the workflow for its records. Try again in a minute, once that poll is done.',
-	});
+	return new NodeOperationError(
+		node,
+		`The active trigger is reading the Athenahealth feed "${feed.name}" right now`,
+		{
+			description:
+				'Fetch Test Event does not read the queue while a trigger of this practice and feed drains it, so testing never competes with the workflow for its records. Try again in a minute, once that poll is done.',
+		},
+	);
 }
 
 /**
@@ -118,14 +146,22 @@ function overlapRefused(error: unknown): boolean {
 function plainly(node: INode, feed: FeedDefinition, error: unknown): unknown {
 	if (error instanceof FeedBusy) return triggerReading(node, feed);
 	if (!overlapRefused(error)) return error;
-	return new NodeOperationError(node, `athena is answering another read of the Athenahealth feed "${feed.name}" right now`, {
-		description:
-			'Most likely the active trigger of this practice and feed, polling in another n8n process (for example the main instance while manual executions run on workers). Testing removed nothing from the queue. Try again in a minute.',
-	});
+	return new NodeOperationError(
+		node,
+		`athena is answering another read of the Athenahealth feed "${feed.name}" right now`,
+		{
+			description:
+				'Most likely the active trigger of this practice and feed, polling in another n8n process (for example the main instance while manual executions run on workers). Testing removed nothing from the queue. Try again in a minute.',
+		},
+	);
 }
 
 /** The newest records athena already delivered, looking back an hour, then a day; one call at a time. */
-async function lookBack(run: RunOptions, settings: TriggerSettings, now: number): Promise<IDataObject[]> {
+async function lookBack(
+	run: RunOptions,
+	settings: TriggerSettings,
+	now: number,
+): Promise<IDataObject[]> {
 	for (const span of LOOK_BACK_WINDOWS_MS) {
 		const result = await replay({
 			...run,

@@ -5,11 +5,32 @@ import { sleep } from 'n8n-workflow';
 import { athenaFeedIo, classifyAthenaFailure } from '../common/changedFeed';
 import { pickFields } from '../common/output';
 import { makeTransform } from '../common/records';
-import { CLOCK_TOLERANCE_MS, drain, floorSecond, peek, type DrainResult, type RunOptions } from '../drain';
+import {
+	CLOCK_TOLERANCE_MS,
+	drain,
+	floorSecond,
+	peek,
+	type DrainResult,
+	type RunOptions,
+} from '../drain';
 import type { TriggerSettings } from './settings';
 import { beginRead, feedKey, triggerFetch } from './feedReads';
-import { drainDue, isLive, loadState, releaseLease, saveState, setLive, takeLease, type TriggerState } from './state';
-import { checkSubscription, handleNotSubscribed, isNotSubscribed, knownEvent } from './subscription';
+import {
+	drainDue,
+	isLive,
+	loadState,
+	releaseLease,
+	saveState,
+	setLive,
+	takeLease,
+	type TriggerState,
+} from './state';
+import {
+	checkSubscription,
+	handleNotSubscribed,
+	isNotSubscribed,
+	knownEvent,
+} from './subscription';
 
 /** n8n-workflow < 2.38 has no getPollBudgetMs: assume n8n's default of five minutes. */
 const DEFAULT_BUDGET_MS = 5 * 60_000;
@@ -49,10 +70,14 @@ export function pollKind(context: IPollFunctions): PollKind {
 export type PollOutput = INodeExecutionData[][] | null;
 
 /** The crash-recovery part of the saved state, as a poll hands it to the next. */
-type Recovery = Pick<TriggerState, 'windowStart' | 'guardUntil' | 'recent' | 'owed' | 'pending' | 'clockOffsetMs' | 'anchorPending'>;
+type Recovery = Pick<
+	TriggerState,
+	'windowStart' | 'guardUntil' | 'recent' | 'owed' | 'pending' | 'clockOffsetMs' | 'anchorPending'
+>;
 
 function budgetOf(context: IPollFunctions): number {
-	const budget = typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : DEFAULT_BUDGET_MS;
+	const budget =
+		typeof context.getPollBudgetMs === 'function' ? context.getPollBudgetMs() : DEFAULT_BUDGET_MS;
 	return Number.isFinite(budget) && budget > 0 ? budget : DEFAULT_BUDGET_MS;
 }
 
@@ -66,10 +91,18 @@ function recoveryOf(state: TriggerState): Recovery {
  * n8n lets ticks overlap) and at most one per minimum interval. What the next poll needs is written to static data
  * in one step before the poll returns, so what n8n saves with the items is consistent.
  */
-export async function scheduledPoll(context: IPollFunctions, settings: TriggerSettings): Promise<PollOutput> {
+export async function scheduledPoll(
+	context: IPollFunctions,
+	settings: TriggerSettings,
+): Promise<PollOutput> {
 	const kind = pollKind(context);
 	const staticData = context.getWorkflowStaticData('node');
-	const state = loadState(staticData, settings.feed.id, (message) => context.logger.info(message), settings.practiceId);
+	const state = loadState(
+		staticData,
+		settings.feed.id,
+		(message) => context.logger.info(message),
+		settings.practiceId,
+	);
 	saveState(staticData, state);
 	if (kind === 'activation') return await activationPoll(context, settings, state, staticData);
 	if (state.anchorPending && settings.crashRecovery && isLive(staticData)) {
@@ -79,12 +112,18 @@ export async function scheduledPoll(context: IPollFunctions, settings: TriggerSe
 	}
 	const started = Date.now();
 	if (!drainDue(state, started, settings.minIntervalMs)) return null;
-	const budget = kind === 'fresh' ? Math.min(ACTIVATION_BUDGET_MS, budgetOf(context)) : budgetOf(context);
+	const budget =
+		kind === 'fresh' ? Math.min(ACTIVATION_BUDGET_MS, budgetOf(context)) : budgetOf(context);
 	const lease = randomUUID();
 	const leaseKey = `${context.getWorkflow().id ?? ''}/${context.getNode().id}`;
 	if (!takeLease(leaseKey, started, budget + LEASE_SLACK_MS, lease)) return null;
 	// Seen by Fetch Test Event in any workflow: it does not read this feed's queue meanwhile (feedReads.ts).
-	const reading = beginRead(feedKey(settings.practiceId, settings.feed.id), 'trigger', 'poll', settings.departmentIds);
+	const reading = beginRead(
+		feedKey(settings.practiceId, settings.feed.id),
+		'trigger',
+		'poll',
+		settings.departmentIds,
+	);
 	state.lastDrainStart = started;
 	// Until this poll ends cleanly its memory vouches for nothing: an unexpected failure means a replay.
 	const live = isLive(staticData);
@@ -164,7 +203,12 @@ async function activationPoll(
 		if (!settings.crashRecovery || state.windowStart !== undefined) return;
 		// The clock reading is a read of the feed: the pacing counts it.
 		state.lastDrainStart = started;
-		const marked = await anchor(context, settings, state, runOptions(context, settings, state, started + ACTIVATION_BUDGET_MS));
+		const marked = await anchor(
+			context,
+			settings,
+			state,
+			runOptions(context, settings, state, started + ACTIVATION_BUDGET_MS),
+		);
 		// A mark that comes after the bound stays unsaved: the next poll marks again.
 		if (!marked || abandoned) return;
 		saveState(staticData, { ...state, ...marked });
@@ -197,14 +241,24 @@ async function activationPoll(
 	return null;
 }
 
-function runOptions(context: IPollFunctions, settings: TriggerSettings, state: TriggerState, deadline: number): RunOptions {
+function runOptions(
+	context: IPollFunctions,
+	settings: TriggerSettings,
+	state: TriggerState,
+	deadline: number,
+): RunOptions {
 	const { feed } = settings;
 	const io = athenaFeedIo(context, feed, settings.readQuery);
 	return {
 		...io,
 		// Each call takes its turn with Fetch Test Event's calls of the same departments (feedReads.ts).
 		fetchPage: triggerFetch(io.fetchPage, feedKey(settings.practiceId, feed.id)),
-		transform: makeTransform({ feed: feed.id, practiceId: settings.practiceId, keepEvents: settings.events, knownEvent: knownEvent(state) }),
+		transform: makeTransform({
+			feed: feed.id,
+			practiceId: settings.practiceId,
+			keepEvents: settings.events,
+			knownEvent: knownEvent(state),
+		}),
 		deadline,
 		clockOffsetMs: state.clockOffsetMs,
 		stopBelowQuotaPercent: settings.stopBelowQuotaPercent,
@@ -232,7 +286,8 @@ async function anchor(
 	const serverTime = found.serverTime ?? Date.now() + (state.clockOffsetMs ?? 0) - 60_000;
 	return {
 		windowStart: floorSecond(serverTime) - CLOCK_TOLERANCE_MS,
-		clockOffsetMs: found.serverTime === undefined ? state.clockOffsetMs : found.serverTime - Date.now(),
+		clockOffsetMs:
+			found.serverTime === undefined ? state.clockOffsetMs : found.serverTime - Date.now(),
 		anchorPending: true,
 	};
 }
@@ -241,11 +296,17 @@ async function anchor(
  * The poll's answer. Records already read are never held back: when a later call failed, they
  * start an execution of their own and then the failure is raised, so n8n records a failed poll too.
  */
-function finish(context: IPollFunctions, result: DrainResult | undefined, fields?: readonly string[]): PollOutput {
+function finish(
+	context: IPollFunctions,
+	result: DrainResult | undefined,
+	fields?: readonly string[],
+): PollOutput {
 	if (!result) return null;
 	for (const note of result.notes) context.logger.info(`athenahealth Trigger: ${note}`);
 	// Simplify narrows items only now: the drain fingerprints full records (crash recovery).
-	const items: INodeExecutionData[] = result.items.map((json: IDataObject) => ({ json: pickFields(json, fields) }));
+	const items: INodeExecutionData[] = result.items.map((json: IDataObject) => ({
+		json: pickFields(json, fields),
+	}));
 	if (result.error === undefined) {
 		if (result.stoppedBy === 'quota' && result.quota) {
 			const { remaining, limit } = result.quota;
@@ -254,7 +315,9 @@ function finish(context: IPollFunctions, result: DrainResult | undefined, fields
 			);
 		} else if (result.stoppedBy) {
 			const limit = result.stoppedBy === 'budget' ? 'the poll time budget' : 'Max Records per Poll';
-			context.logger.debug(`athenahealth Trigger stopped at ${limit}; the rest stays queued in athena for the next poll`);
+			context.logger.debug(
+				`athenahealth Trigger stopped at ${limit}; the rest stays queued in athena for the next poll`,
+			);
 		}
 		return items.length ? [items] : null;
 	}

@@ -46,7 +46,16 @@ const savedState = z.object({
 	windowStart: epochMs.optional(),
 	guardUntil: epochMs.optional(),
 	recent: z.record(z.array(z.string())).optional(),
-	owed: z.array(z.object({ departmentIds: z.array(z.number()).optional(), from: epochMs, to: epochMs.optional(), offset: z.number().int().min(0).optional() })).optional(),
+	owed: z
+		.array(
+			z.object({
+				departmentIds: z.array(z.number()).optional(),
+				from: epochMs,
+				to: epochMs.optional(),
+				offset: z.number().int().min(0).optional(),
+			}),
+		)
+		.optional(),
 	pending: z.record(z.array(z.string())).optional(),
 	clockOffsetMs: epochMs.optional(),
 });
@@ -55,7 +64,9 @@ export type TriggerState = z.infer<typeof savedState>;
 export type KnownSubscription = NonNullable<TriggerState['subscription']>;
 
 export function freshState(feed: string, practiceId?: number): TriggerState {
-	return practiceId === undefined ? { v: STATE_VERSION, feed } : { v: STATE_VERSION, feed, practiceId };
+	return practiceId === undefined
+		? { v: STATE_VERSION, feed }
+		: { v: STATE_VERSION, feed, practiceId };
 }
 
 /**
@@ -68,16 +79,21 @@ export function migrateState(
 	migrations: Readonly<Record<number, (saved: SavedShape) => SavedShape>> = MIGRATIONS,
 	target = STATE_VERSION,
 ): { state: Record<string, unknown>; from: number } | { reason: string } {
-	if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) return { reason: 'it is not an object' };
+	if (typeof saved !== 'object' || saved === null || Array.isArray(saved))
+		return { reason: 'it is not an object' };
 	let state = saved as SavedShape;
 	const from = state.v;
 	if (!Number.isInteger(from)) return { reason: 'it carries no version' };
-	if (from > target) return { reason: `a newer version of the package saved it (v${from}; this one reads up to v${target})` };
+	if (from > target)
+		return {
+			reason: `a newer version of the package saved it (v${from}; this one reads up to v${target})`,
+		};
 	while (state.v < target) {
 		const step = migrations[state.v];
 		if (!step) return { reason: `no migration from v${state.v}` };
 		const next = step(state);
-		if (next.v !== state.v + 1) return { reason: `the migration from v${state.v} produced v${String(next.v)}` };
+		if (next.v !== state.v + 1)
+			return { reason: `the migration from v${state.v} produced v${String(next.v)}` };
 		state = next;
 	}
 	return { state, from };
@@ -100,24 +116,38 @@ export function loadState(
 	if (saved === undefined) return freshState(feed, practiceId);
 	const migrated = migrateState(saved);
 	if ('reason' in migrated) {
-		log(`athenahealth Trigger: its saved state cannot be read (${migrated.reason}); starting afresh for the feed "${feed}"`);
+		log(
+			`athenahealth Trigger: its saved state cannot be read (${migrated.reason}); starting afresh for the feed "${feed}"`,
+		);
 		return freshState(feed, practiceId);
 	}
 	const parsed = savedState.safeParse(migrated.state);
 	if (!parsed.success) {
-		log(`athenahealth Trigger: its saved state has a shape this version does not read; starting afresh for the feed "${feed}"`);
+		log(
+			`athenahealth Trigger: its saved state has a shape this version does not read; starting afresh for the feed "${feed}"`,
+		);
 		return freshState(feed, practiceId);
 	}
 	if (parsed.data.feed !== feed) {
-		log(`athenahealth Trigger: the feed changed from "${parsed.data.feed}" to "${feed}"; starting afresh`);
+		log(
+			`athenahealth Trigger: the feed changed from "${parsed.data.feed}" to "${feed}"; starting afresh`,
+		);
 		return freshState(feed, practiceId);
 	}
-	if (practiceId !== undefined && parsed.data.practiceId !== undefined && parsed.data.practiceId !== practiceId) {
-		log(`athenahealth Trigger: the practice changed from ${parsed.data.practiceId} to ${practiceId}; starting afresh for the feed "${feed}"`);
+	if (
+		practiceId !== undefined &&
+		parsed.data.practiceId !== undefined &&
+		parsed.data.practiceId !== practiceId
+	) {
+		log(
+			`athenahealth Trigger: the practice changed from ${parsed.data.practiceId} to ${practiceId}; starting afresh for the feed "${feed}"`,
+		);
 		return freshState(feed, practiceId);
 	}
 	if (migrated.from !== STATE_VERSION) {
-		log(`athenahealth Trigger: migrated its saved state from v${migrated.from} to v${STATE_VERSION} (feed "${feed}")`);
+		log(
+			`athenahealth Trigger: migrated its saved state from v${migrated.from} to v${STATE_VERSION} (feed "${feed}")`,
+		);
 	}
 	return practiceId === undefined ? parsed.data : { ...parsed.data, practiceId };
 }

@@ -54,18 +54,22 @@ export async function handleNotSubscribed(
 	if (events.length === 0) {
 		await subscribe.call(context, feed, { departmentIds });
 	} else {
-		for (const eventName of events) await subscribe.call(context, feed, { eventName, departmentIds });
+		for (const eventName of events)
+			await subscribe.call(context, feed, { eventName, departmentIds });
 	}
 	// Record what athena reports, not what the catalog expects a subscription to hold.
 	let reported: string[] | undefined;
 	try {
-		reported = (await getSubscription.call(context, feed, undefined, optionalEventsOf(settings))).events;
+		reported = (await getSubscription.call(context, feed, undefined, optionalEventsOf(settings)))
+			.events;
 	} catch {
 		reported = undefined;
 	}
 	const recorded = reported?.length ? reported : events.length ? [...events] : [];
 	state.subscription = { events: recorded, checkedAt: now, subscribedAt: now };
-	context.logger.info(`athenahealth Trigger subscribed to the feed "${feed.id}"; records queue from now on`);
+	context.logger.info(
+		`athenahealth Trigger subscribed to the feed "${feed.id}"; records queue from now on`,
+	);
 }
 
 /**
@@ -83,7 +87,12 @@ export async function checkSubscription(
 	if (known && now - known.checkedAt < RECHECK_MS && now >= known.checkedAt) return true;
 	let current;
 	try {
-		current = await getSubscription.call(context, settings.feed, undefined, optionalEventsOf(settings));
+		current = await getSubscription.call(
+			context,
+			settings.feed,
+			undefined,
+			optionalEventsOf(settings),
+		);
 	} catch {
 		return true;
 	}
@@ -91,8 +100,14 @@ export async function checkSubscription(
 		await handleNotSubscribed(context, settings, state, now);
 		return false;
 	}
-	state.subscription = { events: current.events, checkedAt: now, subscribedAt: known?.subscribedAt };
-	const extra = settings.events.length ? current.events.filter((event) => !settings.events.includes(event)) : [];
+	state.subscription = {
+		events: current.events,
+		checkedAt: now,
+		subscribedAt: known?.subscribedAt,
+	};
+	const extra = settings.events.length
+		? current.events.filter((event) => !settings.events.includes(event))
+		: [];
 	if (extra.length) {
 		context.logger.warn(
 			`athenahealth Trigger: the "${settings.feed.id}" subscription also holds ${extra.join(', ')}; athena's records do not name their event, so those records are emitted too`,

@@ -14,7 +14,11 @@ describe('Continue On Fail', () => {
 	test('each failing item becomes an error item paired with it; the others still run', async () => {
 		const output = await run(
 			ctx,
-			{ ...create, patientId: '={{ $json.patient }}', additionalFields: { internalNote: '={{ $json.note }}' } },
+			{
+				...create,
+				patientId: '={{ $json.patient }}',
+				additionalFields: { internalNote: '={{ $json.note }}' },
+			},
 			[
 				{ json: { patient: 40, note: NOTE } },
 				{ json: { patient: '40/../41', note: NOTE } }, // refused by validation: nothing sent
@@ -24,13 +28,24 @@ describe('Continue On Fail', () => {
 			],
 			{ continueOnFail: true },
 		);
-		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		expect(output.map((item) => item.pairedItem)).toEqual(
+			[0, 1, 2, 3, 4].map((item) => ({ item })),
+		);
 		expect(output[0].json).toMatchObject({ success: true, patientid: 40 });
-		expect(output[1].json).toEqual({ error: 'Patient ID must be a positive whole number [item 1]' });
-		expect(output[2].json).toEqual({ error: 'The patient ID is invalid.', description: 'Patient 999 does not exist.' });
-		expect(output[3].json).toEqual({ error: 'Internal Note must be at most 4000 characters [item 3]' });
+		expect(output[1].json).toEqual({
+			error: 'Patient ID must be a positive whole number [item 1]',
+		});
+		expect(output[2].json).toEqual({
+			error: 'The patient ID is invalid.',
+			description: 'Patient 999 does not exist.',
+		});
+		expect(output[3].json).toEqual({
+			error: 'Internal Note must be at most 4000 characters [item 3]',
+		});
 		expect(output[4].json).toMatchObject({ success: true, patientid: 42 });
-		expect(ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase')).toHaveLength(3);
+		expect(
+			ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase'),
+		).toHaveLength(3);
 		expect(JSON.stringify(output)).not.toContain(NOTE);
 	});
 
@@ -52,7 +67,9 @@ describe('Continue On Fail', () => {
 				json: {
 					error:
 						'This patient case was created in athenaNet by a user, not through the API: athena lets an API client change only cases created through the API',
-					description: expect.stringContaining('This patient case was not created through the API and cannot be updated.'),
+					description: expect.stringContaining(
+						'This patient case was not created through the API and cannot be updated.',
+					),
 				},
 				pairedItem: { item: 0 },
 			},
@@ -60,7 +77,9 @@ describe('Continue On Fail', () => {
 				json: {
 					// athena's 400 keeps its own words; the case's state is added to the description.
 					error: 'A deleted patient case cannot be updated.',
-					description: expect.stringContaining('This patient case is DELETED: athena does not let a deleted case be updated.'),
+					description: expect.stringContaining(
+						'This patient case is DELETED: athena does not let a deleted case be updated.',
+					),
 				},
 				pairedItem: { item: 1 },
 			},
@@ -69,25 +88,39 @@ describe('Continue On Fail', () => {
 
 	test('without Continue On Fail the first failing item stops the run with its index', async () => {
 		const error = await failure(
-			run(ctx, { ...create, patientId: '={{ $json.patient }}' }, [{ json: { patient: 40 } }, { json: { patient: 998 } }, { json: { patient: 41 } }]),
+			run(ctx, { ...create, patientId: '={{ $json.patient }}' }, [
+				{ json: { patient: 40 } },
+				{ json: { patient: 998 } },
+				{ json: { patient: 41 } },
+			]),
 		);
 		expect(error.message).toBe('The patient ID is invalid.');
 		expect(error.context.itemIndex).toBe(1);
-		expect(ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase')).toHaveLength(2);
+		expect(
+			ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase'),
+		).toHaveLength(2);
 	});
 });
 
 describe('one token for a run and across runs', () => {
 	test('twenty calls over several operations fetch one token', async () => {
-		const many = (count: number): INodeExecutionData[] => Array.from({ length: count }, (_, index) => ({ json: { patient: 50 + index } }));
+		const many = (count: number): INodeExecutionData[] =>
+			Array.from({ length: count }, (_, index) => ({ json: { patient: 50 + index } }));
 		const created = await run(ctx, { ...create, patientId: '={{ $json.patient }}' }, many(8));
 		await run(
 			ctx,
-			{ resource: 'patientCase', operation: 'get', patientId: '={{ $json.patientid }}', patientCaseId: '={{ $json.patientcaseid }}' },
+			{
+				resource: 'patientCase',
+				operation: 'get',
+				patientId: '={{ $json.patientid }}',
+				patientCaseId: '={{ $json.patientcaseid }}',
+			},
 			created.map((item) => ({ json: item.json })),
 		);
 		await run(ctx, { resource: 'subscription', operation: 'getStatus', feed: 'patients' }, many(4));
-		expect(ctx.sandbox.stats().requests.filter((entry) => entry.route !== 'token')).toHaveLength(20);
+		expect(ctx.sandbox.stats().requests.filter((entry) => entry.route !== 'token')).toHaveLength(
+			20,
+		);
 		expect(ctx.credentials.tokenFetches).toBe(1);
 		expect(ctx.sandbox.stats().tokensIssued).toBe(1);
 	});
@@ -96,12 +129,22 @@ describe('one token for a run and across runs', () => {
 describe('nothing secret or clinical in an error', () => {
 	test('no error shows the client secret, the bearer token or the note text', async () => {
 		const errors: CaughtError[] = [];
-		const collect = async (parameters: INodeParameters) => errors.push(await failure(run(ctx, parameters)));
+		const collect = async (parameters: INodeParameters) =>
+			errors.push(await failure(run(ctx, parameters)));
 		// A successful call first, so a token exists that an error could leak.
 		await run(ctx, { ...create, patientId: '12', additionalFields: { internalNote: NOTE } });
-		await collect({ ...create, patientId: '12', departmentId: '999', additionalFields: { internalNote: NOTE, callbackName: 'Rosa Lindqvist' } });
+		await collect({
+			...create,
+			patientId: '12',
+			departmentId: '999',
+			additionalFields: { internalNote: NOTE, callbackName: 'Rosa Lindqvist' },
+		});
 		await collect({ ...create, patientId: 'abc', additionalFields: { internalNote: NOTE } });
-		await collect({ ...create, patientId: '12', additionalFields: { internalNote: `${NOTE}\u0007` } });
+		await collect({
+			...create,
+			patientId: '12',
+			additionalFields: { internalNote: `${NOTE}\u0007` },
+		});
 		await collect({
 			resource: 'patientCase',
 			operation: 'update',

@@ -50,11 +50,21 @@ export function options(ctx: TestContext, method: string, parameters: INodeParam
 	return loadOptions(node, method, parameters, ctx.credentials);
 }
 
-export function search(ctx: TestContext, method: string, parameters: INodeParameters = {}, filter?: string) {
+export function search(
+	ctx: TestContext,
+	method: string,
+	parameters: INodeParameters = {},
+	filter?: string,
+) {
 	return listSearch(node, method, parameters, ctx.credentials, filter);
 }
 
 /** Everything an error could show a user or a log: message, description, messages, JSON. */
 export function everythingShown(error: CaughtError): string {
-	return [error.message, error.description ?? '', JSON.stringify(error), JSON.stringify((error as { messages?: unknown }).messages ?? [])].join('\n');
+	return [
+		error.message,
+		error.description ?? '',
+		JSON.stringify(error),
+		JSON.stringify((error as { messages?: unknown }).messages ?? []),
+	].join('\n');
 }

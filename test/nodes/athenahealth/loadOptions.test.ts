@@ -11,16 +11,27 @@ describe('load options', () => {
 		expect(departments).toHaveLength(12);
 		expect(departments).toContainEqual({ name: 'Boston Clinic 1 (1)', value: '1' });
 		expect(departments).toContainEqual({ name: 'Worcester Clinic 2 (2)', value: '2' });
-		expect(departments.map((option) => option.name)).toEqual([...departments.map((option) => option.name)].sort((a, b) => a.localeCompare(b)));
+		expect(departments.map((option) => option.name)).toEqual(
+			[...departments.map((option) => option.name)].sort((a, b) => a.localeCompare(b)),
+		);
 	});
 
 	test('providers: every provider, with the specialty as description', async () => {
 		const providers = await options(ctx, 'getProviders');
 		expect(providers).toHaveLength(21);
-		expect(providers).toContainEqual({ name: 'Okafor, Amara (1)', value: '1', description: 'Family Medicine' });
+		expect(providers).toContainEqual({
+			name: 'Okafor, Amara (1)',
+			value: '1',
+			description: 'Family Medicine',
+		});
 	});
 
-	const closeParameters = (patientCaseId: string) => ({ resource: 'patientCase', operation: 'close', patientId: '1', patientCaseId });
+	const closeParameters = (patientCaseId: string) => ({
+		resource: 'patientCase',
+		operation: 'close',
+		patientId: '1',
+		patientCaseId,
+	});
 
 	test("close reasons are athena's reasons for the chosen case ([{reason, reasonid}])", async () => {
 		const base = [
@@ -30,14 +41,17 @@ describe('load options', () => {
 			{ name: 'No action needed', value: '4' },
 			{ name: 'Entered in error', value: '5' },
 		];
-		expect(await options(ctx, 'getCloseReasons', closeParameters(String(SEED_CASES.closed)))).toEqual(base);
+		expect(
+			await options(ctx, 'getCloseReasons', closeParameters(String(SEED_CASES.closed))),
+		).toEqual(base);
 		// A prescription case has its own reason too: the list depends on the case.
-		expect(await options(ctx, 'getCloseReasons', closeParameters(String(SEED_CASES.byOtherClient)))).toEqual([
-			...base,
-			{ name: 'Prescription sent to pharmacy', value: '6' },
-		]);
+		expect(
+			await options(ctx, 'getCloseReasons', closeParameters(String(SEED_CASES.byOtherClient))),
+		).toEqual([...base, { name: 'Prescription sent to pharmacy', value: '6' }]);
 		const asked = ctx.sandbox.stats().requests.filter((entry) => entry.route === 'closereasons');
-		expect(asked.map((entry) => `${entry.path} ${entry.status}`)).toEqual(Array(2).fill('/v1/195900/reference/documents/patientcase/closereasons?patientcaseid 200'));
+		expect(asked.map((entry) => `${entry.path} ${entry.status}`)).toEqual(
+			Array(2).fill('/v1/195900/reference/documents/patientcase/closereasons?patientcaseid 200'),
+		);
 	});
 
 	test('close reasons wait for a case ID: nothing is asked before one is entered', async () => {
@@ -48,22 +62,38 @@ describe('load options', () => {
 
 	test('the close reason picker reloads when the case ID changes', () => {
 		const field = node.description.properties.find((property) => property.name === 'closeReasonId');
-		expect(field?.typeOptions).toEqual({ loadOptionsMethod: 'getCloseReasons', loadOptionsDependsOn: ['patientCaseId'] });
+		expect(field?.typeOptions).toEqual({
+			loadOptionsMethod: 'getCloseReasons',
+			loadOptionsDependsOn: ['patientCaseId'],
+		});
 	});
 
-	test.each(['claims', 'chart/healthhistory/problems', 'orders/signedoff'])('events of %s come from athena', async (feed) => {
-		const events = await options(ctx, 'getFeedEvents', { resource: 'subscription', operation: 'subscribe', feed, scope: 'one' });
-		expect(events.map((option) => option.value)).toEqual(allEvents(getFeed(feed)));
-		const asked = ctx.sandbox.stats().requests.filter((entry) => entry.route === 'subscription');
-		expect(asked.map((entry) => `${entry.path} ${entry.status}`)).toEqual([
-			// Claims' /events takes showadditionalevents: asked, so CreateClaim is listed.
-			`/v1/195900/${feed === 'orders/signedoff' ? feed : `${feed}/changed`}/subscription/events${feed === 'claims' ? '?showadditionalevents' : ''} 200`,
-		]);
-	});
+	test.each(['claims', 'chart/healthhistory/problems', 'orders/signedoff'])(
+		'events of %s come from athena',
+		async (feed) => {
+			const events = await options(ctx, 'getFeedEvents', {
+				resource: 'subscription',
+				operation: 'subscribe',
+				feed,
+				scope: 'one',
+			});
+			expect(events.map((option) => option.value)).toEqual(allEvents(getFeed(feed)));
+			const asked = ctx.sandbox.stats().requests.filter((entry) => entry.route === 'subscription');
+			expect(asked.map((entry) => `${entry.path} ${entry.status}`)).toEqual([
+				// Claims' /events takes showadditionalevents: asked, so CreateClaim is listed.
+				`/v1/195900/${feed === 'orders/signedoff' ? feed : `${feed}/changed`}/subscription/events${feed === 'claims' ? '?showadditionalevents' : ''} 200`,
+			]);
+		},
+	);
 
 	test('events fall back to the catalog when athena refuses, so the editor keeps working', async () => {
 		ctx.credentials = sandboxCredentials(ctx.sandbox.url, { practiceId: '1' });
-		const events = await options(ctx, 'getFeedEvents', { resource: 'subscription', operation: 'subscribe', feed: 'appointments', scope: 'one' });
+		const events = await options(ctx, 'getFeedEvents', {
+			resource: 'subscription',
+			operation: 'subscribe',
+			feed: 'appointments',
+			scope: 'one',
+		});
 		expect(events.map((option) => option.value)).toEqual(allEvents(getFeed('appointments')));
 		expect(ctx.sandbox.stats().counters.subscription.byStatus).toEqual({ '404': 1 });
 	});

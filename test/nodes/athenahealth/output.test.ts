@@ -11,10 +11,16 @@ import { node, search, useSandbox } from './helpers';
 const ctx = useSandbox();
 
 const CASE_FIELDS = getFeed('documents/patientcase').simplifiedFields;
-const seededCase = { ...VALID.get, patientId: '1', patientCaseId: String(SEED_CASES.byOtherClient) };
+const seededCase = {
+	...VALID.get,
+	patientId: '1',
+	patientCaseId: String(SEED_CASES.byOtherClient),
+};
 
 /** The node as n8n offers it to an AI agent: the same node under the name `<name>Tool`. */
-const tool: INodeType = Object.assign(Object.create(node) as INodeType, { description: { ...node.description, name: 'athenahealthTool' } });
+const tool: INodeType = Object.assign(Object.create(node) as INodeType, {
+	description: { ...node.description, name: 'athenahealthTool' },
+});
 
 /** Runs the node as a workflow saved at `typeVersion`, or as an AI agent's tool. */
 async function items(parameters: INodeParameters, typeVersion: number, asTool = false) {
@@ -29,7 +35,12 @@ describe('Simplify on Patient Case Get and Get Many', () => {
 	test('a node added from now on (version 1.1) returns the simplified case', async () => {
 		const [patientCase] = await items(seededCase, 1.1);
 		expect(Object.keys(patientCase).every((key) => CASE_FIELDS.includes(key))).toBe(true);
-		expect(patientCase).toMatchObject({ patientcaseid: SEED_CASES.byOtherClient, patientid: 1, status: 'FOLLOWUP', subject: 'Refill clarification' });
+		expect(patientCase).toMatchObject({
+			patientcaseid: SEED_CASES.byOtherClient,
+			patientid: 1,
+			status: 'FOLLOWUP',
+			subject: 'Refill clarification',
+		});
 		expect(patientCase).not.toHaveProperty('createduser');
 	});
 
@@ -44,19 +55,25 @@ describe('Simplify on Patient Case Get and Get Many', () => {
 		expect((await items({ ...many, simplify: false }, 1.1))[0]).toHaveProperty('createduser');
 		const simplified = await items(many, 1.1);
 		expect(simplified.length).toBeGreaterThan(1);
-		expect(simplified.every((record) => Object.keys(record).every((key) => CASE_FIELDS.includes(key)))).toBe(true);
+		expect(
+			simplified.every((record) => Object.keys(record).every((key) => CASE_FIELDS.includes(key))),
+		).toBe(true);
 	});
 });
 
 describe('Simplify on Changed Data > Read', () => {
-	test('records keep the feed catalog\'s fields and _athena', async () => {
+	test("records keep the feed catalog's fields and _athena", async () => {
 		await executeNode(node, VALID.subscribe, ctx.credentials);
 		ctx.sandbox.inject({ feed: 'patients', count: 2 });
 		const records = await items({ ...VALID.read, feed: 'patients' }, 1.1);
 		expect(records).toHaveLength(2);
 		for (const record of records) {
 			expect(record[META_KEY]).toMatchObject({ feed: 'patients', replayed: false });
-			expect(Object.keys(record).every((key) => key === META_KEY || getFeed('patients').simplifiedFields.includes(key))).toBe(true);
+			expect(
+				Object.keys(record).every(
+					(key) => key === META_KEY || getFeed('patients').simplifiedFields.includes(key),
+				),
+			).toBe(true);
 			expect(record).not.toHaveProperty('homephone');
 		}
 	});
@@ -74,8 +91,17 @@ describe('Output for AI agents', () => {
 	});
 
 	test('selected fields sends those listed plus the ids; names that are not field names are ignored', async () => {
-		const [patientCase] = await items({ ...seededCase, output: 'selected', outputFields: 'status, createduser, x-y, ' }, 1.1, true);
-		expect(patientCase).toEqual({ patientcaseid: SEED_CASES.byOtherClient, patientid: 1, status: 'FOLLOWUP', createduser: expect.any(String) });
+		const [patientCase] = await items(
+			{ ...seededCase, output: 'selected', outputFields: 'status, createduser, x-y, ' },
+			1.1,
+			true,
+		);
+		expect(patientCase).toEqual({
+			patientcaseid: SEED_CASES.byOtherClient,
+			patientid: 1,
+			status: 'FOLLOWUP',
+			createduser: expect.any(String),
+		});
 	});
 
 	test('Simplify is not what a tool reads: Output decides', async () => {
@@ -92,13 +118,24 @@ describe('Practice ID override on the action node', () => {
 		await expect(items(seededCase, 1)).rejects.toThrow('The practice ID is not valid.');
 	});
 
-	test('the editor\'s lists use it too', async () => {
+	test("the editor's lists use it too", async () => {
 		ctx.credentials = sandboxCredentials(ctx.sandbox.url, { practiceId: '1' });
-		expect((await search(ctx, 'searchPatients', { ...VALID.create, practiceId: '195900' }, 'Avery Alvarez')).results).toHaveLength(1);
+		expect(
+			(
+				await search(
+					ctx,
+					'searchPatients',
+					{ ...VALID.create, practiceId: '195900' },
+					'Avery Alvarez',
+				)
+			).results,
+		).toHaveLength(1);
 	});
 
 	test('a malformed override is refused before any request, naming the field and the item', async () => {
-		await expect(items({ ...seededCase, practiceId: 'abc' }, 1)).rejects.toThrow('Practice ID must be a positive whole number, such as 195900 [item 0]');
+		await expect(items({ ...seededCase, practiceId: 'abc' }, 1)).rejects.toThrow(
+			'Practice ID must be a positive whole number, such as 195900 [item 0]',
+		);
 		expect(ctx.sandbox.stats().requests).toHaveLength(0);
 	});
 });

@@ -16,7 +16,7 @@ async function createCase(additionalFields: INodeParameters = {}) {
 }
 
 describe('Patient Case: Create', () => {
-	test('creates one case per item and returns athena\'s answer with typed ids', async () => {
+	test("creates one case per item and returns athena's answer with typed ids", async () => {
 		const output = await run(ctx, {
 			...createParameters,
 			additionalFields: {
@@ -29,7 +29,9 @@ describe('Patient Case: Create', () => {
 				outboundOnly: true,
 			},
 		});
-		expect(output).toEqual([{ json: { success: true, patientid: 12, patientcaseid: 173696 }, pairedItem: { item: 0 } }]);
+		expect(output).toEqual([
+			{ json: { success: true, patientid: 12, patientcaseid: 173696 }, pairedItem: { item: 0 } },
+		]);
 
 		const stored = ctx.sandbox.state.cases.get(173696)!;
 		expect(stored).toMatchObject({
@@ -59,11 +61,18 @@ describe('Patient Case: Create', () => {
 
 	test('auto close files the case closed; a callback number type is sent, lower-case, when no number is', async () => {
 		const id = await createCase({ autoClose: true, callbackNumberType: 'emergency contact' });
-		expect(ctx.sandbox.state.cases.get(id)).toMatchObject({ status: 'CLOSED', callbacknumbertype: 'emergency contact' });
+		expect(ctx.sandbox.state.cases.get(id)).toMatchObject({
+			status: 'CLOSED',
+			callbacknumbertype: 'emergency contact',
+		});
 	});
 
 	test('every source athena lists is sent as is, Live Operator included; a subclass is stored prefixed', async () => {
-		const [item] = await run(ctx, { ...createParameters, documentSource: 'Live Operator', documentSubclass: 'REFILL' });
+		const [item] = await run(ctx, {
+			...createParameters,
+			documentSource: 'Live Operator',
+			documentSubclass: 'REFILL',
+		});
 		expect(ctx.sandbox.state.cases.get(item.json.patientcaseid as number)).toMatchObject({
 			documentsource: 'Live Operator',
 			documentsubclass: 'PATIENTCASE_REFILL',
@@ -71,27 +80,50 @@ describe('Patient Case: Create', () => {
 	});
 
 	test('a callback number type left at its default sends nothing', async () => {
-		const [item] = await run(ctx, { ...createParameters, additionalFields: { callbackNumberType: '' } });
-		expect(ctx.sandbox.state.cases.get(item.json.patientcaseid as number)!.callbacknumbertype).toBeUndefined();
+		const [item] = await run(ctx, {
+			...createParameters,
+			additionalFields: { callbackNumberType: '' },
+		});
+		expect(
+			ctx.sandbox.state.cases.get(item.json.patientcaseid as number)!.callbacknumbertype,
+		).toBeUndefined();
 	});
 
 	test('several items: one case each, paired with its item, one token for all', async () => {
 		const output = await run(
 			ctx,
-			{ ...createParameters, patientId: '={{ $json.patient }}', additionalFields: { subject: '={{ $json.subject }}' } },
+			{
+				...createParameters,
+				patientId: '={{ $json.patient }}',
+				additionalFields: { subject: '={{ $json.subject }}' },
+			},
 			[20, 21, 22, 23, 24].map((patient) => ({ json: { patient, subject: `Call ${patient}` } })),
 		);
-		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		expect(output.map((item) => item.pairedItem)).toEqual(
+			[0, 1, 2, 3, 4].map((item) => ({ item })),
+		);
 		expect(output.map((item) => item.json.patientid)).toEqual([20, 21, 22, 23, 24]);
 		const ids = output.map((item) => item.json.patientcaseid as number);
 		expect(new Set(ids).size).toBe(5);
-		expect(ids.map((id) => ctx.sandbox.state.cases.get(id)!.subject)).toEqual(['Call 20', 'Call 21', 'Call 22', 'Call 23', 'Call 24']);
+		expect(ids.map((id) => ctx.sandbox.state.cases.get(id)!.subject)).toEqual([
+			'Call 20',
+			'Call 21',
+			'Call 22',
+			'Call 23',
+			'Call 24',
+		]);
 		expect(ctx.credentials.tokenFetches).toBe(1);
 		expect(apiRequests(ctx.sandbox)).toBe(5);
 	});
 
-	test('athena refusing a department shows athena\'s message and details, not the note', async () => {
-		const error = await failure(run(ctx, { ...createParameters, departmentId: '999', additionalFields: { internalNote: NOTE } }));
+	test("athena refusing a department shows athena's message and details, not the note", async () => {
+		const error = await failure(
+			run(ctx, {
+				...createParameters,
+				departmentId: '999',
+				additionalFields: { internalNote: NOTE },
+			}),
+		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('400');
 		expect(error.message).toBe('The data provided is invalid.');
@@ -101,7 +133,7 @@ describe('Patient Case: Create', () => {
 		expect(everythingShown(error)).not.toContain(DEMO_CLIENT.secret);
 	});
 
-	test('an unknown patient is athena\'s 404', async () => {
+	test("an unknown patient is athena's 404", async () => {
 		const error = await failure(run(ctx, { ...createParameters, patientId: '555' }));
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('404');
@@ -124,7 +156,11 @@ function allRequestsSoFar() {
 
 describe('Patient Case: Update', () => {
 	test('changes only the fields sent', async () => {
-		const id = await createCase({ subject: 'Before', internalNote: 'Original note', priority: '2' });
+		const id = await createCase({
+			subject: 'Before',
+			internalNote: 'Original note',
+			priority: '2',
+		});
 		const output = await run(ctx, {
 			resource: 'patientCase',
 			operation: 'update',
@@ -132,7 +168,9 @@ describe('Patient Case: Update', () => {
 			patientCaseId: String(id),
 			updateFields: { internalNote: NOTE, priority: '1', providerId: '9' },
 		});
-		expect(output).toEqual([{ json: { success: true, patientid: 12, patientcaseid: id }, pairedItem: { item: 0 } }]);
+		expect(output).toEqual([
+			{ json: { success: true, patientid: 12, patientcaseid: id }, pairedItem: { item: 0 } },
+		]);
 		expect(ctx.sandbox.state.cases.get(id)).toMatchObject({
 			subject: 'Before',
 			internalnote: NOTE,
@@ -145,7 +183,13 @@ describe('Patient Case: Update', () => {
 
 	test('an update with no field to change is refused without a request', async () => {
 		const error = await failure(
-			run(ctx, { resource: 'patientCase', operation: 'update', patientId: '12', patientCaseId: '173696', updateFields: {} }),
+			run(ctx, {
+				resource: 'patientCase',
+				operation: 'update',
+				patientId: '12',
+				patientCaseId: '173696',
+				updateFields: {},
+			}),
 		);
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Update Fields must contain at least one field to change [item 0]');
@@ -185,45 +229,65 @@ describe('Patient Case: Update', () => {
 		],
 	];
 
-	test.each(refusals)('refusing %s explains it from the case and keeps athena\'s words', async (_what, caseId, message, explained, athena) => {
+	test.each(refusals)(
+		"refusing %s explains it from the case and keeps athena's words",
+		async (_what, caseId, message, explained, athena) => {
+			const error = await failure(
+				run(ctx, {
+					resource: 'patientCase',
+					operation: 'update',
+					patientId: SEED_CASES_PATIENT_ID,
+					patientCaseId: String(caseId),
+					updateFields: { internalNote: NOTE, subject: 'Follow-up needed' },
+				}),
+			);
+			expect(error).toBeInstanceOf(NodeApiError);
+			expect(error.message).toBe(message);
+			expect(error.description).toContain(explained);
+			expect(error.description).toContain(athena);
+			expect(everythingShown(error)).not.toMatch(/another API client/);
+			expect(error.context.itemIndex).toBe(0);
+			expect(everythingShown(error)).not.toContain(NOTE);
+			expect(everythingShown(error)).not.toContain('Follow-up needed');
+			// The refused PUT, then the GET that explains it.
+			expect(
+				ctx.sandbox
+					.stats()
+					.requests.filter((entry) => entry.route === 'patientcase')
+					.map((entry) => `${entry.method} ${entry.status}`),
+			).toEqual([
+				`PUT ${caseId === SEED_CASES.closed || caseId === SEED_CASES.deleted ? 400 : 403}`,
+				'GET 200',
+			]);
+			expect(ctx.sandbox.state.cases.get(caseId)!.internalnote).not.toBe(NOTE);
+		},
+	);
+
+	test("a value athena refuses on an open case of ours keeps athena's own words", async () => {
+		const id = await createCase();
 		const error = await failure(
 			run(ctx, {
 				resource: 'patientCase',
 				operation: 'update',
-				patientId: SEED_CASES_PATIENT_ID,
-				patientCaseId: String(caseId),
-				updateFields: { internalNote: NOTE, subject: 'Follow-up needed' },
+				patientId: '12',
+				patientCaseId: String(id),
+				updateFields: { providerId: '99' },
 			}),
-		);
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe(message);
-		expect(error.description).toContain(explained);
-		expect(error.description).toContain(athena);
-		expect(everythingShown(error)).not.toMatch(/another API client/);
-		expect(error.context.itemIndex).toBe(0);
-		expect(everythingShown(error)).not.toContain(NOTE);
-		expect(everythingShown(error)).not.toContain('Follow-up needed');
-		// The refused PUT, then the GET that explains it.
-		expect(ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase').map((entry) => `${entry.method} ${entry.status}`)).toEqual([
-			`PUT ${caseId === SEED_CASES.closed || caseId === SEED_CASES.deleted ? 400 : 403}`,
-			'GET 200',
-		]);
-		expect(ctx.sandbox.state.cases.get(caseId)!.internalnote).not.toBe(NOTE);
-	});
-
-	test('a value athena refuses on an open case of ours keeps athena\'s own words', async () => {
-		const id = await createCase();
-		const error = await failure(
-			run(ctx, { resource: 'patientCase', operation: 'update', patientId: '12', patientCaseId: String(id), updateFields: { providerId: '99' } }),
 		);
 		expect(error.message).toBe('The data provided is invalid.');
 		expect(error.description).toBe("The value '99' is not a valid PROVIDERID.");
 		expect(ctx.sandbox.state.cases.get(id)!.providerid).toBe('4');
 	});
 
-	test('a case that does not exist is athena\'s 404, unexplained', async () => {
+	test("a case that does not exist is athena's 404, unexplained", async () => {
 		const error = await failure(
-			run(ctx, { resource: 'patientCase', operation: 'update', patientId: '12', patientCaseId: '999999', updateFields: { subject: 'x' } }),
+			run(ctx, {
+				resource: 'patientCase',
+				operation: 'update',
+				patientId: '12',
+				patientCaseId: '999999',
+				updateFields: { subject: 'x' },
+			}),
 		);
 		expect(error.httpCode).toBe('404');
 		expect(error.message).toBe('The patient case ID is invalid.');
@@ -231,7 +295,7 @@ describe('Patient Case: Update', () => {
 });
 
 describe('Patient Case: Get and Get Many', () => {
-	test('get unwraps athena\'s one-case array: athena\'s fields, ids as numbers, ISO datetimes', async () => {
+	test("get unwraps athena's one-case array: athena's fields, ids as numbers, ISO datetimes", async () => {
 		const [item] = await run(ctx, {
 			resource: 'patientCase',
 			operation: 'get',
@@ -251,42 +315,73 @@ describe('Patient Case: Get and Get Many', () => {
 			documentclass: 'PATIENTCASE',
 			createduser: 'API-15476',
 		});
-		expect(item.json.createddatetime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[-+]\d{2}:\d{2}$/);
+		expect(item.json.createddatetime).toMatch(
+			/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[-+]\d{2}:\d{2}$/,
+		);
 	});
 
-	test('get of a case of another patient is athena\'s 404', async () => {
+	test("get of a case of another patient is athena's 404", async () => {
 		const error = await failure(
-			run(ctx, { resource: 'patientCase', operation: 'get', patientId: '2', patientCaseId: String(SEED_CASES.closed) }),
+			run(ctx, {
+				resource: 'patientCase',
+				operation: 'get',
+				patientId: '2',
+				patientCaseId: String(SEED_CASES.closed),
+			}),
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('404');
 	});
 
 	const list = (extra: Record<string, unknown> = {}) =>
-		run(ctx, { resource: 'patientCase', operation: 'getMany', patientId: SEED_CASES_PATIENT_ID, departmentId: '1', returnAll: true, ...extra });
+		run(ctx, {
+			resource: 'patientCase',
+			operation: 'getMany',
+			patientId: SEED_CASES_PATIENT_ID,
+			departmentId: '1',
+			returnAll: true,
+			...extra,
+		});
 
-	test('get many lists a patient\'s cases, one item each, deleted ones left out', async () => {
+	test("get many lists a patient's cases, one item each, deleted ones left out", async () => {
 		const output = await list();
-		expect(output.map((item) => item.json.patientcaseid)).toEqual([SEED_CASES.byAthenaNetUser, SEED_CASES.byOtherClient, SEED_CASES.closed]);
-		expect(output.every((item) => item.pairedItem && (item.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(output.map((item) => item.json.patientcaseid)).toEqual([
+			SEED_CASES.byAthenaNetUser,
+			SEED_CASES.byOtherClient,
+			SEED_CASES.closed,
+		]);
+		expect(
+			output.every((item) => item.pairedItem && (item.pairedItem as { item: number }).item === 0),
+		).toBe(true);
 		const sent = ctx.sandbox.stats().requests.find((entry) => entry.route === 'patientcase')!;
 		expect(sent.path).toBe('/v1/195900/patients/1/documents/patientcase?departmentid&limit&offset');
 	});
 
 	test('filters by status and subclass; DELETED shows deleted cases', async () => {
-		const ids = async (filters: Record<string, string>) => (await list({ filters })).map((item) => item.json.patientcaseid);
+		const ids = async (filters: Record<string, string>) =>
+			(await list({ filters })).map((item) => item.json.patientcaseid);
 		expect(await ids({ status: 'CLOSED' })).toEqual([SEED_CASES.closed]);
 		expect(await ids({ status: 'DELETED' })).toEqual([SEED_CASES.deleted]);
 		expect(await ids({ status: 'FOLLOWUP' })).toEqual([SEED_CASES.byOtherClient]);
 		// Open Only: every case neither CLOSED nor DELETED, whatever its workflow state.
-		expect(await ids({ status: 'open' })).toEqual([SEED_CASES.byAthenaNetUser, SEED_CASES.byOtherClient]);
+		expect(await ids({ status: 'open' })).toEqual([
+			SEED_CASES.byAthenaNetUser,
+			SEED_CASES.byOtherClient,
+		]);
 		// The sent form and the stored form of a subclass match the same cases.
 		expect(await ids({ documentSubclass: 'REFILL' })).toEqual([SEED_CASES.byOtherClient]);
-		expect(await ids({ documentSubclass: 'PATIENTCASE_REFILL' })).toEqual([SEED_CASES.byOtherClient]);
+		expect(await ids({ documentSubclass: 'PATIENTCASE_REFILL' })).toEqual([
+			SEED_CASES.byOtherClient,
+		]);
 		expect(await ids({ documentSubclass: 'NEWRX' })).toEqual([]);
 		// Open Only and the subclass are never sent: athena has no open status, and its subclass filter form is unconfirmed.
-		const sent = ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase').map((entry) => entry.path);
-		expect(sent.slice(3)).toEqual(Array(4).fill('/v1/195900/patients/1/documents/patientcase?departmentid&limit&offset'));
+		const sent = ctx.sandbox
+			.stats()
+			.requests.filter((entry) => entry.route === 'patientcase')
+			.map((entry) => entry.path);
+		expect(sent.slice(3)).toEqual(
+			Array(4).fill('/v1/195900/patients/1/documents/patientcase?departmentid&limit&offset'),
+		);
 	});
 
 	test('a limit returns at most that many', async () => {
@@ -294,11 +389,17 @@ describe('Patient Case: Get and Get Many', () => {
 		expect(output).toHaveLength(2);
 	});
 
-	test('several patients in one run keep each case paired with its patient\'s item', async () => {
+	test("several patients in one run keep each case paired with its patient's item", async () => {
 		await run(ctx, { ...createParameters, patientId: '30' });
 		const output = await run(
 			ctx,
-			{ resource: 'patientCase', operation: 'getMany', patientId: '={{ $json.patient }}', departmentId: '1', returnAll: true },
+			{
+				resource: 'patientCase',
+				operation: 'getMany',
+				patientId: '={{ $json.patient }}',
+				departmentId: '1',
+				returnAll: true,
+			},
 			[{ json: { patient: 30 } }, { json: { patient: 1 } }, { json: { patient: 31 } }],
 		);
 		expect(output.map((item) => [item.pairedItem, item.json.patientid])).toEqual([
@@ -328,25 +429,50 @@ describe('Patient Case: Close and Reopen', () => {
 			note: NOTE,
 		});
 		expect(closed).toEqual([
-			{ json: { success: true, patientid: 12, patientcaseid: id, actionNoteWritten: true, versiontoken: '1' }, pairedItem: { item: 0 } },
+			{
+				json: {
+					success: true,
+					patientid: 12,
+					patientcaseid: id,
+					actionNoteWritten: true,
+					versiontoken: '1',
+				},
+				pairedItem: { item: 0 },
+			},
 		]);
 		const stored = ctx.sandbox.state.cases.get(id)!;
 		expect(stored).toMatchObject({ status: 'CLOSED', closeReasonId: 3 });
 		expect(stored.actionNotes.map((note) => note.actionnote)).toEqual([NOTE]);
-		expect(ctx.sandbox.stats().requests.filter((entry) => entry.route === 'patientcase').map((entry) => `${entry.method} ${entry.path}`)).toEqual([
+		expect(
+			ctx.sandbox
+				.stats()
+				.requests.filter((entry) => entry.route === 'patientcase')
+				.map((entry) => `${entry.method} ${entry.path}`),
+		).toEqual([
 			'POST /v1/195900/patients/12/documents/patientcase',
 			`PUT /v1/195900/patients/12/documents/patientcase/${id}/close`,
 			`POST /v1/195900/documents/patientcase/${id}/actions`,
 		]);
 
-		const reopened = await run(ctx, { resource: 'patientCase', operation: 'reopen', patientId: '12', patientCaseId: String(id) });
+		const reopened = await run(ctx, {
+			resource: 'patientCase',
+			operation: 'reopen',
+			patientId: '12',
+			patientCaseId: String(id),
+		});
 		expect(reopened[0].json).toEqual({ success: true, patientid: 12, patientcaseid: id });
 		expect(ctx.sandbox.state.cases.get(id)!.status).toBe('REVIEW');
 	});
 
 	test('a close without a note writes no action note', async () => {
 		const id = await createCase();
-		await run(ctx, { resource: 'patientCase', operation: 'close', patientId: '12', patientCaseId: String(id), closeReasonId: '1' });
+		await run(ctx, {
+			resource: 'patientCase',
+			operation: 'close',
+			patientId: '12',
+			patientCaseId: String(id),
+			closeReasonId: '1',
+		});
 		expect(ctx.sandbox.state.cases.get(id)!.actionNotes).toEqual([]);
 	});
 
@@ -362,17 +488,26 @@ describe('Patient Case: Close and Reopen', () => {
 			}),
 		);
 		expect(closeAgain.message).toBe('The patient case is already closed.');
-		expect(closeAgain.description).toContain('This patient case is already closed (it reads CLOSED).');
+		expect(closeAgain.description).toContain(
+			'This patient case is already closed (it reads CLOSED).',
+		);
 		expect(everythingShown(closeAgain)).not.toContain(NOTE);
 		// The close failed: the note was not written either.
 		expect(ctx.sandbox.state.cases.get(SEED_CASES.closed)!.actionNotes).toEqual([]);
 
 		const reopenOpen = await failure(
-			run(ctx, { resource: 'patientCase', operation: 'reopen', patientId: SEED_CASES_PATIENT_ID, patientCaseId: String(SEED_CASES.byOtherClient) }),
+			run(ctx, {
+				resource: 'patientCase',
+				operation: 'reopen',
+				patientId: SEED_CASES_PATIENT_ID,
+				patientCaseId: String(SEED_CASES.byOtherClient),
+			}),
 		);
 		expect(reopenOpen.message).toBe('The patient case is already open.');
 		// The real state: FOLLOWUP is open too.
-		expect(reopenOpen.description).toContain('This patient case is open (it reads FOLLOWUP): there is nothing to reopen.');
+		expect(reopenOpen.description).toContain(
+			'This patient case is open (it reads FOLLOWUP): there is nothing to reopen.',
+		);
 
 		const closeDeleted = await failure(
 			run(ctx, {
@@ -384,13 +519,21 @@ describe('Patient Case: Close and Reopen', () => {
 			}),
 		);
 		expect(closeDeleted.message).toBe('A deleted patient case cannot be closed.');
-		expect(closeDeleted.description).toContain('This patient case is DELETED: athena does not let a deleted case be closed.');
+		expect(closeDeleted.description).toContain(
+			'This patient case is DELETED: athena does not let a deleted case be closed.',
+		);
 	});
 
-	test('an unknown close reason is athena\'s refusal', async () => {
+	test("an unknown close reason is athena's refusal", async () => {
 		const id = await createCase();
 		const error = await failure(
-			run(ctx, { resource: 'patientCase', operation: 'close', patientId: '12', patientCaseId: String(id), closeReasonId: '42' }),
+			run(ctx, {
+				resource: 'patientCase',
+				operation: 'close',
+				patientId: '12',
+				patientCaseId: String(id),
+				closeReasonId: '42',
+			}),
 		);
 		expect(error.message).toBe('The data provided is invalid.');
 		expect(error.description).toBe("The value '42' is not a valid ACTIONREASONID.");

@@ -1,9 +1,21 @@
 import { META_KEY } from '../../../nodes/Athenahealth/drain';
-import { CLIENT, FEED, activate, changedRequests, emittedIds, injectedIds, queued, range, reactivate, useSandbox, workflow } from './helpers';
+import {
+	CLIENT,
+	FEED,
+	activate,
+	changedRequests,
+	emittedIds,
+	injectedIds,
+	queued,
+	range,
+	reactivate,
+	useSandbox,
+	workflow,
+} from './helpers';
 
 const ctx = useSandbox();
 
-describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executor', () => {
+describe("athenahealth Trigger: draining a feed through n8n-core's poll executor", () => {
 	test('drains a backlog over 100 departments completely, with no duplicate and the minimum number of calls', async () => {
 		const departments = range(1, 100);
 		const wf = workflow(ctx, { departmentIds: departments.map(String) });
@@ -21,7 +33,11 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 		// 5 batches of 20 departments, 1200 records each: floor(1200 / 1000) + 1 = 2 calls each.
 		const drainCalls = changedRequests(ctx.sandbox).slice(before);
 		expect(drainCalls).toHaveLength(10);
-		expect(drainCalls.every((entry) => entry.departmentIds!.length === 20 && !entry.path.includes('showprocessed'))).toBe(true);
+		expect(
+			drainCalls.every(
+				(entry) => entry.departmentIds!.length === 20 && !entry.path.includes('showprocessed'),
+			),
+		).toBe(true);
 		const stats = ctx.sandbox.stats();
 		expect(stats.violations.concurrentChanged).toBe(0);
 		expect(stats.violations.limitOverMax).toBe(0);
@@ -60,7 +76,10 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 		// 3 batches, 1000 records each: a full page, then an empty one.
 		expect(changedRequests(ctx.sandbox).length - before).toBe(6);
 		// The lease is gone once the poll is done.
-		expect((wf.persisted[`node:${wf.type.description.displayName}`] as { drain: { lease?: unknown } }).drain.lease).toBeUndefined();
+		expect(
+			(wf.persisted[`node:${wf.type.description.displayName}`] as { drain: { lease?: unknown } })
+				.drain.lease,
+		).toBeUndefined();
 	});
 
 	test('a poll that fails while another tick overlaps it leaves no lease behind a restart', async () => {
@@ -69,7 +88,10 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 		const records = ctx.sandbox.inject({ feed: FEED, count: 50 });
 		// One tick drains and keeps meeting 429s until it gives up; the overlapping tick backs off and
 		// returns null, which makes n8n save the static data while the first tick still holds its lease.
-		ctx.sandbox.setFaults({ seed: 1, rules: [{ route: 'changed', rate429RetryAfter: 1, retryAfterSeconds: 0, latencyMs: 50 }] });
+		ctx.sandbox.setFaults({
+			seed: 1,
+			rules: [{ route: 'changed', rate429RetryAfter: 1, retryAfterSeconds: 0, latencyMs: 50 }],
+		});
 		const overlapping = await Promise.all([wf.tick(), wf.tick()]);
 		expect(overlapping.filter((outcome) => outcome.error)).toHaveLength(1);
 		ctx.sandbox.setFaults({ seed: 1, rules: [] });
@@ -84,8 +106,12 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 
 	test('Fetch Test Event reads with leaveunprocessed, saves nothing and says when the queue is empty', async () => {
 		const wf = workflow(ctx, { departmentIds: ['1', '2'] });
-		await expect(wf.manual()).rejects.toThrow('The Athenahealth feed "Appointments" was not subscribed; it is now');
-		await expect(wf.manual()).rejects.toThrow('No records are waiting in the Athenahealth feed "Appointments"');
+		await expect(wf.manual()).rejects.toThrow(
+			'The Athenahealth feed "Appointments" was not subscribed; it is now',
+		);
+		await expect(wf.manual()).rejects.toThrow(
+			'No records are waiting in the Athenahealth feed "Appointments"',
+		);
 		ctx.sandbox.inject({ feed: FEED, count: 12, departmentIds: [1, 2] });
 		const saved = JSON.stringify(wf.persisted);
 
@@ -93,13 +119,20 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 		expect(items).toHaveLength(5);
 		expect(queued(ctx.sandbox)).toBe(12);
 		// Every read left the queue alone: leaveunprocessed, or the processed window of the empty-queue look back.
-		expect(changedRequests(ctx.sandbox).every((entry) => /leaveunprocessed|showprocessed/.test(entry.path))).toBe(true);
+		expect(
+			changedRequests(ctx.sandbox).every((entry) =>
+				/leaveunprocessed|showprocessed/.test(entry.path),
+			),
+		).toBe(true);
 		expect(JSON.stringify(wf.persisted)).toBe(saved);
 		expect(wf.executions).toHaveLength(0);
 	});
 
 	test('Max Records per Poll leaves the rest queued for the next poll', async () => {
-		const wf = workflow(ctx, { departmentIds: range(1, 40).map(String), options: { maxRecordsPerPoll: 800 } });
+		const wf = workflow(ctx, {
+			departmentIds: range(1, 40).map(String),
+			options: { maxRecordsPerPoll: 800 },
+		});
 		await activate(wf);
 		const records = ctx.sandbox.inject({ feed: FEED, count: 2000, departmentIds: range(1, 40) });
 		expect((await wf.tick()).emitted).toHaveLength(800);
@@ -141,11 +174,23 @@ describe('athenahealth Trigger: draining a feed through n8n-core\'s poll executo
 	});
 
 	test.each([
-		[{ events: ['checkin'] }, 'Event Names or IDs (entry 1) must be written as athena names it: CheckIn'],
-		[{ events: ['CheckIn', 'CheckIns'] }, 'Event Names or IDs (entry 2) must be one of the feed\'s events'],
+		[
+			{ events: ['checkin'] },
+			'Event Names or IDs (entry 1) must be written as athena names it: CheckIn',
+		],
+		[
+			{ events: ['CheckIn', 'CheckIns'] },
+			"Event Names or IDs (entry 2) must be one of the feed's events",
+		],
 		[{ feed: 'Appointments' }, 'Feed must be one of the feeds offered in the list'],
-		[{ departmentIds: ['1', '2/..'] }, 'Department Names or IDs (entry 2) must be a positive whole number'],
-		[{ options: { maxRecordsPerPoll: 0 } }, 'Max Records per Poll must be a whole number from 1 to 1000000'],
+		[
+			{ departmentIds: ['1', '2/..'] },
+			'Department Names or IDs (entry 2) must be a positive whole number',
+		],
+		[
+			{ options: { maxRecordsPerPoll: 0 } },
+			'Max Records per Poll must be a whole number from 1 to 1000000',
+		],
 		[{ options: { parallelBatches: 21 } }, 'Parallel Batches must be a whole number from 1 to 20'],
 		[{ options: { providerid: '..' } }, 'Provider IDs must be IDs separated by commas'],
 	])('refuses %j before any request, naming the field', async (parameters, message) => {

@@ -7,7 +7,15 @@ import { useSandbox as useSharedSandbox } from '../../harness/sandbox';
 import type { SandboxOptions } from '../../sandbox';
 import { FEED } from '../../harness/feeds';
 
-export { CLIENT, FEED, changedRequests, injectedIds, queued, range, subscribeWholePractice } from '../../harness/feeds';
+export {
+	CLIENT,
+	FEED,
+	changedRequests,
+	injectedIds,
+	queued,
+	range,
+	subscribeWholePractice,
+} from '../../harness/feeds';
 
 export const trigger = new AthenahealthTrigger();
 
@@ -38,7 +46,10 @@ export async function activate(wf: PolledWorkflow, polls = 3): Promise<void> {
 	for (let poll = 0; poll < polls; poll++) {
 		const outcome = await wf.tick();
 		if (outcome.error) throw outcome.error;
-		if (outcome.emitted) throw new Error(`poll ${poll + 1} emitted ${outcome.emitted.length} items before the first drain`);
+		if (outcome.emitted)
+			throw new Error(
+				`poll ${poll + 1} emitted ${outcome.emitted.length} items before the first drain`,
+			);
 	}
 }
 
@@ -51,8 +62,12 @@ export function emittedIds(wf: PolledWorkflow, idField = 'appointmentid'): numbe
  * The poll n8n runs when it activates the workflow again after a restart ('init'): it checks the
  * subscription and reads nothing from the queue; the scheduled ticks after it drain and replay.
  */
-export async function reactivate(wf: PolledWorkflow, activation: 'init' | 'leadershipChange' = 'init'): Promise<void> {
+export async function reactivate(
+	wf: PolledWorkflow,
+	activation: 'init' | 'leadershipChange' = 'init',
+): Promise<void> {
 	const outcome = await wf.tick(activation);
 	if (outcome.error) throw outcome.error;
-	if (outcome.emitted) throw new Error(`the activation poll emitted ${outcome.emitted.length} items`);
+	if (outcome.emitted)
+		throw new Error(`the activation poll emitted ${outcome.emitted.length} items`);
 }

@@ -1,5 +1,17 @@
 import { META_KEY } from '../../../nodes/Athenahealth/drain';
-import { CLIENT, FEED, activate, changedRequests, emittedIds, injectedIds, queued, range, reactivate, useSandbox, workflow } from './helpers';
+import {
+	CLIENT,
+	FEED,
+	activate,
+	changedRequests,
+	emittedIds,
+	injectedIds,
+	queued,
+	range,
+	reactivate,
+	useSandbox,
+	workflow,
+} from './helpers';
 
 const ctx = useSandbox();
 
@@ -24,20 +36,28 @@ describe('athenahealth Trigger: nothing fetched is ever lost', () => {
 		const { emitted, error } = await wf.tick('init');
 		expect(error).toBeNull();
 		expect(emitted).toHaveLength(1000);
-		expect(emitted!.filter((item) => (item.json[META_KEY] as { replayed: boolean }).replayed)).toHaveLength(900);
+		expect(
+			emitted!.filter((item) => (item.json[META_KEY] as { replayed: boolean }).replayed),
+		).toHaveLength(900);
 		const ids = emittedIds(wf);
 		expect(ids).toHaveLength(1400);
 		expect(new Set(ids)).toEqual(new Set(injectedIds([...first, ...lost, ...later])));
 		// Replay: one call per batch of 20 departments (3), before the drain's own 3.
 		const calls = changedRequests(ctx.sandbox).slice(before);
-		expect(calls.filter((entry) => entry.path.includes('showprocessedstartdatetime'))).toHaveLength(3);
+		expect(calls.filter((entry) => entry.path.includes('showprocessedstartdatetime'))).toHaveLength(
+			3,
+		);
 		expect(calls).toHaveLength(6);
 		expect(ctx.sandbox.stats().violations.concurrentChanged).toBe(0);
 
 		// Memory survives from here on: no more replays.
 		const after = changedRequests(ctx.sandbox).length;
 		expect((await wf.tick()).emitted).toBeNull();
-		expect(changedRequests(ctx.sandbox).slice(after).some((entry) => entry.path.includes('showprocessed'))).toBe(false);
+		expect(
+			changedRequests(ctx.sandbox)
+				.slice(after)
+				.some((entry) => entry.path.includes('showprocessed')),
+		).toBe(false);
 	});
 
 	test('crashes back to back, then a restart: the window covers them all', async () => {
@@ -91,14 +111,20 @@ describe('athenahealth Trigger: nothing fetched is ever lost', () => {
 	});
 
 	test('a call that keeps failing: the records already read start an execution, then the poll fails visibly', async () => {
-		const wf = workflow(ctx, { departmentIds: range(1, 40).map(String), options: { parallelBatches: 1 } });
+		const wf = workflow(ctx, {
+			departmentIds: range(1, 40).map(String),
+			options: { parallelBatches: 1 },
+		});
 		await activate(wf);
 		const records = ctx.sandbox.inject({ feed: FEED, count: 1500, departmentIds: range(1, 40) });
 		// The first two pages come back; then athena refuses every call (429 with Retry-After: 0).
 		const refuseAfter = (answered: number) => {
 			const timer = setInterval(() => {
 				if ((ctx.sandbox.stats().counters.changed?.byStatus['200'] ?? 0) < answered) return;
-				ctx.sandbox.setFaults({ seed: 3, rules: [{ route: 'changed', rate429RetryAfter: 1, retryAfterSeconds: 0 }] });
+				ctx.sandbox.setFaults({
+					seed: 3,
+					rules: [{ route: 'changed', rate429RetryAfter: 1, retryAfterSeconds: 0 }],
+				});
 				clearInterval(timer);
 			}, 0);
 			return timer;
@@ -109,7 +135,9 @@ describe('athenahealth Trigger: nothing fetched is ever lost', () => {
 		const outcome = await wf.tick();
 		clearInterval(timer);
 		expect(outcome.error!.message).toMatch(/rate limit/);
-		expect((outcome.error as { description?: string }).description).toMatch(/records read before the failure started their own execution/);
+		expect((outcome.error as { description?: string }).description).toMatch(
+			/records read before the failure started their own execution/,
+		);
 		expect(outcome.emitted!.length).toBeGreaterThan(0);
 		expect(wf.failedExecutions).toHaveLength(1);
 		expect(queued(ctx.sandbox)).toBe(1500 - outcome.emitted!.length);
@@ -128,7 +156,10 @@ describe('athenahealth Trigger: nothing fetched is ever lost', () => {
 		ctx.sandbox.setFaults({ seed: 9, rules: [{ route: 'changed', rateDropAfterProcessing: 1 }] });
 		const timer = setInterval(() => {
 			if (!ctx.sandbox.stats().faults.dropAfterProcessing) return;
-			ctx.sandbox.setFaults({ seed: 9, rules: [{ route: 'changed', rate429RetryAfter: 1, retryAfterSeconds: 0 }] });
+			ctx.sandbox.setFaults({
+				seed: 9,
+				rules: [{ route: 'changed', rate429RetryAfter: 1, retryAfterSeconds: 0 }],
+			});
 			clearInterval(timer);
 		}, 0);
 		const outcome = await wf.tick();
@@ -166,7 +197,9 @@ describe('athenahealth Trigger: subscriptions, events and departments', () => {
 		const wf = workflow(ctx, { feed: 'labresults', options: { autoSubscribe: false } });
 		const { error, emitted } = await wf.tick();
 		expect(emitted).toBeNull();
-		expect(error!.message).toBe('The Athenahealth feed "Lab Results" (labresults) is not subscribed for this API client');
+		expect(error!.message).toBe(
+			'The Athenahealth feed "Lab Results" (labresults) is not subscribed for this API client',
+		);
 		expect((error as { description?: string }).description).toMatch(/Subscribe Automatically/);
 		expect(ctx.sandbox.state.subscription(CLIENT, 'labresults').status).toBe('INACTIVE');
 	});
@@ -184,7 +217,11 @@ describe('athenahealth Trigger: subscriptions, events and departments', () => {
 		const refused = await off.tick('init');
 		expect(refused.error!.message).toMatch(/"Appointments" \(appointments\) is not subscribed/);
 		// athena still refuses half an hour after the trigger subscribed: it subscribes again.
-		const state = (off.persisted['node:Athenahealth Trigger'] as { drain: { subscription: { subscribedAt: number } } }).drain;
+		const state = (
+			off.persisted['node:Athenahealth Trigger'] as {
+				drain: { subscription: { subscribedAt: number } };
+			}
+		).drain;
 		state.subscription.subscribedAt -= 31 * 60_000;
 		wf.persisted = off.persisted;
 		wf.restart();
@@ -197,12 +234,28 @@ describe('athenahealth Trigger: subscriptions, events and departments', () => {
 	test('events to keep are subscribed one by one and named in the metadata', async () => {
 		const wf = workflow(ctx, { events: ['CheckIn'], departmentIds: ['1', '2', '3'] });
 		await activate(wf);
-		expect(ctx.sandbox.state.subscription(CLIENT, FEED)).toEqual({ status: 'PARTIAL', events: ['CheckIn'], departmentIds: ['1', '2', '3'] });
-		const checkIns = ctx.sandbox.inject({ feed: FEED, count: 20, event: 'CheckIn', departmentIds: [1, 2, 3] });
-		ctx.sandbox.inject({ feed: FEED, count: 20, event: 'ScheduleAppointment', departmentIds: [1, 2, 3] });
+		expect(ctx.sandbox.state.subscription(CLIENT, FEED)).toEqual({
+			status: 'PARTIAL',
+			events: ['CheckIn'],
+			departmentIds: ['1', '2', '3'],
+		});
+		const checkIns = ctx.sandbox.inject({
+			feed: FEED,
+			count: 20,
+			event: 'CheckIn',
+			departmentIds: [1, 2, 3],
+		});
+		ctx.sandbox.inject({
+			feed: FEED,
+			count: 20,
+			event: 'ScheduleAppointment',
+			departmentIds: [1, 2, 3],
+		});
 		const { emitted } = await wf.tick();
 		expect(emittedIds(wf).sort()).toEqual(injectedIds(checkIns).sort());
-		expect(emitted!.every((item) => (item.json[META_KEY] as { event: string }).event === 'CheckIn')).toBe(true);
+		expect(
+			emitted!.every((item) => (item.json[META_KEY] as { event: string }).event === 'CheckIn'),
+		).toBe(true);
 	});
 
 	test('departments are respected: other departments stay queued', async () => {

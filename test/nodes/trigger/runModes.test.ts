@@ -1,6 +1,17 @@
 import { ACTIVATION_BUDGET_MS } from '../../../nodes/Athenahealth/trigger/poll';
 import type { FaultConfig } from '../../sandbox';
-import { FEED, activate, changedRequests, emittedIds, injectedIds, queued, range, reactivate, useSandbox, workflow } from './helpers';
+import {
+	FEED,
+	activate,
+	changedRequests,
+	emittedIds,
+	injectedIds,
+	queued,
+	range,
+	reactivate,
+	useSandbox,
+	workflow,
+} from './helpers';
 
 /**
  * The trigger in the ways n8n 2.41 runs it: the activation poll (on activation and at start-up)
@@ -33,7 +44,10 @@ const TWENTY_PERCENT: FaultConfig = {
 
 function expectExactlyOnce(ids: number[], injected: Array<Record<string, unknown>>) {
 	const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
-	expect({ repeated: repeated.length, emitted: ids.length }).toEqual({ repeated: 0, emitted: injected.length });
+	expect({ repeated: repeated.length, emitted: ids.length }).toEqual({
+		repeated: 0,
+		emitted: injected.length,
+	});
 	expect(new Set(ids)).toEqual(new Set(injectedIds(injected)));
 	expect(queued(ctx.sandbox)).toBe(0);
 	expect(ctx.sandbox.stats().violations.concurrentChanged).toBe(0);
@@ -65,7 +79,10 @@ describe('the activation poll', () => {
 
 	test('a new trigger while athena answers nothing in time: activation returns at its bound, and later polls mark the window and drain', async () => {
 		const wf = workflow(ctx, { departmentIds: ['1', '2'] });
-		ctx.sandbox.setFaults({ seed: 2, rules: [{ route: 'subscription', latencyMs: ACTIVATION_BUDGET_MS + 5_000 }] });
+		ctx.sandbox.setFaults({
+			seed: 2,
+			rules: [{ route: 'subscription', latencyMs: ACTIVATION_BUDGET_MS + 5_000 }],
+		});
 		const started = Date.now();
 		const outcome = await wf.tick();
 		const took = Date.now() - started;
@@ -75,7 +92,14 @@ describe('the activation poll', () => {
 		ctx.sandbox.setFaults({ seed: 2, rules: [] });
 		// The late answer of the slow call may still subscribe; the ticks carry on either way.
 		const injected: Array<Record<string, unknown>> = [];
-		for (let tick = 0; tick < 6 && wf.staticData.drain && !(wf.staticData.drain as { windowStart?: number }).windowStart; tick++) await wf.tick();
+		for (
+			let tick = 0;
+			tick < 6 &&
+			wf.staticData.drain &&
+			!(wf.staticData.drain as { windowStart?: number }).windowStart;
+			tick++
+		)
+			await wf.tick();
 		await wf.tick();
 		injected.push(...ctx.sandbox.inject({ feed: FEED, count: 40, departmentIds: [1, 2] }));
 		await wf.tick();

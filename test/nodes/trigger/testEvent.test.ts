@@ -4,7 +4,16 @@ import { META_KEY } from '../../../nodes/Athenahealth/drain';
 import { feedKey, isReading } from '../../../nodes/Athenahealth/trigger/feedReads';
 import { AthenaClient } from '../../harness/athenaClient';
 import { PRACTICE_ID } from '../../sandbox';
-import { FEED, activate, changedRequests, queued, range, subscribeWholePractice, useSandbox, workflow } from './helpers';
+import {
+	FEED,
+	activate,
+	changedRequests,
+	queued,
+	range,
+	subscribeWholePractice,
+	useSandbox,
+	workflow,
+} from './helpers';
 
 const ctx = useSandbox({ tokenRateLimitPerMinute: 1000 });
 
@@ -18,7 +27,8 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 type Kind = 'peek' | 'replay' | 'drain';
-const kindOf = (path: string): Kind => (path.includes('leaveunprocessed') ? 'peek' : path.includes('showprocessed') ? 'replay' : 'drain');
+const kindOf = (path: string): Kind =>
+	path.includes('leaveunprocessed') ? 'peek' : path.includes('showprocessed') ? 'replay' : 'drain';
 
 /** The `/changed` requests logged after `from`, as [kind, path]. */
 function readsSince(from: number): Array<[Kind, string]> {
@@ -32,7 +42,11 @@ function readsSince(from: number): Array<[Kind, string]> {
  * draining `count` more slowly (every `/changed` answer takes `latencyMs`). Resolves once that
  * poll is reading; `settled()` says whether it has ended.
  */
-async function drainingTrigger(count: number, latencyMs: number, parameters: Record<string, unknown> = {}) {
+async function drainingTrigger(
+	count: number,
+	latencyMs: number,
+	parameters: Record<string, unknown> = {},
+) {
 	const active = workflow(ctx, { ...parameters, options: { maxRecordsPerPoll: 100_000 } });
 	await activate(active);
 	const departmentIds = (parameters.departmentIds as string[] | undefined)?.map(Number);
@@ -45,7 +59,14 @@ async function drainingTrigger(count: number, latencyMs: number, parameters: Rec
 	const poll = active.tick().finally(() => {
 		done = true;
 	});
-	await until(() => isReading(feedKey(Number(PRACTICE_ID), FEED), undefined, { reader: 'trigger', scope: 'poll' }), 'the drain');
+	await until(
+		() =>
+			isReading(feedKey(Number(PRACTICE_ID), FEED), undefined, {
+				reader: 'trigger',
+				scope: 'poll',
+			}),
+		'the drain',
+	);
 	return { poll, from, records, settled: () => done };
 }
 
@@ -57,7 +78,9 @@ describe('Fetch Test Event while the active trigger drains the same practice and
 		const items = await workflow(ctx).manual();
 		expect(drain.settled()).toBe(false);
 		expect(items).toHaveLength(5);
-		expect(items!.every((item) => (item.json[META_KEY] as { replayed: boolean }).replayed)).toBe(true);
+		expect(items!.every((item) => (item.json[META_KEY] as { replayed: boolean }).replayed)).toBe(
+			true,
+		);
 
 		const outcome = await drain.poll;
 		expect(outcome.error).toBeNull();
@@ -93,7 +116,9 @@ describe('Fetch Test Event while the active trigger drains the same practice and
 				(caught: Error & { description?: string }) => caught,
 			);
 		expect(drain.settled()).toBe(false);
-		expect(error?.message).toBe('The active trigger is reading the Athenahealth feed "Appointments" right now');
+		expect(error?.message).toBe(
+			'The active trigger is reading the Athenahealth feed "Appointments" right now',
+		);
 		expect(error?.description).toMatch(/Try again in a minute/);
 		ctx.sandbox.setFaults({ seed: 1, rules: [] });
 		await drain.poll;
@@ -112,7 +137,9 @@ describe('Fetch Test Event is not held up by a drain of something else', () => {
 		// Another feed: its queue is peeked while the drain goes on.
 		const patients = await workflow(ctx, { feed: 'patients' }).manual();
 		expect(patients).toHaveLength(2);
-		expect(patients!.every((item) => (item.json[META_KEY] as { replayed: boolean }).replayed === false)).toBe(true);
+		expect(
+			patients!.every((item) => (item.json[META_KEY] as { replayed: boolean }).replayed === false),
+		).toBe(true);
 
 		// Departments the drain does not read: the same feed, peeked at once.
 		ctx.sandbox.inject({ feed: FEED, count: 3, departmentIds: [21, 22] });
@@ -128,8 +155,14 @@ describe('Fetch Test Event is not held up by a drain of something else', () => {
 			);
 		expect(elsewhere?.message).not.toMatch(/active trigger|another read/);
 		expect(drain.settled()).toBe(false);
-		const peeks = readsSince(drain.from).filter(([kind]) => kind === 'peek').map(([, path]) => path.split('?')[0]);
-		expect(peeks).toEqual([`/v1/${PRACTICE_ID}/patients/changed`, `/v1/${PRACTICE_ID}/appointments/changed`, '/v1/1/appointments/changed']);
+		const peeks = readsSince(drain.from)
+			.filter(([kind]) => kind === 'peek')
+			.map(([, path]) => path.split('?')[0]);
+		expect(peeks).toEqual([
+			`/v1/${PRACTICE_ID}/patients/changed`,
+			`/v1/${PRACTICE_ID}/appointments/changed`,
+			'/v1/1/appointments/changed',
+		]);
 
 		expect((await drain.poll).emitted).toHaveLength(6_000);
 		expect(ctx.sandbox.stats().violations.concurrentChanged).toBe(0);
@@ -151,8 +184,12 @@ describe('a read by another process (the registry cannot see it)', () => {
 			() => undefined,
 			(caught: Error & { description?: string }) => caught,
 		);
-		expect(error?.message).toBe('athena is answering another read of the Athenahealth feed "Appointments" right now');
-		expect(error?.description).toMatch(/another n8n process.*Testing removed nothing from the queue\. Try again in a minute\./);
+		expect(error?.message).toBe(
+			'athena is answering another read of the Athenahealth feed "Appointments" right now',
+		);
+		expect(error?.description).toMatch(
+			/another n8n process.*Testing removed nothing from the queue\. Try again in a minute\./,
+		);
 		expect((await otherRead).status).toBe(200);
 		expect(queued(ctx.sandbox)).toBe(4);
 	});

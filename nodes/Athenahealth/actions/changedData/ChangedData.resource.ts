@@ -17,7 +17,8 @@ export const description: INodeProperties[] = [
 				name: 'Read',
 				value: 'read',
 				action: 'Read changed records',
-				description: 'Read records of a changed-data feed: new ones (removed from athena\'s queue) or already processed ones in a time window. Needs the feed.',
+				description:
+					"Read records of a changed-data feed: new ones (removed from athena's queue) or already processed ones in a time window. Needs the feed.",
 			},
 		],
 		default: 'read',

@@ -5,9 +5,19 @@ import { z } from 'zod';
 
 import { athenaFeedIo } from '../../common/changedFeed';
 import { DEFAULT_MAX_RECORDS } from '../../common/defaults';
-import { departmentIdsField, departmentIdsSchema, departmentScopeProblem, feedField, feedSchema } from '../../common/feedFields';
+import {
+	departmentIdsField,
+	departmentIdsSchema,
+	departmentScopeProblem,
+	feedField,
+	feedSchema,
+} from '../../common/feedFields';
 import { practiceIdOf, practiceOverride } from '../../common/practice';
-import { DEFAULT_QUOTA_RESERVE_PERCENT, feedOptionsCollection, readOptionQuery } from '../../common/readOptions';
+import {
+	DEFAULT_QUOTA_RESERVE_PERCENT,
+	feedOptionsCollection,
+	readOptionQuery,
+} from '../../common/readOptions';
 import { keptFields, outputFields, pickFields } from '../../common/output';
 import { makeTransform } from '../../common/records';
 import { fieldLabels, parseItem, wholeNumber } from '../../common/validation';
@@ -33,11 +43,16 @@ const properties: INodeProperties[] = [
 		name: 'source',
 		type: 'options',
 		options: [
-			{ name: 'New Records (Queue)', value: 'queue', description: 'Records waiting in the feed; athena removes what it returns' },
+			{
+				name: 'New Records (Queue)',
+				value: 'queue',
+				description: 'Records waiting in the feed; athena removes what it returns',
+			},
 			{
 				name: 'Already Processed Records',
 				value: 'processed',
-				description: 'Records athena already returned within a time window; reading them again removes nothing',
+				description:
+					'Records athena already returned within a time window; reading them again removes nothing',
 			},
 		],
 		default: 'queue',
@@ -48,7 +63,8 @@ const properties: INodeProperties[] = [
 		name: 'drainUntilEmpty',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to keep reading until athena returns a short page, rather than one call per 20 departments',
+		description:
+			'Whether to keep reading until athena returns a short page, rather than one call per 20 departments',
 		displayOptions: { show: fromQueue },
 	},
 	{
@@ -65,7 +81,8 @@ const properties: INodeProperties[] = [
 		name: 'leaveUnprocessed',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to read without removing the records from the queue (athena\'s debugging flag)',
+		description:
+			"Whether to read without removing the records from the queue (athena's debugging flag)",
 		displayOptions: { show: once },
 	},
 	// Shown when draining or reading a window: one field, declared for each case.
@@ -86,7 +103,8 @@ const properties: INodeProperties[] = [
 		type: 'dateTime',
 		required: true,
 		default: '',
-		description: 'Start of the window, in the workflow\'s time zone (sent to athena in US Eastern time)',
+		description:
+			"Start of the window, in the workflow's time zone (sent to athena in US Eastern time)",
 		displayOptions: { show: { source: ['processed'] } },
 	},
 	{
@@ -98,12 +116,18 @@ const properties: INodeProperties[] = [
 		description: 'End of the window (at most 24 hours after its start: athena keeps records a day)',
 		displayOptions: { show: { source: ['processed'] } },
 	},
-	departmentIdsField('Departments to read, 20 per call; leave empty for the whole practice.', 'read'),
+	departmentIdsField(
+		'Departments to read, 20 per call; leave empty for the whole practice.',
+		'read',
+	),
 	feedOptionsCollection(),
 	...outputFields('record'),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['changedData'], operation: ['read'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['changedData'], operation: ['read'] } },
+	properties,
+);
 
 const labels = fieldLabels(properties);
 
@@ -119,7 +143,10 @@ function instant(zone: string) {
 						? value
 						: undefined;
 		if (!parsed?.isValid) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a date and time, such as 2025-01-15T10:00:00' });
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: 'must be a date and time, such as 2025-01-15T10:00:00',
+			});
 			return z.NEVER;
 		}
 		return parsed.toMillis();
@@ -141,7 +168,8 @@ const schema = z
 	.superRefine((input, ctx) => {
 		// athena ignores departments on a feed that takes none: the read would drain the whole practice.
 		const problem = departmentScopeProblem(input.feed, input.departmentIds, 'read');
-		if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['departmentIds'], message: problem });
+		if (problem)
+			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['departmentIds'], message: problem });
 	});
 
 function windowSchema(zone: string) {
@@ -179,33 +207,50 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const input = parseItem(this, itemIndex, schema, raw, labels);
 	const window =
 		input.source === 'processed'
-			? parseItem(this, itemIndex, windowSchema(this.getTimezone()), { processedStart: get('processedStart', ''), processedEnd: get('processedEnd', '') }, labels)
+			? parseItem(
+					this,
+					itemIndex,
+					windowSchema(this.getTimezone()),
+					{ processedStart: get('processedStart', ''), processedEnd: get('processedEnd', '') },
+					labels,
+				)
 			: undefined;
 	const { query, problem } = readOptionQuery(input.feed, options);
-	if (problem) throw new NodeOperationError(this.getNode(), `${problem} [item ${itemIndex}]`, { itemIndex });
+	if (problem)
+		throw new NodeOperationError(this.getNode(), `${problem} [item ${itemIndex}]`, { itemIndex });
 
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const run = {
 		...athenaFeedIo(this, input.feed, query, itemIndex),
 		transform: makeTransform({
 			feed: input.feed.id,
-			practiceId: practiceIdOf(this.getNode(), credentials, itemIndex, practiceOverride(this, itemIndex)),
+			practiceId: practiceIdOf(
+				this.getNode(),
+				credentials,
+				itemIndex,
+				practiceOverride(this, itemIndex),
+			),
 		}),
 		stopBelowQuotaPercent: input.stopBelowQuota,
 	};
 	const scope = { departmentIds: input.departmentIds, concurrency: input.parallelBatches };
-	const result =
-		window
-			? await replay({ ...run, ...scope, start: window.processedStart, end: window.processedEnd, maxRecords: input.maxRecords })
-			: input.leaveUnprocessed && !input.drainUntilEmpty
-				? await peek({ ...run, departmentIds: input.departmentIds, limit: input.limit })
-				: await drain({
-						...run,
-						...scope,
-						feed: input.feed,
-						maxRecords: input.drainUntilEmpty ? input.maxRecords : input.limit,
-						maxPagesPerBatch: input.drainUntilEmpty ? undefined : 1,
-					});
+	const result = window
+		? await replay({
+				...run,
+				...scope,
+				start: window.processedStart,
+				end: window.processedEnd,
+				maxRecords: input.maxRecords,
+			})
+		: input.leaveUnprocessed && !input.drainUntilEmpty
+			? await peek({ ...run, departmentIds: input.departmentIds, limit: input.limit })
+			: await drain({
+					...run,
+					...scope,
+					feed: input.feed,
+					maxRecords: input.drainUntilEmpty ? input.maxRecords : input.limit,
+					maxPagesPerBatch: input.drainUntilEmpty ? undefined : 1,
+				});
 	const { quota } = result as { quota?: { limit: number; remaining: number } };
 	if (quota) {
 		const stopped = 'stoppedBy' in result && result.stoppedBy === 'quota';
@@ -226,7 +271,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const fields = keptFields(this, itemIndex, input.feed.simplifiedFields, [input.feed.idField]);
 	const items = fields ? result.items.map((record) => pickFields(record, fields)) : result.items;
 	// Why a read stopped early (a replay's budget, athena repeating a page): said in n8n's log.
-	for (const note of 'notes' in result ? result.notes : []) this.logger.info(`athenahealth Changed Data: ${note}`);
+	for (const note of 'notes' in result ? result.notes : [])
+		this.logger.info(`athenahealth Changed Data: ${note}`);
 	if (result.error === undefined) return items;
 	if (result.items.length === 0) throw result.error;
 	// The records are already gone from athena's queue: hand them on and say what failed.

@@ -11,7 +11,17 @@ import * as getMany from './getMany.operation';
 import * as reopen from './reopen.operation';
 import * as update from './update.operation';
 
-export const operations = { addActionNote, assign, close, create, get, getActionNotes, getMany, reopen, update } satisfies Operations;
+export const operations = {
+	addActionNote,
+	assign,
+	close,
+	create,
+	get,
+	getActionNotes,
+	getMany,
+	reopen,
+	update,
+} satisfies Operations;
 
 export const description: INodeProperties[] = [
 	{
@@ -37,7 +47,8 @@ export const description: INodeProperties[] = [
 				name: 'Close',
 				value: 'close',
 				action: 'Close a patient case',
-				description: 'Close a patient case. Needs the patient ID, the case ID and a close reason ID from the practice\'s list.',
+				description:
+					"Close a patient case. Needs the patient ID, the case ID and a close reason ID from the practice's list.",
 			},
 			{
 				name: 'Create',
@@ -50,7 +61,8 @@ export const description: INodeProperties[] = [
 				name: 'Get',
 				value: 'get',
 				action: 'Get a patient case',
-				description: 'Get one patient case. Needs the patient ID and the case ID (from Create or Get Many).',
+				description:
+					'Get one patient case. Needs the patient ID and the case ID (from Create or Get Many).',
 			},
 			{
 				name: 'Get Action Notes',
@@ -62,7 +74,8 @@ export const description: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getMany',
 				action: 'Get many patient cases',
-				description: 'List a patient\'s cases. Needs the patient ID and a department ID; status and kind filter optionally.',
+				description:
+					"List a patient's cases. Needs the patient ID and a department ID; status and kind filter optionally.",
 			},
 			{
 				name: 'Reopen',

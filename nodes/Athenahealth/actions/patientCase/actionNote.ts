@@ -42,8 +42,17 @@ export async function postActionNote(
 }
 
 /** The error for a change athena made whose note it then did not take: nothing is silently lost. */
-export function noteNotWritten(context: IExecuteFunctions, change: string, error: unknown, itemIndex: number): NodeApiError {
-	const cause = error as { message?: string; description?: string | null; httpCode?: string | null };
+export function noteNotWritten(
+	context: IExecuteFunctions,
+	change: string,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError {
+	const cause = error as {
+		message?: string;
+		description?: string | null;
+		httpCode?: string | null;
+	};
 	const message = `The patient case was ${change}, but athena did not take the action note: write it again with Add Action Note`;
 	return new NodeApiError(
 		context.getNode(),

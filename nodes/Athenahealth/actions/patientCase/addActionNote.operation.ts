@@ -11,16 +11,25 @@ const properties: INodeProperties[] = [
 	// Only lists the patient's cases in the editor; execute never reads it.
 	casePickerPatientField,
 	patientCaseIdField,
-	actionNoteField({ required: true, placeholder: 'Called the patient back; pharmacy confirmed the refill.' }),
+	actionNoteField({
+		required: true,
+		placeholder: 'Called the patient back; pharmacy confirmed the refill.',
+	}),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['addActionNote'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['patientCase'], operation: ['addActionNote'] } },
+	properties,
+);
 
 const labels = fieldLabels(properties);
 
 const schema = z.object({
 	patientCaseId: positiveId,
-	actionNote: z.preprocess((value) => (value === null ? undefined : value), actionNoteSchema.refine((text) => text.trim() !== '', 'is required')),
+	actionNote: z.preprocess(
+		(value) => (value === null ? undefined : value),
+		actionNoteSchema.refine((text) => text.trim() !== '', 'is required'),
+	),
 });
 
 /** `POST documents/patientcase/{id}/actions` with `actionnote`: athena answers `{success, versiontoken}`. */

@@ -27,7 +27,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['assign'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['patientCase'], operation: ['assign'] } },
+	properties,
+);
 
 const labels = fieldLabels(properties);
 
@@ -43,7 +46,10 @@ const schema = z.object({ ...caseTargetSchema, username });
 
 /** `PUT patients/{patientid}/documents/patientcase/{id}/assign` with `username`; athena answers `{success, assignedto}`. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const raw = { ...readCaseTarget(this, itemIndex), username: this.getNodeParameter('username', itemIndex, '') };
+	const raw = {
+		...readCaseTarget(this, itemIndex),
+		username: this.getNodeParameter('username', itemIndex, ''),
+	};
 	const input = parseItem(this, itemIndex, schema, raw, labels);
 	const { patientId, patientCaseId } = input;
 	try {
@@ -53,9 +59,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			body: { username: input.username },
 			itemIndex,
 		});
-		return writeResult(this, body ?? {}, { patientid: patientId, patientcaseid: patientCaseId }, itemIndex);
+		return writeResult(
+			this,
+			body ?? {},
+			{ patientid: patientId, patientcaseid: patientCaseId },
+			itemIndex,
+		);
 	} catch (error) {
-		const outcome = await explainRefusal.call(this, error, { patientId, caseId: patientCaseId, change: 'assign', itemIndex });
+		const outcome = await explainRefusal.call(this, error, {
+			patientId,
+			caseId: patientCaseId,
+			change: 'assign',
+			itemIndex,
+		});
 		throw 'error' in outcome ? outcome.error : error;
 	}
 }

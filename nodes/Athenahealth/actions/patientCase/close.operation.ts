@@ -30,11 +30,14 @@ const properties: INodeProperties[] = [
 		name: 'note',
 		typeOptions: { rows: 3 },
 		description:
-			'Optional action note, written to the case\'s action history right after the close (athena\'s close takes only the reason). If athena does not take the note, the item fails saying the case was closed.',
+			"Optional action note, written to the case's action history right after the close (athena's close takes only the reason). If athena does not take the note, the item fails saying the case was closed.",
 	}),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['close'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['patientCase'], operation: ['close'] } },
+	properties,
+);
 
 const labels = fieldLabels(properties);
 
@@ -54,7 +57,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		closeReasonId: this.getNodeParameter('closeReasonId', itemIndex),
 		note: this.getNodeParameter('note', itemIndex, ''),
 	};
-	const { patientId, patientCaseId, closeReasonId, note } = parseItem(this, itemIndex, schema, raw, labels);
+	const { patientId, patientCaseId, closeReasonId, note } = parseItem(
+		this,
+		itemIndex,
+		schema,
+		raw,
+		labels,
+	);
 	const ids = { patientid: patientId, patientcaseid: patientCaseId };
 	let result: IDataObject;
 	try {
@@ -66,14 +75,23 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 		result = writeResult(this, body ?? {}, ids, itemIndex);
 	} catch (error) {
-		const outcome = await explainRefusal.call(this, error, { patientId, caseId: patientCaseId, change: 'close', itemIndex });
+		const outcome = await explainRefusal.call(this, error, {
+			patientId,
+			caseId: patientCaseId,
+			change: 'close',
+			itemIndex,
+		});
 		if ('error' in outcome) throw outcome.error;
 		result = doneByEarlierAttempt(outcome.done, ids, 'close');
 	}
 	if (note === undefined) return result;
 	try {
 		const written = await postActionNote(this, patientCaseId, note, itemIndex);
-		return { ...result, actionNoteWritten: true, ...(written.versiontoken !== undefined && { versiontoken: written.versiontoken }) };
+		return {
+			...result,
+			actionNoteWritten: true,
+			...(written.versiontoken !== undefined && { versiontoken: written.versiontoken }),
+		};
 	} catch (error) {
 		throw noteNotWritten(this, 'closed', error, itemIndex);
 	}

@@ -41,14 +41,18 @@ const properties: INodeProperties[] = [
 				name: 'autoClose',
 				type: 'boolean',
 				default: false,
-				description: 'Whether athena closes the case as soon as it is created (to document a call that needs no follow-up)',
+				description:
+					'Whether athena closes the case as soon as it is created (to document a call that needs no follow-up)',
 			},
 			...sharedCaseOptions,
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['patientCase'], operation: ['create'] } },
+	properties,
+);
 
 const labels = fieldLabels(properties);
 

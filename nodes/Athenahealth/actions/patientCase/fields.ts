@@ -9,8 +9,24 @@ import {
 	PRIORITIES,
 	upgradeLegacy,
 } from '../../reference/patientCase';
-import { casePickerPatientLocator, departmentLocator, patientCaseLocator, patientLocator, providerLocator, readLocator } from './locators';
-import { multiLine, oneOf, optionalId, optionalOneOf, optionalValue, positiveId, singleLine, TEXT_LIMITS } from '../../common/validation';
+import {
+	casePickerPatientLocator,
+	departmentLocator,
+	patientCaseLocator,
+	patientLocator,
+	providerLocator,
+	readLocator,
+} from './locators';
+import {
+	multiLine,
+	oneOf,
+	optionalId,
+	optionalOneOf,
+	optionalValue,
+	positiveId,
+	singleLine,
+	TEXT_LIMITS,
+} from '../../common/validation';
 
 /**
  * The patient-case fields the operations share: their n8n properties, their zod checks and the
@@ -81,22 +97,28 @@ export const sharedCaseOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: '617-555-0100',
-		description: 'The phone number to call back (digits, spaces and + - ( ) . only). athena does not take it together with Callback Number Type.',
+		description:
+			'The phone number to call back (digits, spaces and + - ( ) . only). athena does not take it together with Callback Number Type.',
 	},
 	{
 		displayName: 'Callback Number Type',
 		name: 'callbackNumberType',
 		type: 'options',
-		options: [{ name: 'None', value: '' }, ...CALLBACK_NUMBER_TYPES.map((value) => ({ name: titleCase(value), value }))],
+		options: [
+			{ name: 'None', value: '' },
+			...CALLBACK_NUMBER_TYPES.map((value) => ({ name: titleCase(value), value })),
+		],
 		default: '',
-		description: 'Which of the patient\'s numbers on file to call back. athena does not take it together with Callback Number.',
+		description:
+			"Which of the patient's numbers on file to call back. athena does not take it together with Callback Number.",
 	},
 	{
 		displayName: 'Clinical Provider ID',
 		name: 'clinicalProviderId',
 		type: 'string',
 		default: '',
-		description: 'The clinical provider (a lab, pharmacy or outside provider from athena\'s master list) the case concerns',
+		description:
+			"The clinical provider (a lab, pharmacy or outside provider from athena's master list) the case concerns",
 	},
 	{
 		displayName: 'Internal Note',
@@ -143,7 +165,10 @@ const PHONE = /^[0-9+().\- ]{3,}$/;
 export const sharedCaseSchema = {
 	callbackName: optionalValue(singleLine(TEXT_LIMITS.callbackName)),
 	callbackNumber: optionalValue(
-		singleLine(TEXT_LIMITS.callbackNumber).refine((text) => PHONE.test(text), 'must be a phone number: digits, spaces and + - ( ) . only'),
+		singleLine(TEXT_LIMITS.callbackNumber).refine(
+			(text) => PHONE.test(text),
+			'must be a phone number: digits, spaces and + - ( ) . only',
+		),
 	),
 	callbackNumberType: legacy('callbackNumberType', optionalOneOf(CALLBACK_NUMBER_TYPES)),
 	clinicalProviderId: optionalId,
@@ -169,7 +194,10 @@ function titleCase(value: string): string {
 }
 
 /** docs/athena-contract.md#patient-cases: callbacknumber is not taken together with callbacknumbertype. */
-export function callbackExclusive(fields: { callbackNumber?: string; callbackNumberType?: string }, ctx: z.RefinementCtx) {
+export function callbackExclusive(
+	fields: { callbackNumber?: string; callbackNumberType?: string },
+	ctx: z.RefinementCtx,
+) {
 	if (fields.callbackNumber !== undefined && fields.callbackNumberType !== undefined) {
 		ctx.addIssue({
 			code: z.ZodIssueCode.custom,
@@ -199,7 +227,9 @@ export const ATHENA_NAMES = {
 export type CaseField = keyof typeof ATHENA_NAMES;
 
 /** The form athena receives: set fields only, under athena's names. */
-export function toAthenaForm(fields: Partial<Record<CaseField, string | number | boolean>>): IDataObject {
+export function toAthenaForm(
+	fields: Partial<Record<CaseField, string | number | boolean>>,
+): IDataObject {
 	const form: IDataObject = {};
 	for (const name of Object.keys(ATHENA_NAMES) as CaseField[]) {
 		if (fields[name] !== undefined) form[ATHENA_NAMES[name]] = fields[name];
@@ -237,5 +267,9 @@ export function returnAllFields(max: number): INodeProperties[] {
 }
 
 export function limitSchema(max: number) {
-	return z.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+	return z
+		.number()
+		.int('must be a whole number')
+		.min(1, 'must be at least 1')
+		.max(max, `must be at most ${max}`);
 }

@@ -21,7 +21,10 @@ const properties: INodeProperties[] = [
 	...returnAllFields(PAGE_SIZE * MAX_PAGES),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['getActionNotes'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['patientCase'], operation: ['getActionNotes'] } },
+	properties,
+);
 
 const labels = fieldLabels(properties);
 
@@ -55,11 +58,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		});
 		const found = notesOf(body);
-		notes.push(...found.slice(0, want).map((note) => normaliseRecord({ patientcaseid: patientCaseId, ...note })));
+		notes.push(
+			...found
+				.slice(0, want)
+				.map((note) => normaliseRecord({ patientcaseid: patientCaseId, ...note })),
+		);
 		if (found.length < want) break;
 	}
 	if (page >= MAX_PAGES && notes.length < limit) {
-		this.logger.warn(`athenahealth Get Action Notes: stopped after ${MAX_PAGES} pages (item ${itemIndex})`);
+		this.logger.warn(
+			`athenahealth Get Action Notes: stopped after ${MAX_PAGES} pages (item ${itemIndex})`,
+		);
 	}
 	return notes;
 }

@@ -62,7 +62,10 @@ const properties: INodeProperties[] = [
 	...outputFields('case'),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['patientCase'], operation: ['getMany'] } },
+	properties,
+);
 
 const labels = fieldLabels(properties);
 
@@ -77,7 +80,11 @@ const schema = z.object({
 });
 
 /** Whether a case passes the filters that the node applies itself (see execute). */
-function matches(record: IDataObject, status: string | undefined, subclass: string | undefined): boolean {
+function matches(
+	record: IDataObject,
+	status: string | undefined,
+	subclass: string | undefined,
+): boolean {
 	if (status === OPEN_ONLY && !isOpenStatus(record.status)) return false;
 	if (status && status !== OPEN_ONLY && record.status !== status) return false;
 	return subclass === undefined || sentSubclass(String(record.documentsubclass ?? '')) === subclass;
@@ -100,7 +107,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 	const input = parseItem(this, itemIndex, schema, raw, labels);
 	const status = input.status as string | undefined;
-	const subclass = input.documentSubclass === undefined ? undefined : sentSubclass(input.documentSubclass as string);
+	const subclass =
+		input.documentSubclass === undefined
+			? undefined
+			: sentSubclass(input.documentSubclass as string);
 	const qs: IDataObject = { departmentid: input.departmentId };
 	if (status && status !== OPEN_ONLY) qs.status = status;
 	// athena leaves deleted cases out of every list unless asked to show them.
@@ -119,12 +129,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		const { records, total } = caseList(body);
 		read += records.length;
 		for (const record of records) {
-			if (cases.length < input.limit && matches(record, status, subclass)) cases.push(normaliseRecord(record));
+			if (cases.length < input.limit && matches(record, status, subclass))
+				cases.push(normaliseRecord(record));
 		}
 		if (records.length < PAGE_SIZE || (total !== undefined && read >= total)) break;
 	}
 	if (page >= MAX_PAGES && cases.length < input.limit) {
-		this.logger.warn(`athenahealth Get Many: stopped after ${MAX_PAGES} pages of patient cases (item ${itemIndex})`);
+		this.logger.warn(
+			`athenahealth Get Many: stopped after ${MAX_PAGES} pages of patient cases (item ${itemIndex})`,
+		);
 	}
 	const fields = keptFields(this, itemIndex, CASE_FIELDS, CASE_IDS);
 	return fields ? cases.map((patientCase) => pickFields(patientCase, fields)) : cases;

@@ -49,7 +49,10 @@ function idLocator(options: {
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: options.optional ? OPTIONAL_ID_PATTERN : ID_PATTERN, errorMessage: 'Enter a positive whole number, such as 1234' },
+						properties: {
+							regex: options.optional ? OPTIONAL_ID_PATTERN : ID_PATTERN,
+							errorMessage: 'Enter a positive whole number, such as 1234',
+						},
 					},
 				],
 			},
@@ -61,7 +64,8 @@ export const patientLocator = idLocator({
 	displayName: 'Patient',
 	name: 'patientId',
 	searchListMethod: 'searchPatients',
-	description: 'The patient the case is about: search by name (or full patient ID), or enter the athenaNet patient ID',
+	description:
+		'The patient the case is about: search by name (or full patient ID), or enter the athenaNet patient ID',
 	listPlaceholder: 'Type a name or a patient ID',
 	idPlaceholder: 'e.g. 1234',
 	searchFilterRequired: true,
@@ -88,7 +92,8 @@ export const patientCaseLocator = idLocator({
 	displayName: 'Patient Case',
 	name: 'patientCaseId',
 	searchListMethod: 'searchPatientCases',
-	description: "The patient case: pick one of the chosen patient's cases (open ones first), or enter its ID as Create or Get Many return it",
+	description:
+		"The patient case: pick one of the chosen patient's cases (open ones first), or enter its ID as Create or Get Many return it",
 	listPlaceholder: 'Choose a case of the patient above',
 	idPlaceholder: 'e.g. 173696',
 });
@@ -122,7 +127,12 @@ export function readLocator(context: IExecuteFunctions, name: string, itemIndex:
 export function locatorValues(fields: IDataObject): IDataObject {
 	const out: IDataObject = {};
 	for (const [key, value] of Object.entries(fields)) {
-		const locator = typeof value === 'object' && value !== null && !Array.isArray(value) && 'mode' in value && 'value' in value;
+		const locator =
+			typeof value === 'object' &&
+			value !== null &&
+			!Array.isArray(value) &&
+			'mode' in value &&
+			'value' in value;
 		out[key] = locator ? ((value as IDataObject).value as IDataObject[string]) : value;
 	}
 	return out;

@@ -43,9 +43,15 @@ export function caseRecord(body: IDataObject | IDataObject[]): IDataObject {
 }
 
 /** A page of athena's case list: a bare array, or `{totalcount, patientcases}`. */
-export function caseList(body: IDataObject | IDataObject[]): { records: IDataObject[]; total?: number } {
+export function caseList(body: IDataObject | IDataObject[]): {
+	records: IDataObject[];
+	total?: number;
+} {
 	if (Array.isArray(body)) return { records: body };
 	const records = Array.isArray(body.patientcases) ? (body.patientcases as IDataObject[]) : [];
 	const total = Number(body.totalcount);
-	return { records, total: body.totalcount !== undefined && Number.isFinite(total) ? total : undefined };
+	return {
+		records,
+		total: body.totalcount !== undefined && Number.isFinite(total) ? total : undefined,
+	};
 }

@@ -20,7 +20,12 @@ export type CaseChange = 'update' | 'close' | 'reopen' | 'assign';
 /** Statuses where athena refuses rather than fails: a problem with the case, not the call. */
 const REFUSALS = new Set(['400', '403', '409', '422']);
 
-const PAST: Record<CaseChange, string> = { update: 'updated', close: 'closed', reopen: 'reopened', assign: 'assigned' };
+const PAST: Record<CaseChange, string> = {
+	update: 'updated',
+	close: 'closed',
+	reopen: 'reopened',
+	assign: 'assigned',
+};
 
 /** The user that created the case, as athena shows it; `API-<number>` for API users. */
 function creatorOf(patientCase: IDataObject): { viaApi: boolean; user: string } | undefined {
@@ -33,10 +38,12 @@ function creatorOf(patientCase: IDataObject): { viaApi: boolean; user: string } 
 function stateFact(patientCase: IDataObject, change: CaseChange): string | undefined {
 	const status = typeof patientCase.status === 'string' ? patientCase.status.toUpperCase() : '';
 	if (!status) return undefined;
-	if (status === 'DELETED') return `This patient case is DELETED: athena does not let a deleted case be ${PAST[change]}.`;
+	if (status === 'DELETED')
+		return `This patient case is DELETED: athena does not let a deleted case be ${PAST[change]}.`;
 	if (status === 'CLOSED') {
 		if (change === 'close') return 'This patient case is already closed (it reads CLOSED).';
-		if (change === 'update') return 'This patient case is CLOSED: athena does not let a closed case be updated. Reopen it first.';
+		if (change === 'update')
+			return 'This patient case is CLOSED: athena does not let a closed case be updated. Reopen it first.';
 	}
 	if (change === 'reopen' && isOpenStatus(status)) {
 		return `This patient case is open (it reads ${status}): there is nothing to reopen.`;
@@ -114,7 +121,11 @@ export async function explainRefusal(
 }
 
 /** The item for a retried change athena had already made (see explainRefusal). */
-export function doneByEarlierAttempt(patientCase: IDataObject, ids: IDataObject, change: CaseChange): IDataObject {
+export function doneByEarlierAttempt(
+	patientCase: IDataObject,
+	ids: IDataObject,
+	change: CaseChange,
+): IDataObject {
 	const status = String(patientCase.status ?? '');
 	return {
 		success: true,

@@ -11,14 +11,23 @@ import { doneByEarlierAttempt, explainRefusal } from './refusal';
 
 const properties: INodeProperties[] = [patientIdField, patientCaseIdField];
 
-export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['reopen'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['patientCase'], operation: ['reopen'] } },
+	properties,
+);
 
 const labels = fieldLabels(properties);
 const schema = z.object(caseTargetSchema);
 
 /** `PUT patients/{patientid}/documents/patientcase/{id}/reopen`; athena's answer may be empty. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const { patientId, patientCaseId } = parseItem(this, itemIndex, schema, readCaseTarget(this, itemIndex), labels);
+	const { patientId, patientCaseId } = parseItem(
+		this,
+		itemIndex,
+		schema,
+		readCaseTarget(this, itemIndex),
+		labels,
+	);
 	const ids = { patientid: patientId, patientcaseid: patientCaseId };
 	try {
 		const { body } = await athenaRequest.call(this, {
@@ -28,7 +37,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 		return writeResult(this, body && typeof body === 'object' ? body : {}, ids, itemIndex);
 	} catch (error) {
-		const outcome = await explainRefusal.call(this, error, { patientId, caseId: patientCaseId, change: 'reopen', itemIndex });
+		const outcome = await explainRefusal.call(this, error, {
+			patientId,
+			caseId: patientCaseId,
+			change: 'reopen',
+			itemIndex,
+		});
 		if ('error' in outcome) throw outcome.error;
 		return doneByEarlierAttempt(outcome.done, ids, 'reopen');
 	}

@@ -3,7 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { athenaRequest } from '../../transport/request';
-import { fieldLabels, optionalId, optionalValue, parseItem, positiveId } from '../../common/validation';
+import {
+	fieldLabels,
+	optionalId,
+	optionalValue,
+	parseItem,
+	positiveId,
+} from '../../common/validation';
 import {
 	callbackExclusive,
 	documentSourceSchema,
@@ -34,11 +40,16 @@ const properties: INodeProperties[] = [
 		default: {},
 		description:
 			"Only the fields added here are sent, and each overwrites what the case held (athena's API reference says a new Internal Note is appended instead). Department and Auto Close cannot be changed: athena's update does not take them. athena only updates open cases that this API client created.",
-		options: [...sharedCaseOptions, ...updatableRequiredOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...sharedCaseOptions, ...updatableRequiredOptions].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['patientCase'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['patientCase'], operation: ['update'] } },
+	properties,
+);
 
 const labels = fieldLabels(properties);
 
@@ -56,9 +67,15 @@ const schema = z
 	})
 	.superRefine((input, ctx) => {
 		callbackExclusive(input, ctx);
-		const changes = Object.entries(input).filter(([name, value]) => !TARGET.has(name) && value !== undefined);
+		const changes = Object.entries(input).filter(
+			([name, value]) => !TARGET.has(name) && value !== undefined,
+		);
 		if (changes.length === 0) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['updateFields'], message: 'must contain at least one field to change' });
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				path: ['updateFields'],
+				message: 'must contain at least one field to change',
+			});
 		}
 	});
 
@@ -78,9 +95,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 			redact,
 		});
-		return writeResult(this, body, { patientid: patientId, patientcaseid: patientCaseId }, itemIndex, redact);
+		return writeResult(
+			this,
+			body,
+			{ patientid: patientId, patientcaseid: patientCaseId },
+			itemIndex,
+			redact,
+		);
 	} catch (error) {
-		const outcome = await explainRefusal.call(this, error, { patientId, caseId: patientCaseId, change: 'update', itemIndex });
+		const outcome = await explainRefusal.call(this, error, {
+			patientId,
+			caseId: patientCaseId,
+			change: 'update',
+			itemIndex,
+		});
 		throw withFieldNames(this, 'error' in outcome ? outcome.error : error, labels, itemIndex);
 	}
 }

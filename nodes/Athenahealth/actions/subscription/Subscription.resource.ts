@@ -26,19 +26,22 @@ export const description: INodeProperties[] = [
 				name: 'Get Status',
 				value: 'getStatus',
 				action: 'Get the subscription status of a feed',
-				description: 'Whether a feed\'s subscription is ACTIVE, PARTIAL or INACTIVE, with its events and departments. Needs the feed.',
+				description:
+					"Whether a feed's subscription is ACTIVE, PARTIAL or INACTIVE, with its events and departments. Needs the feed.",
 			},
 			{
 				name: 'Subscribe',
 				value: 'subscribe',
 				action: 'Subscribe to a feed',
-				description: 'Subscribe to every event of a changed-data feed, or to one event. Needs the feed; departments optional.',
+				description:
+					'Subscribe to every event of a changed-data feed, or to one event. Needs the feed; departments optional.',
 			},
 			{
 				name: 'Unsubscribe',
 				value: 'unsubscribe',
 				action: 'Unsubscribe from a feed',
-				description: 'Remove the whole subscription of a changed-data feed, or one event of it. Needs the feed.',
+				description:
+					'Remove the whole subscription of a changed-data feed, or one event of it. Needs the feed.',
 			},
 		],
 		default: 'getStatus',

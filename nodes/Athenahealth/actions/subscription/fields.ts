@@ -23,10 +23,15 @@ export const scopeField: INodeProperties = {
 	type: 'options',
 	options: [
 		{ name: 'All Events', value: 'all', description: 'Every event of the feed' },
-		{ name: 'One Event', value: 'one', description: 'A single event; repeat for each event wanted' },
+		{
+			name: 'One Event',
+			value: 'one',
+			description: 'A single event; repeat for each event wanted',
+		},
 	],
 	default: 'all',
-	description: 'Whether the change covers every event of the feed or one event (athena takes one event per call)',
+	description:
+		'Whether the change covers every event of the feed or one event (athena takes one event per call)',
 };
 
 export const eventField: INodeProperties = {
@@ -55,7 +60,10 @@ function switchName(feed: FeedDefinition, event: string): string {
  * One switch per optional event, shown only for its feed (`purpose` completes "Whether ..."); with `allScopeOnly`, only for an
  * all-events scope.
  */
-export function optionalEventFields(allScopeOnly: boolean, purpose: (event: string) => string): INodeProperties[] {
+export function optionalEventFields(
+	allScopeOnly: boolean,
+	purpose: (event: string) => string,
+): INodeProperties[] {
 	return FEEDS.flatMap((feed) =>
 		(feed.optionalEvents ?? []).map(
 			(optional): INodeProperties => ({
@@ -64,16 +72,25 @@ export function optionalEventFields(allScopeOnly: boolean, purpose: (event: stri
 				type: 'boolean',
 				default: false,
 				description: `Whether ${purpose(optional.event)} (athena's ${optional.flag})`,
-				displayOptions: { show: allScopeOnly ? { feed: [feed.id], scope: ['all'] } : { feed: [feed.id] } },
+				displayOptions: {
+					show: allScopeOnly ? { feed: [feed.id], scope: ['all'] } : { feed: [feed.id] },
+				},
 			}),
 		),
 	);
 }
 
 /** The optional events whose switch is on, for this feed. */
-export function chosenOptionalEvents(context: IExecuteFunctions, itemIndex: number, feed: FeedDefinition): string[] {
+export function chosenOptionalEvents(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	feed: FeedDefinition,
+): string[] {
 	return (feed.optionalEvents ?? [])
-		.filter((optional) => context.getNodeParameter(switchName(feed, optional.event), itemIndex, false) === true)
+		.filter(
+			(optional) =>
+				context.getNodeParameter(switchName(feed, optional.event), itemIndex, false) === true,
+		)
 		.map((optional) => optional.event);
 }
 
@@ -94,9 +111,14 @@ export const scopeShape = {
 };
 
 /** The event of a one-event scope must be written as athena names it (see eventNameProblem). */
-export function checkScopeEvent(input: { feed: FeedDefinition; eventName?: string }, ctx: z.RefinementCtx): void {
-	const problem = input.eventName === undefined ? undefined : eventNameProblem(input.feed, input.eventName);
-	if (problem && !problem.unknown) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['eventName'], message: problem.message });
+export function checkScopeEvent(
+	input: { feed: FeedDefinition; eventName?: string },
+	ctx: z.RefinementCtx,
+): void {
+	const problem =
+		input.eventName === undefined ? undefined : eventNameProblem(input.feed, input.eventName);
+	if (problem && !problem.unknown)
+		ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['eventName'], message: problem.message });
 }
 
 /**
@@ -113,5 +135,9 @@ export async function checkEventWithAthena(
 	const lacking = await eventsAthenaLacks.call(context, feed, [eventName], itemIndex);
 	if (lacking.length === 0) return;
 	const message = eventNameProblem(feed, eventName)?.message ?? 'is not an event of this feed';
-	throw new NodeOperationError(context.getNode(), `Event Name or ID ${message} [item ${itemIndex}]`, { itemIndex });
+	throw new NodeOperationError(
+		context.getNode(),
+		`Event Name or ID ${message} [item ${itemIndex}]`,
+		{ itemIndex },
+	);
 }

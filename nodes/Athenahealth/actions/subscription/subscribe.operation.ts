@@ -4,7 +4,12 @@ import { z } from 'zod';
 
 import { subscribe } from '../../common/subscriptionApi';
 import { fieldLabels, parseItem } from '../../common/validation';
-import { departmentIdsField, departmentIdsSchema, departmentScopeProblem, feedField } from '../../common/feedFields';
+import {
+	departmentIdsField,
+	departmentIdsSchema,
+	departmentScopeProblem,
+	feedField,
+} from '../../common/feedFields';
 import {
 	checkEventWithAthena,
 	checkScopeEvent,
@@ -22,14 +27,21 @@ const properties: INodeProperties[] = [
 	feedField,
 	scopeField,
 	eventField,
-	...optionalEventFields(true, (event) => `an all-events subscription also covers ${event}, which athena leaves out unless asked`),
+	...optionalEventFields(
+		true,
+		(event) =>
+			`an all-events subscription also covers ${event}, which athena leaves out unless asked`,
+	),
 	departmentIdsField(
 		'Limit the subscription to these departments; leave empty for the whole practice. athena keeps the list of the latest call.',
 		'subscribe',
 	),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['subscription'], operation: ['subscribe'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['subscription'], operation: ['subscribe'] } },
+	properties,
+);
 
 const labels = fieldLabels(properties);
 const schema = z
@@ -38,16 +50,31 @@ const schema = z
 	.superRefine((input, ctx) => {
 		// Where athena takes no departments it would ignore them and subscribe the whole practice.
 		const problem = departmentScopeProblem(input.feed, input.departmentIds, 'subscribe');
-		if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['departmentIds'], message: problem });
+		if (problem)
+			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['departmentIds'], message: problem });
 	});
 
 /** `POST {feed}/changed/subscription`: every event, or the one named (athena: one event per call). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const raw = { ...readScope(this, itemIndex), departmentIds: this.getNodeParameter('departmentIds', itemIndex, []) };
+	const raw = {
+		...readScope(this, itemIndex),
+		departmentIds: this.getNodeParameter('departmentIds', itemIndex, []),
+	};
 	const { feed, eventName, departmentIds } = parseItem(this, itemIndex, schema, raw, labels);
 	await checkEventWithAthena(this, itemIndex, feed, eventName);
 	const optionalEvents = eventName === undefined ? chosenOptionalEvents(this, itemIndex, feed) : [];
 	await subscribe.call(this, feed, { eventName, departmentIds, optionalEvents, itemIndex });
-	const flags = Object.fromEntries((feed.optionalEvents ?? []).map((optional) => [optional.flag, optionalEvents.includes(optional.event)]));
-	return { success: true, feed: feed.id, event: eventName ?? 'all', ...(eventName === undefined ? flags : {}), departmentIds };
+	const flags = Object.fromEntries(
+		(feed.optionalEvents ?? []).map((optional) => [
+			optional.flag,
+			optionalEvents.includes(optional.event),
+		]),
+	);
+	return {
+		success: true,
+		feed: feed.id,
+		event: eventName ?? 'all',
+		...(eventName === undefined ? flags : {}),
+		departmentIds,
+	};
 }
