@@ -6,7 +6,7 @@ import { pickFields } from '../common/output';
 import { makeTransform } from '../common/records';
 import { peek, replay, type RunOptions } from '../drain';
 import type { FeedDefinition } from '../feeds/catalog';
-import { FeedBusy, feedKey, isReading, testFetch, waitUntil } from './feedReads';
+import { FeedBusy, feedKey, isReading, testFetch, waitUntil } from '../common/feedReads';
 import type { TriggerSettings } from './settings';
 import { freshState } from './state';
 import { handleNotSubscribed, isNotSubscribed } from './subscription';

@@ -14,7 +14,7 @@ import {
 	type RunOptions,
 } from '../drain';
 import type { TriggerSettings } from './settings';
-import { beginRead, feedKey, triggerFetch } from './feedReads';
+import { beginRead, feedKey, triggerFetch } from '../common/feedReads';
 import {
 	drainDue,
 	isLive,

@@ -1,8 +1,11 @@
 // Fetch Test Event beside an active trigger: athena's queue belongs to the practice's subscription
 // of the feed, so a test run in any workflow must not read it while a scheduled poll drains it.
 import { META_KEY } from '../../../nodes/Athenahealth/drain';
-import { feedKey, isReading } from '../../../nodes/Athenahealth/trigger/feedReads';
+import { feedKey, isReading } from '../../../nodes/Athenahealth/common/feedReads';
+import { Athenahealth } from '../../../nodes/Athenahealth/Athenahealth.node';
 import { AthenaClient } from '../../harness/athenaClient';
+import { injectedIds } from '../../harness/feeds';
+import { executeNode } from '../../harness/n8n';
 import { PRACTICE_ID } from '../../sandbox';
 import {
 	FEED,
@@ -165,6 +168,26 @@ describe('Fetch Test Event is not held up by a drain of something else', () => {
 		]);
 
 		expect((await drain.poll).emitted).toHaveLength(6_000);
+		expect(ctx.sandbox.stats().violations.concurrentChanged).toBe(0);
+	});
+});
+
+describe("the action's Changed Data > Read beside the active trigger's drain of the same feed", () => {
+	test('its calls take turns with the drain (never two unanswered reads of one department); together they deliver each record once', async () => {
+		const drain = await drainingTrigger(6_000, 400);
+		// Another workflow's Changed Data > Read, in this n8n process: it shares the feed's queue.
+		const [read] = await executeNode(
+			new Athenahealth(),
+			{ resource: 'changedData', operation: 'read', feed: FEED, limit: 1000 },
+			ctx.credentials,
+		);
+		const outcome = await drain.poll;
+		expect(outcome.error).toBeNull();
+		const ids = [...outcome.emitted!, ...read].map((item) => Number(item.json.appointmentid));
+		expect(read.length).toBeGreaterThan(0);
+		expect(new Set(ids).size).toBe(ids.length);
+		expect(ids.sort((a, b) => a - b)).toEqual(injectedIds(drain.records).sort((a, b) => a - b));
+		expect(queued(ctx.sandbox)).toBe(0);
 		expect(ctx.sandbox.stats().violations.concurrentChanged).toBe(0);
 	});
 });

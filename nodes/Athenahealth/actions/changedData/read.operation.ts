@@ -4,6 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { athenaFeedIo } from '../../common/changedFeed';
+import { actionFetch, feedKey } from '../../common/feedReads';
 import { DEFAULT_MAX_RECORDS } from '../../common/defaults';
 import {
 	departmentIdsField,
@@ -220,17 +221,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		throw new NodeOperationError(this.getNode(), `${problem} [item ${itemIndex}]`, { itemIndex });
 
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const practiceId = practiceIdOf(
+		this.getNode(),
+		credentials,
+		itemIndex,
+		practiceOverride(this, itemIndex),
+	);
+	const io = athenaFeedIo(this, input.feed, query, itemIndex);
 	const run = {
-		...athenaFeedIo(this, input.feed, query, itemIndex),
-		transform: makeTransform({
-			feed: input.feed.id,
-			practiceId: practiceIdOf(
-				this.getNode(),
-				credentials,
-				itemIndex,
-				practiceOverride(this, itemIndex),
-			),
-		}),
+		...io,
+		// Takes turns with an active trigger or Fetch Test Event reading the same departments in this n8n.
+		fetchPage: actionFetch(io.fetchPage, feedKey(practiceId, input.feed.id)),
+		transform: makeTransform({ feed: input.feed.id, practiceId }),
 		stopBelowQuotaPercent: input.stopBelowQuota,
 	};
 	const scope = { departmentIds: input.departmentIds, concurrency: input.parallelBatches };

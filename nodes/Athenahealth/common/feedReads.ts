@@ -4,18 +4,21 @@ import type { FetchPage } from '../drain';
 
 /**
  * The feed reads in flight in this process, by practice and feed: athena's queue belongs to the
- * practice's subscription of the feed, not to a workflow, so the active trigger of one workflow
- * and Fetch Test Event in another read the same queue. athena wants never two unanswered reads for
- * one department (docs/athena-contract.md#pacing); this registry is how the two take turns:
+ * practice's subscription of the feed, not to a workflow, so the active trigger of one workflow,
+ * Fetch Test Event and the action's Changed Data > Read in another read the same queue. athena
+ * wants never two unanswered reads for one department (docs/athena-contract.md#pacing); this
+ * registry is how they take turns:
  * - a scheduled poll marks the feed as being drained for as long as it runs (`poll`), and each of
  *   its calls while it is in flight (`call`);
  * - Fetch Test Event marks each call from before it waits until it is answered, so the trigger's
- *   next call waits for it (a short, bounded wait) and a test call slots in between drain calls.
+ *   next call waits for it (a short, bounded wait) and a test call slots in between drain calls;
+ * - Changed Data > Read's calls wait (bounded) for the others' calls of their departments in
+ *   flight, and the trigger's and test calls wait for its calls in flight.
  * Nothing here is saved: it describes this process only. Reads another process makes (a worker
  * running manual executions in queue mode) are not seen; athena then decides (manual.ts).
  */
 
-export type Reader = 'trigger' | 'test';
+export type Reader = 'trigger' | 'test' | 'action';
 
 interface Read {
 	reader: Reader;
@@ -78,13 +81,17 @@ export function beginRead(
 export function isReading(
 	key: string,
 	departmentIds: readonly number[] | undefined,
-	which: { reader: Reader; scope?: Read['scope']; before?: number },
+	which: { reader: Reader | readonly Reader[]; scope?: Read['scope']; before?: number },
 ): boolean {
 	const set = reads.get(key);
 	if (!set) return false;
 	const departments = departmentSet(departmentIds);
 	for (const read of set) {
-		if (read.reader !== which.reader || (which.scope && read.scope !== which.scope)) continue;
+		const wanted =
+			typeof which.reader === 'string'
+				? read.reader === which.reader
+				: which.reader.includes(read.reader);
+		if (!wanted || (which.scope && read.scope !== which.scope)) continue;
 		if (which.before !== undefined && read.seq >= which.before) continue;
 		if (overlaps(read.departments, departments)) return true;
 	}
@@ -111,15 +118,58 @@ function lessWaited(timeoutMs: number | undefined, waitedMs: number): number | u
 	return timeoutMs === undefined ? undefined : Math.max(MIN_CALL_TIMEOUT_MS, timeoutMs - waitedMs);
 }
 
-/** The trigger's calls: each waits (bounded) for a test call of its departments, then registers itself. */
+/**
+ * The trigger's calls: each waits (bounded) for the test and Read calls of its departments, then
+ * registers itself. It registers only after its wait, so the others' calls, which register before
+ * they wait, never wait for a trigger call that waits for them. The trigger's own calls never
+ * share a department (its batches are disjoint).
+ */
 export function triggerFetch(fetchPage: FetchPage, key: string): FetchPage {
 	return async (request) => {
 		const started = Date.now();
-		const testing = () => isReading(key, request.departmentIds, { reader: 'test', scope: 'call' });
+		const busy = () =>
+			isReading(key, request.departmentIds, { reader: ['test', 'action'], scope: 'call' });
 		// Past the bound the drain goes ahead: its own pacing and failure handling apply.
-		if (testing()) await waitUntil(() => !testing(), TRIGGER_YIELD_MS);
+		if (busy()) await waitUntil(() => !busy(), TRIGGER_YIELD_MS);
 		const read = beginRead(key, 'trigger', 'call', request.departmentIds);
 		try {
+			return await fetchPage({
+				...request,
+				timeoutMs: lessWaited(request.timeoutMs, Date.now() - started),
+			});
+		} finally {
+			read.end();
+		}
+	};
+}
+
+/**
+ * Waits (bounded by `boundMs`) for the trigger's calls of these departments in flight and for the
+ * test and Read calls registered before `read`; whether the turn came.
+ */
+async function turn(
+	key: string,
+	departmentIds: readonly number[] | undefined,
+	read: { seq: number },
+	boundMs: number,
+): Promise<boolean> {
+	const busy = () =>
+		isReading(key, departmentIds, { reader: 'trigger', scope: 'call' }) ||
+		isReading(key, departmentIds, { reader: ['test', 'action'], scope: 'call', before: read.seq });
+	return !busy() || (await waitUntil(() => !busy(), boundMs));
+}
+
+/**
+ * Changed Data > Read's calls: each registers first (the trigger's next call then waits for it),
+ * waits (bounded) for its turn, and past the bound goes ahead (its own pacing and failure
+ * handling apply, as the trigger's do).
+ */
+export function actionFetch(fetchPage: FetchPage, key: string): FetchPage {
+	return async (request) => {
+		const started = Date.now();
+		const read = beginRead(key, 'action', 'call', request.departmentIds);
+		try {
+			await turn(key, request.departmentIds, read, TRIGGER_YIELD_MS);
 			return await fetchPage({
 				...request,
 				timeoutMs: lessWaited(request.timeoutMs, Date.now() - started),
@@ -150,10 +200,7 @@ export function testFetch(fetchPage: FetchPage, key: string): FetchPage {
 		const started = Date.now();
 		const read = beginRead(key, 'test', 'call', request.departmentIds);
 		try {
-			const busy = () =>
-				isReading(key, request.departmentIds, { reader: 'trigger', scope: 'call' }) ||
-				isReading(key, request.departmentIds, { reader: 'test', scope: 'call', before: read.seq });
-			if (busy() && !(await waitUntil(() => !busy(), TEST_WAIT_MS))) throw new FeedBusy(false);
+			if (!(await turn(key, request.departmentIds, read, TEST_WAIT_MS))) throw new FeedBusy(false);
 			if (queueRead && isReading(key, request.departmentIds, { reader: 'trigger', scope: 'poll' }))
 				throw new FeedBusy(true);
 			return await fetchPage({
