@@ -164,6 +164,31 @@ export async function executeNode(
 	return (await type.execute!.call(context)) as INodeExecutionData[][];
 }
 
+/** A workflow holding just this node, as the editor has it while the user edits the node. */
+function editedWorkflow(type: INodeType, parameters: INodeParameters) {
+	const node = makeNode(type, parameters);
+	const workflow = new Workflow({
+		id: 'wf-1',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf(type),
+	});
+	return { node, workflow };
+}
+
+/** The context the editor calls a node's loadOptions and listSearch methods with. */
+function editorContext(
+	type: INodeType,
+	parameters: INodeParameters,
+	credentials: InMemoryCredentialsHelper,
+): LoadOptionsContext {
+	const { node, workflow } = editedWorkflow(type, parameters);
+	const additionalData = additionalDataFor(credentials);
+	additionalData.currentNodeParameters = node.parameters;
+	return new LoadOptionsContext(workflow, node, additionalData, '');
+}
+
 /** Calls a loadOptions method as the editor does. */
 export async function loadOptions(
 	type: INodeType,
@@ -171,30 +196,14 @@ export async function loadOptions(
 	parameters: INodeParameters,
 	credentials: InMemoryCredentialsHelper,
 ) {
-	const node = makeNode(type, parameters);
-	const workflow = new Workflow({
-		id: 'wf-1',
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: nodeTypesOf(type),
-	});
-	const additionalData = additionalDataFor(credentials);
-	additionalData.currentNodeParameters = node.parameters;
-	const context = new LoadOptionsContext(workflow, node, additionalData, '');
-	return await type.methods!.loadOptions![method].call(context);
+	return await type.methods!.loadOptions![method].call(
+		editorContext(type, parameters, credentials),
+	);
 }
 
 /** A node's subtitle as the canvas shows it, evaluated by n8n's expression engine. */
 export function subtitleOf(type: INodeType, parameters: INodeParameters): unknown {
-	const node = makeNode(type, parameters);
-	const workflow = new Workflow({
-		id: 'wf-1',
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: nodeTypesOf(type),
-	});
+	const { node, workflow } = editedWorkflow(type, parameters);
 	return workflow.expression.getSimpleParameterValue(
 		node,
 		type.description.subtitle,
@@ -211,18 +220,10 @@ export async function listSearch(
 	credentials: InMemoryCredentialsHelper,
 	filter?: string,
 ) {
-	const node = makeNode(type, parameters);
-	const workflow = new Workflow({
-		id: 'wf-1',
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: nodeTypesOf(type),
-	});
-	const additionalData = additionalDataFor(credentials);
-	additionalData.currentNodeParameters = node.parameters;
-	const context = new LoadOptionsContext(workflow, node, additionalData, '');
-	return await type.methods!.listSearch![method].call(context, filter);
+	return await type.methods!.listSearch![method].call(
+		editorContext(type, parameters, credentials),
+		filter,
+	);
 }
 
 export interface PollOutcome {
