@@ -1,7 +1,7 @@
 // What the e2e run-mode suites share: a trigger workflow on the sandbox, the records injected into
 // athena's queue, and the executions n8n started for them, read back through the public API and
 // counted (lost, repeated), with which process ran each when n8n says so.
-import type { FaultConfig } from '../sandbox';
+import { twentyPercentFaults } from '../sandbox';
 import { fastPollTimes, waitFor, type E2eN8n } from './realN8n';
 import type { SandboxProcess } from './sandbox';
 import {
@@ -18,24 +18,8 @@ export const FEED = 'appointments';
 export const ID_FIELD = 'appointmentid';
 export const TRIGGER_NAME = 'athenahealth Trigger';
 
-/** About one request in five fails: 429 (with and without Retry-After), 500, 503, dropped before and after processing. */
-export const TWENTY_PERCENT: FaultConfig = {
-	seed: 12,
-	rules: [
-		{ route: 'token', rate503: 0.05 },
-		{
-			route: '*',
-			rate429: 0.04,
-			rate429RetryAfter: 0.03,
-			retryAfterSeconds: 0,
-			rate500: 0.03,
-			rate503: 0.03,
-			rateDrop: 0.03,
-			rateDropAfterProcessing: 0.04,
-			latencyMs: 5,
-		},
-	],
-};
+/** About one request in five fails (the sandbox's twentyPercentFaults), answers slowed by 5 ms. */
+export const TWENTY_PERCENT = twentyPercentFaults(5);
 
 /** The trigger on FEED, polling every 5 s over these departments, with these options. */
 export function feedTriggerNode(

@@ -134,3 +134,28 @@ export function faultReply(decision: FaultDecision): Reply | undefined {
 			return undefined;
 	}
 }
+
+/**
+ * The fault mix the run-mode tests and the soak through n8n use: about one request in five fails
+ * (429 with and without Retry-After, 500, 503, dropped before and after processing), every answer
+ * slowed by `latencyMs`.
+ */
+export function twentyPercentFaults(latencyMs: number): FaultConfig {
+	return {
+		seed: 12,
+		rules: [
+			{ route: 'token', rate503: 0.05 },
+			{
+				route: '*',
+				rate429: 0.04,
+				rate429RetryAfter: 0.03,
+				retryAfterSeconds: 0,
+				rate500: 0.03,
+				rate503: 0.03,
+				rateDrop: 0.03,
+				rateDropAfterProcessing: 0.04,
+				latencyMs,
+			},
+		],
+	};
+}

@@ -16,6 +16,7 @@ import type { SandboxStats } from './stats';
 export type { SandboxOptions, SandboxState, QueuedMessage, QueueSummary } from './core';
 export { DEFAULT_CLOCK_START } from './core';
 export type { FaultConfig, FaultKind } from './faults';
+export { twentyPercentFaults } from './faults';
 export type { AnswerStyle } from './feeds';
 export type { ReplayBehaviour } from './feeds';
 export type { InjectSpec } from './inject';

@@ -1,5 +1,5 @@
 import { ACTIVATION_BUDGET_MS } from '../../../nodes/Athenahealth/trigger/poll';
-import type { FaultConfig } from '../../sandbox';
+import { twentyPercentFaults } from '../../sandbox';
 import {
 	FEED,
 	activate,
@@ -23,24 +23,8 @@ import {
 const ctx = useSandbox();
 const DEPARTMENTS = range(1, 30);
 
-/** About one request in five fails: 429 (with and without Retry-After), 500, 503, dropped before and after processing. */
-const TWENTY_PERCENT: FaultConfig = {
-	seed: 12,
-	rules: [
-		{ route: 'token', rate503: 0.05 },
-		{
-			route: '*',
-			rate429: 0.04,
-			rate429RetryAfter: 0.03,
-			retryAfterSeconds: 0,
-			rate500: 0.03,
-			rate503: 0.03,
-			rateDrop: 0.03,
-			rateDropAfterProcessing: 0.04,
-			latencyMs: 2,
-		},
-	],
-};
+/** About one request in five fails (the sandbox's twentyPercentFaults), answers slowed by 2 ms. */
+const TWENTY_PERCENT = twentyPercentFaults(2);
 
 function expectExactlyOnce(ids: number[], injected: Array<Record<string, unknown>>) {
 	const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
