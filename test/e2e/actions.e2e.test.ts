@@ -7,6 +7,8 @@ import {
 	athenaNode,
 	callWebhook,
 	chain,
+	createCaseWorkflow,
+	updateCaseWorkflow,
 	createActive,
 	CREDENTIAL_TYPE,
 	executionsOf,
@@ -91,50 +93,18 @@ describe('athenahealth nodes in a real n8n against the sandbox', () => {
 		beforeAll(async () => {
 			createWorkflowId = await createActive(
 				n8n.api,
-				chain('e2e create patient case', [
-					webhookNode(createPath),
-					athenaNode(
-						'Create Patient Case',
-						{
-							resource: 'patientCase',
-							operation: 'create',
-							patientId: '={{ $json.body.patientId }}',
-							departmentId: '={{ $json.body.departmentId }}',
-							providerId: '={{ $json.body.providerId }}',
-							documentSource: 'PATIENT',
-							// A value earlier versions offered and saved: still runs, as athena's PATIENTCASE.
-							documentSubclass: 'PATIENTCALL',
-							additionalFields: {
-								subject: '={{ $json.body.subject }}',
-								internalNote: '={{ $json.body.note }}',
-								callbackNumber: '={{ $json.body.phone }}',
-								priority: '1',
-							},
-						},
-						credential,
-					),
-				]),
+				createCaseWorkflow('e2e create patient case', createPath, credential, {
+					internalNote: '={{ $json.body.note }}',
+					callbackNumber: '={{ $json.body.phone }}',
+					priority: '1',
+				}),
 			);
 			updateWorkflowId = await createActive(
 				n8n.api,
-				chain('e2e update patient case', [
-					webhookNode(updatePath),
-					athenaNode(
-						'Update Patient Case',
-						{
-							resource: 'patientCase',
-							operation: 'update',
-							patientId: '={{ $json.body.patientId }}',
-							patientCaseId: '={{ $json.body.patientCaseId }}',
-							updateFields: {
-								subject: '={{ $json.body.subject }}',
-								priority: '2',
-								callbackName: 'Sam Rivera',
-							},
-						},
-						credential,
-					),
-				]),
+				updateCaseWorkflow('e2e update patient case', updatePath, credential, {
+					priority: '2',
+					callbackName: 'Sam Rivera',
+				}),
 			);
 		});
 

@@ -13,14 +13,13 @@ import { FeedRun, departments, timer } from './feedRun';
 import { PACKAGE_DIR, waitFor } from './realN8n';
 import { startSandbox, type SandboxProcess } from './sandbox';
 import {
-	athenaNode,
 	callWebhook,
-	chain,
+	createCaseWorkflow,
+	updateCaseWorkflow,
 	createActive,
 	CREDENTIAL_TYPE,
 	executionsOf,
 	noOpNode,
-	webhookNode,
 	type CredentialRef,
 } from './workflows';
 
@@ -116,40 +115,11 @@ describe('athenahealth nodes in n8n queue mode (main + 2 workers, PostgreSQL, Re
 		const updatePath = 'queue-update-case';
 		const createId = await createActive(
 			run.n8n.api,
-			chain('queue create patient case', [
-				webhookNode(createPath),
-				athenaNode(
-					'Create Patient Case',
-					{
-						resource: 'patientCase',
-						operation: 'create',
-						patientId: '={{ $json.body.patientId }}',
-						departmentId: '={{ $json.body.departmentId }}',
-						providerId: '={{ $json.body.providerId }}',
-						documentSource: 'PATIENT',
-						documentSubclass: 'PATIENTCALL',
-						additionalFields: { subject: '={{ $json.body.subject }}', priority: '1' },
-					},
-					credential,
-				),
-			]),
+			createCaseWorkflow('queue create patient case', createPath, credential, { priority: '1' }),
 		);
 		const updateId = await createActive(
 			run.n8n.api,
-			chain('queue update patient case', [
-				webhookNode(updatePath),
-				athenaNode(
-					'Update Patient Case',
-					{
-						resource: 'patientCase',
-						operation: 'update',
-						patientId: '={{ $json.body.patientId }}',
-						patientCaseId: '={{ $json.body.patientCaseId }}',
-						updateFields: { subject: '={{ $json.body.subject }}', priority: '2' },
-					},
-					credential,
-				),
-			]),
+			updateCaseWorkflow('queue update patient case', updatePath, credential, { priority: '2' }),
 		);
 		const created = await callWebhook(queue.main.url, createPath, {
 			patientId: '12',

@@ -104,6 +104,59 @@ export function chain(name: string, nodes: WorkflowNode[]) {
 	return { name, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
+/**
+ * Webhook -> Create Patient Case: the case's ids come from the call's body, its subject (and what
+ * `additionalFields` adds) too; the subclass is PATIENTCALL, a value earlier versions offered and
+ * saved, which still runs (as athena's PATIENTCASE).
+ */
+export function createCaseWorkflow(
+	name: string,
+	path: string,
+	credential: CredentialRef,
+	additionalFields: Record<string, unknown>,
+) {
+	return chain(name, [
+		webhookNode(path),
+		athenaNode(
+			'Create Patient Case',
+			{
+				resource: 'patientCase',
+				operation: 'create',
+				patientId: '={{ $json.body.patientId }}',
+				departmentId: '={{ $json.body.departmentId }}',
+				providerId: '={{ $json.body.providerId }}',
+				documentSource: 'PATIENT',
+				documentSubclass: 'PATIENTCALL',
+				additionalFields: { subject: '={{ $json.body.subject }}', ...additionalFields },
+			},
+			credential,
+		),
+	]);
+}
+
+/** Webhook -> Update Patient Case: the patient and case ids and the subject from the call's body. */
+export function updateCaseWorkflow(
+	name: string,
+	path: string,
+	credential: CredentialRef,
+	updateFields: Record<string, unknown>,
+) {
+	return chain(name, [
+		webhookNode(path),
+		athenaNode(
+			'Update Patient Case',
+			{
+				resource: 'patientCase',
+				operation: 'update',
+				patientId: '={{ $json.body.patientId }}',
+				patientCaseId: '={{ $json.body.patientCaseId }}',
+				updateFields: { subject: '={{ $json.body.subject }}', ...updateFields },
+			},
+			credential,
+		),
+	]);
+}
+
 /** Creates and activates a workflow; returns its id. */
 export async function createActive(
 	api: PublicApi,
