@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 
 import { REPO_ROOT, startE2eN8n, type E2eN8n } from './realN8n';
 import { startSandbox, type SandboxProcess } from './sandbox';
@@ -57,10 +57,62 @@ async function waitForPage<T>(
 	}
 }
 
+/** Waits until a field's inputs (a select, a resource locator) show `text`. */
+async function waitForField(field: Locator, text: string, what: string): Promise<void> {
+	await waitForPage(
+		() =>
+			field.evaluate((el) =>
+				Array.from(el.querySelectorAll('input'), (input) => input.value).join(' '),
+			),
+		(value) => value.includes(text),
+		what,
+	);
+}
+
 describe('the n8n editor in headless Chromium', () => {
 	/** The search box of the open resource-locator list (typing before it has focus would be lost). */
 	const searchBox = () =>
 		page.locator('input[data-test-id="rlc-search"]').filter({ visible: true }).first();
+	/** The first entry of the open resource-locator list that shows `text`. */
+	const listItem = (text: string) =>
+		page.locator('[data-test-id="rlc-item"]').filter({ hasText: text }).first();
+	/** The entries of the open resource-locator list, as shown. */
+	const listShown = () =>
+		page.locator('[data-test-id="rlc-item"]').filter({ visible: true }).allInnerTexts();
+	/** In the open node panel, adds the athenahealth action node with this action; its parameters. */
+	async function pickAction(action: string): Promise<Locator> {
+		const panel = page.locator('[data-test-id="node-creator"]');
+		const entry = panel.getByText(action, { exact: true });
+		if (!(await entry.isVisible())) await panel.getByText(/^Actions \(\d+\)/).click();
+		await entry.click();
+		const ndv = page.locator('[data-test-id="ndv"]');
+		await ndv.waitFor();
+		return ndv;
+	}
+	/** Opens the node panel on `opener` and shows the athenahealth action node's actions. */
+	async function openActions(opener: string): Promise<void> {
+		await page.locator(`[data-test-id="${opener}"]`).click();
+		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
+		await page
+			.locator('[data-test-id="item-iterator-item"]')
+			.filter({ hasText: 'athenahealth' })
+			.first()
+			.click();
+	}
+	/** A new workflow with the athenahealth action node added with this action; its parameters. */
+	async function newWorkflowWith(action: string): Promise<Locator> {
+		await page.goto(`${n8n.url}/workflow/new`);
+		await openActions('canvas-add-button');
+		return await pickAction(action);
+	}
+	/** Picks a patient by name in the node's Patient field. */
+	async function pickPatient(ndv: Locator, name: string): Promise<void> {
+		await ndv
+			.locator('[data-test-id="resource-locator-patientId"] [data-test-id="rlc-input"]')
+			.click();
+		await searchBox().fill(name);
+		await listItem(name).click();
+	}
 	let n8n: E2eN8n;
 	let sandbox: SandboxProcess;
 	let context: BrowserContext;
@@ -158,12 +210,9 @@ describe('the n8n editor in headless Chromium', () => {
 		await ndv.locator('[data-test-id="fixed-collection-pollTimes"]').waitFor();
 		// The one athenahealth credential is preselected (the select shows it as its input's value).
 		const credentialSlot = ndv.locator('[data-test-id="node-credentials-slot"]');
-		await waitForPage(
-			() =>
-				credentialSlot.evaluate((el) =>
-					Array.from(el.querySelectorAll('input'), (input) => input.value).join(' '),
-				),
-			(text) => text.includes('athenahealth sandbox'),
+		await waitForField(
+			credentialSlot,
+			'athenahealth sandbox',
 			'the credential "athenahealth sandbox" selected',
 		);
 
@@ -264,13 +313,7 @@ describe('the n8n editor in headless Chromium', () => {
 		await expect(page.locator('[data-test-id="canvas-node"]').first().innerText()).resolves.toMatch(
 			/Athenahealth Trigger\s+Appointments/,
 		);
-		await page.locator('[data-test-id="node-creator-plus-button"]').click();
-		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
-		await page
-			.locator('[data-test-id="item-iterator-item"]')
-			.filter({ hasText: 'athenahealth' })
-			.first()
-			.click();
+		await openActions('node-creator-plus-button');
 		const panel = page.locator('[data-test-id="node-creator"]');
 		for (const action of [
 			'Create a patient case',
@@ -283,24 +326,13 @@ describe('the n8n editor in headless Chromium', () => {
 	});
 
 	it('Create: the Patient field searches athena by name as the user types, showing name, date of birth and ID', async () => {
-		const panel = page.locator('[data-test-id="node-creator"]');
-		const create = panel.getByText('Create a patient case', { exact: true });
-		if (!(await create.isVisible())) await panel.getByText(/^Actions \(\d+\)/).click();
-		await create.click();
-		const ndv = page.locator('[data-test-id="ndv"]');
-		await ndv.waitFor();
+		const ndv = await pickAction('Create a patient case');
 		const patient = ndv.locator('[data-test-id="resource-locator-patientId"]');
 		await patient.locator('[data-test-id="rlc-input"]').click();
 		await searchBox().fill('Alvarez');
-		const avery = page
-			.locator('[data-test-id="rlc-item"]')
-			.filter({ hasText: 'Avery Alvarez' })
-			.first();
+		const avery = listItem('Avery Alvarez');
 		await avery.waitFor();
-		const shown = await page
-			.locator('[data-test-id="rlc-item"]')
-			.filter({ visible: true })
-			.allInnerTexts();
+		const shown = await listShown();
 		expect(shown[0]).toBe('Avery Alvarez · born 01/01/1940 · ID 1');
 		expect(shown.every((name) => / Alvarez · born \d\d\/\d\d\/\d{4} · ID \d+$/.test(name))).toBe(
 			true,
@@ -313,14 +345,7 @@ describe('the n8n editor in headless Chromium', () => {
 			caret: 'hide',
 		});
 		await avery.click();
-		await waitForPage(
-			() =>
-				patient.evaluate((el) =>
-					Array.from(el.querySelectorAll('input'), (input) => input.value).join(' '),
-				),
-			(value) => value.includes('Avery Alvarez · born 01/01/1940 · ID 1'),
-			'Avery Alvarez picked',
-		);
+		await waitForField(patient, 'Avery Alvarez · born 01/01/1940 · ID 1', 'Avery Alvarez picked');
 		// The search term went to athena's patient search; the sandbox log keeps parameter names only.
 		const searched = (await sandbox.stats()).requests.filter((entry) =>
 			entry.path.startsWith('/v1/195900/patients/search'),
@@ -332,69 +357,23 @@ describe('the n8n editor in headless Chromium', () => {
 	});
 
 	it("Update: after the patient, the Patient Case field lists that patient's cases, open ones first", async () => {
-		await page.goto(`${n8n.url}/workflow/new`);
-		await page.locator('[data-test-id="canvas-add-button"]').click();
-		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
-		await page
-			.locator('[data-test-id="item-iterator-item"]')
-			.filter({ hasText: 'athenahealth' })
-			.first()
-			.click();
-		const panel = page.locator('[data-test-id="node-creator"]');
-		const update = panel.getByText('Update a patient case', { exact: true });
-		if (!(await update.isVisible())) await panel.getByText(/^Actions \(\d+\)/).click();
-		await update.click();
-		const ndv = page.locator('[data-test-id="ndv"]');
-		await ndv.waitFor();
-		await ndv
-			.locator('[data-test-id="resource-locator-patientId"] [data-test-id="rlc-input"]')
-			.click();
-		await searchBox().fill('Avery Alvarez');
-		await page
-			.locator('[data-test-id="rlc-item"]')
-			.filter({ hasText: 'Avery Alvarez' })
-			.first()
-			.click();
+		const ndv = await newWorkflowWith('Update a patient case');
+		await pickPatient(ndv, 'Avery Alvarez');
 		const caseField = ndv.locator('[data-test-id="resource-locator-patientCaseId"]');
 		await caseField.locator('[data-test-id="rlc-input"]').click();
-		const refill = page
-			.locator('[data-test-id="rlc-item"]')
-			.filter({ hasText: 'Refill clarification' })
-			.first();
+		const refill = listItem('Refill clarification');
 		await refill.waitFor();
-		expect(
-			await page.locator('[data-test-id="rlc-item"]').filter({ visible: true }).allInnerTexts(),
-		).toEqual([
+		expect(await listShown()).toEqual([
 			'Refill clarification · FOLLOWUP · ID 173693',
 			'Billing question · REVIEW · ID 173692',
 			'Lab called with a result · CLOSED · ID 173694',
 		]);
 		await refill.click();
-		await waitForPage(
-			() =>
-				caseField.evaluate((el) =>
-					Array.from(el.querySelectorAll('input'), (input) => input.value).join(' '),
-				),
-			(value) => value.includes('Refill clarification · FOLLOWUP · ID 173693'),
-			'the case picked',
-		);
+		await waitForField(caseField, 'Refill clarification · FOLLOWUP · ID 173693', 'the case picked');
 	});
 
 	it("Add Action Note: the case list asks for a patient first, then lists that patient's cases", async () => {
-		await page.goto(`${n8n.url}/workflow/new`);
-		await page.locator('[data-test-id="canvas-add-button"]').click();
-		await page.locator('[data-test-id="node-creator-search-bar"]').fill('athena');
-		await page
-			.locator('[data-test-id="item-iterator-item"]')
-			.filter({ hasText: 'athenahealth' })
-			.first()
-			.click();
-		const panel = page.locator('[data-test-id="node-creator"]');
-		const addNote = panel.getByText('Add an action note to a patient case', { exact: true });
-		if (!(await addNote.isVisible())) await panel.getByText(/^Actions \(\d+\)/).click();
-		await addNote.click();
-		const ndv = page.locator('[data-test-id="ndv"]');
-		await ndv.waitFor();
+		const ndv = await newWorkflowWith('Add an action note to a patient case');
 		const caseField = ndv.locator('[data-test-id="resource-locator-patientCaseId"]');
 		await caseField.locator('[data-test-id="rlc-input"]').click();
 		// No patient yet: the list says what it needs instead of an empty "No results".
@@ -405,30 +384,12 @@ describe('the n8n editor in headless Chromium', () => {
 		await expect(message.innerText()).resolves.toContain(
 			'Choose a patient in the Patient field to list their cases here',
 		);
-		await ndv
-			.locator('[data-test-id="resource-locator-patientId"] [data-test-id="rlc-input"]')
-			.click();
-		await searchBox().fill('Avery Alvarez');
-		await page
-			.locator('[data-test-id="rlc-item"]')
-			.filter({ hasText: 'Avery Alvarez' })
-			.first()
-			.click();
+		await pickPatient(ndv, 'Avery Alvarez');
 		await caseField.locator('[data-test-id="rlc-input"]').click();
-		const billing = page
-			.locator('[data-test-id="rlc-item"]')
-			.filter({ hasText: 'Billing question' })
-			.first();
+		const billing = listItem('Billing question');
 		await billing.waitFor();
 		await billing.click();
-		await waitForPage(
-			() =>
-				caseField.evaluate((el) =>
-					Array.from(el.querySelectorAll('input'), (input) => input.value).join(' '),
-				),
-			(value) => value.includes('Billing question · REVIEW · ID 173692'),
-			'the case picked',
-		);
+		await waitForField(caseField, 'Billing question · REVIEW · ID 173692', 'the case picked');
 	});
 
 	it('sent nothing off this machine except the npm registry lookup for the installed package', () => {
